@@ -1,0 +1,177 @@
+/* cli.c — top-level dispatch and help texts.
+ *
+ * Every command of DESIGN.md is listed and answers --help, including those
+ * not built yet: they say so and exit 2 rather than pretend to work. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *help;
+    const char *issue; /* where the unbuilt work is planned */
+} command;
+
+#define RUN_OPTIONS                                                                            \
+    "Run options:\n"                                                                           \
+    "  --threads N      worker threads (default: number of cores)\n"                           \
+    "  --quiet          no progress output\n"                                                  \
+    "  --seed N         seed for scenario choice and think times (default 1)\n"                \
+    "  --shard I/N      run shard I of N (1-based)\n"                                          \
+    "  --dry-run        parse and validate the budgets, print the plan, run nothing\n"         \
+    "  --target URL     use URL instead of each budget's target\n"                             \
+    "  --duration D     override the measured duration (e.g. 30s)\n"                           \
+    "  --trials N       override the number of trials\n"
+
+#define REPORT_OPTIONS                                                                         \
+    "Report options:\n"                                                                        \
+    "  --junit F  --markdown F  --html F  --json F   write reports\n"                          \
+    "  --baselines DIR  baselines folder (default baselines/)\n"                               \
+    "  --repo DIR       git repository (default .)\n"                                          \
+    "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"    \
+    "  --strict         an inconclusive comparison fails the gate\n"
+
+static const command commands[] = {
+    {"run", pg_cmd_run, "run budgets' load and evaluate their thresholds",
+     "Usage: perfgate run BUDGET... [-o results.json] [run options]\n\n"
+     "Runs each budget's load against its target, prints a summary table and\n"
+     "evaluates the thresholds as k6 does. Exit 0 when all hold, 1 when one breaks,\n"
+     "2 on a bad budget file, 3 when the run could not start.\n\n"
+     "  -o, --output F   write results (perfgate-results/1 JSON) to F, atomically\n\n" RUN_OPTIONS,
+     NULL},
+    {"check", NULL, "run + compare with the baseline + report: the CI gate",
+     "Usage: perfgate check BUDGET... [run options] [report options]\n\n" RUN_OPTIONS "\n" REPORT_OPTIONS,
+     "#4"},
+    {"compare", NULL, "compare saved results with the baseline, no load",
+     "Usage: perfgate compare RESULTS [report options]\n\n" REPORT_OPTIONS, "#4"},
+    {"ab", NULL, "interleaved A/B trials against two live targets",
+     "Usage: perfgate ab BUDGET... --a URL --b URL [run options] [report options]\n", "#4"},
+    {"baseline", NULL, "record, find, list or prune baselines keyed by commit",
+     "Usage: perfgate baseline record RESULTS [--commit REV] [--force]\n"
+     "       perfgate baseline find [--base REF]\n"
+     "       perfgate baseline list\n"
+     "       perfgate baseline prune --keep N\n",
+     "#4"},
+    {"report", NULL, "render reports from saved results",
+     "Usage: perfgate report RESULTS [--junit F] [--markdown F] [--html F]\n", "#5"},
+    {"merge", NULL, "merge results of sharded runs",
+     "Usage: perfgate merge SHARD... -o merged.json\n", "#7"},
+    {"comment", NULL, "create or update the sticky pull-request comment",
+     "Usage: perfgate comment --pr N --body FILE\n", "#5"},
+    {"serve", pg_cmd_serve, "built-in HTTP target for demos, tests and benchmarks",
+     "Usage: perfgate serve [--listen 127.0.0.1:PORT] [options]\n\n"
+     "Serves, until interrupted:\n"
+     "  /                       a small text body\n"
+     "  /delay/<ms>             answers after <ms> (fractional allowed, e.g. /delay/2.5)\n"
+     "  /status/<code>          answers with that status code\n"
+     "  /bytes/<n>              a body of n bytes (up to 1 GiB)\n"
+     "  /stream?events=N&interval=MS   text/event-stream of N events MS apart\n"
+     "  /echo                   the request body back (POST, PUT)\n\n"
+     "Options:\n"
+     "  --listen ADDR:PORT      address (default 127.0.0.1:8080; port 0 picks a free one)\n"
+     "  --threads N             server threads (default: number of cores)\n"
+     "  --delay MS              add MS of service time to every response\n"
+     "  --jitter MS             vary that delay uniformly by +-MS\n"
+     "  --stall-every S --stall-for MS\n"
+     "                          freeze all answers for MS every S seconds (shows\n"
+     "                          coordinated omission in closed-model tools)\n"
+     "  --quiet                 print only the address line\n\n"
+     "The first line printed is \"listening on http://ADDR:PORT\".\n",
+     NULL},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "perfgate %s — performance regression gate for HTTP services\n\n"
+                "Usage: perfgate COMMAND [ARGS]   (perfgate COMMAND --help for details)\n\n"
+                "Commands:\n",
+            PERFGATE_VERSION);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-9s %s%s\n", commands[i].name, commands[i].summary,
+                commands[i].run ? "" : " (not built yet)");
+    fprintf(fp, "\nExit codes: 0 passed, 1 gate failed, 2 usage or bad input file, 3 could not run.\n");
+}
+
+int pg_cli_help(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            fputs(commands[i].help, stdout);
+            if (!commands[i].run)
+                printf("\nNot built yet: planned in issue %s.\n", commands[i].issue);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int pg_cli_parse_long(const char *flag, const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi) {
+        fprintf(stderr, "perfgate: %s takes a whole number from %ld to %ld, not \"%s\"\n", flag, lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int pg_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PG_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && pg_cli_help(argv[2]) == 0)
+            return PG_EXIT_PASS;
+        usage(stdout);
+        return PG_EXIT_PASS;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("perfgate %s\n", PERFGATE_VERSION);
+        return PG_EXIT_PASS;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        const command *c = &commands[i];
+        if (strcmp(c->name, argv[1]) != 0)
+            continue;
+        if (wants_help(argc - 1, argv + 1)) {
+            pg_cli_help(c->name);
+            return PG_EXIT_PASS;
+        }
+        if (!c->run) {
+            fprintf(stderr, "perfgate: '%s' is not built yet (planned in issue %s); see perfgate %s --help\n",
+                    c->name, c->issue, c->name);
+            return PG_EXIT_USAGE;
+        }
+        return c->run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "perfgate: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return PG_EXIT_USAGE;
+}

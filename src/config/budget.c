@@ -1,0 +1,210 @@
+/* budget.c — the budget file's top level: name, target, trials, and the
+ * order in which sections are checked (see budget.h).
+ *
+ * Sections are validated in the order a reader fixes them: structure first,
+ * then load, scenarios, thresholds (which may name scenarios) and regression
+ * (which needs trials). The first error wins; fixing errors one at a time
+ * with exact positions is what compilers taught everyone to expect. */
+#include "config/budget.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+#include "config/json_doc.h"
+#include "config/sections.h"
+
+char *pg_strdup(const char *s)
+{
+    char *p;
+    size_t n;
+
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    if ((p = malloc(n)))
+        memcpy(p, s, n);
+    return p;
+}
+
+static const char *const top_keys[] = {"name",       "description", "target",     "load", "trials",
+                                       "scenarios",  "thresholds",  "regression", NULL};
+
+/* The target must be an absolute http(s) URL; libcurl's URL parser decides. */
+static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "target");
+    const char *s = NULL;
+    CURLU *u = NULL;
+    char *scheme = NULL, *host = NULL, *query = NULL;
+    int rc;
+    size_t n;
+
+    if ((rc = pg_fields_string(f, root, "target", "the budget", 1, &s)) != 0)
+        return rc;
+    rc = PG_EINVALID;
+    if (!(u = curl_url()))
+        return pg_err_set(f->err, PG_ENOMEM, "out of memory");
+    if (curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        pg_json_doc_error(f->err, f->doc, m, 0,
+                          "\"target\" \"%s\" is not a URL; write e.g. \"http://127.0.0.1:8080\"", s);
+        goto out;
+    }
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        pg_json_doc_error(f->err, f->doc, m, 0, "\"target\" must be http:// or https://, not %s://",
+                          scheme);
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+        pg_json_doc_error(f->err, f->doc, m, 0,
+                          "\"target\" must not have a query; put it in each request's path");
+        goto out;
+    }
+    if (!(b->target = pg_strdup(s))) {
+        rc = pg_err_set(f->err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    n = strlen(b->target);
+    while (n > 0 && b->target[n - 1] == '/')
+        b->target[--n] = '\0';
+    rc = PG_OK;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(query);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
+{
+    const cJSON *section;
+    const char *s = NULL;
+    int rc;
+
+    if (!cJSON_IsObject(root))
+        return pg_json_doc_error(f->err, f->doc, root, 0,
+                                 "a budget file is one JSON object ({ \"name\": ..., \"target\": ..., "
+                                 "\"load\": ..., \"scenarios\": [...] })");
+    if ((rc = pg_fields_check_keys(f, root, "the budget", top_keys)) != 0)
+        return rc;
+    if ((rc = pg_fields_string(f, root, "name", "the budget", 1, &s)) != 0)
+        return rc;
+    if (!(b->name = pg_strdup(s)))
+        return pg_err_set(f->err, PG_ENOMEM, "out of memory");
+    s = NULL;
+    if ((rc = pg_fields_string(f, root, "description", "the budget", 0, &s)) != 0)
+        return rc;
+    if (s && !(b->description = pg_strdup(s)))
+        return pg_err_set(f->err, PG_ENOMEM, "out of memory");
+    if ((rc = check_target(f, root, b)) != 0)
+        return rc;
+    if (!(section = cJSON_GetObjectItemCaseSensitive(root, "load")))
+        return pg_json_doc_error(f->err, f->doc, root, 0, "missing required key \"load\" in the budget");
+    if ((rc = pg_section_load(f, section, &b->load)) != 0)
+        return rc;
+    b->trials = 6;
+    if ((rc = pg_fields_int(f, root, "trials", "the budget", 0, 1, 100, &b->trials)) != 0)
+        return rc;
+    if (b->load.duration_us / (uint64_t)b->trials < 100000) {
+        section = cJSON_GetObjectItemCaseSensitive(root, "trials");
+        return pg_json_doc_error(f->err, f->doc, section ? section : root, 0,
+                                 "%ld trials of a %.3gs run leave under 100ms each; lengthen "
+                                 "load.duration or lower trials",
+                                 b->trials, (double)b->load.duration_us / 1e6);
+    }
+    if (!(section = cJSON_GetObjectItemCaseSensitive(root, "scenarios")))
+        return pg_json_doc_error(f->err, f->doc, root, 0,
+                                 "missing required key \"scenarios\" in the budget");
+    if ((rc = pg_section_scenarios(f, section, b)) != 0)
+        return rc;
+    if ((section = cJSON_GetObjectItemCaseSensitive(root, "thresholds")) &&
+        (rc = pg_section_thresholds(f, section, b)) != 0)
+        return rc;
+    return pg_section_regression(f, cJSON_GetObjectItemCaseSensitive(root, "regression"), b);
+}
+
+int pg_budget_parse(pg_budget **out, const char *path, const char *text, size_t len, pg_err *err)
+{
+    pg_json_doc doc;
+    pg_budget *b = NULL;
+    pg_fields f;
+    int rc;
+
+    *out = NULL;
+    if ((rc = pg_json_doc_parse(&doc, path, text, len, err)) != 0)
+        return rc;
+    f.doc = &doc;
+    f.err = err;
+    if (!(b = calloc(1, sizeof *b)) || !(b->path = pg_strdup(path))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = parse_root(&f, doc.root, b)) != 0)
+        goto out;
+    *out = b;
+    b = NULL;
+out:
+    pg_budget_free(b);
+    pg_json_doc_free(&doc);
+    return rc;
+}
+
+int pg_budget_load(pg_budget **out, const char *path, pg_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    *out = NULL;
+    if ((rc = pg_file_read(&text, &len, path, 16u << 20, err)) != 0)
+        return rc;
+    rc = pg_budget_parse(out, path, text, len, err);
+    free(text);
+    return rc;
+}
+
+static void free_request(pg_request *r)
+{
+    free(r->name);
+    free(r->method);
+    free(r->path);
+    for (size_t i = 0; i < r->n_headers; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    free(r->headers);
+    free(r->body);
+    free(r->expect_status);
+    free(r->expect_body_contains);
+}
+
+void pg_budget_free(pg_budget *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_scenarios; i++) {
+        for (size_t j = 0; j < b->scenarios[i].n_requests; j++)
+            free_request(&b->scenarios[i].requests[j]);
+        free(b->scenarios[i].requests);
+        free(b->scenarios[i].name);
+    }
+    free(b->scenarios);
+    for (size_t i = 0; i < b->n_thresholds; i++)
+        pg_threshold_clear(&b->thresholds[i]);
+    free(b->thresholds);
+    for (size_t i = 0; i < b->regression.n_metrics; i++)
+        free(b->regression.metrics[i].name);
+    free(b->regression.metrics);
+    free(b->load.stages);
+    free(b->load.preset);
+    free(b->path);
+    free(b->name);
+    free(b->description);
+    free(b->target);
+    free(b);
+}

@@ -1,0 +1,125 @@
+/* budget.h — a budget file (budgets/NAME.json), parsed and validated.
+ *
+ * The whole surface of the config part: load a file into a pg_budget (plain
+ * data, owned by the budget and freed with pg_budget_free), or get an error
+ * naming file:line:col and what would be valid. Everything the rest of
+ * perfgate reads from a budget is already checked here, so the engine never
+ * meets an impossible plan. Format: DESIGN.md, "Budget file". */
+#ifndef PG_CONFIG_BUDGET_H
+#define PG_CONFIG_BUDGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+#include "config/threshold.h"
+#include "config/units.h"
+
+typedef enum {
+    PG_EXEC_CONSTANT_VUS,
+    PG_EXEC_RAMPING_VUS,
+    PG_EXEC_CONSTANT_ARRIVAL_RATE,
+    PG_EXEC_RAMPING_ARRIVAL_RATE,
+} pg_executor;
+
+typedef struct pg_stage {
+    uint64_t duration_us;
+    double target; /* VUs (closed) or iterations per second (open) */
+} pg_stage;
+
+typedef struct pg_header {
+    char *name;
+    char *value;
+} pg_header;
+
+typedef struct pg_request {
+    char *name;   /* as written, or "METHOD path" */
+    char *method; /* upper case */
+    char *path;   /* starts with '/' */
+    pg_header *headers;
+    size_t n_headers;
+    char *body; /* NULL when none; from "@file" already read */
+    size_t body_len;
+    int *expect_status; /* accepted codes; none given: any 2xx/3xx */
+    size_t n_expect_status;
+    char *expect_body_contains; /* NULL when not checked */
+} pg_request;
+
+typedef struct pg_scenario {
+    char *name;
+    double weight;
+    uint64_t think_min_us, think_max_us;
+    pg_request *requests;
+    size_t n_requests;
+} pg_scenario;
+
+typedef struct pg_load {
+    pg_executor executor;
+    int open_model; /* arrival-rate executors */
+    long vus;       /* constant-vus */
+    double rate;    /* constant-arrival-rate, per second */
+    double start;   /* ramping: start_vus or start_rate */
+    pg_stage *stages;
+    size_t n_stages;
+    char *preset; /* "spike", "stress" or NULL */
+    uint64_t duration_us; /* measured time (for ramping: the sum of stages) */
+    uint64_t warmup_us;
+    uint64_t timeout_us;
+    long max_connections;
+    int http2;
+    int insecure;
+    uint64_t max_body; /* bytes of each response kept for body_contains */
+} pg_load;
+
+/* Regression metrics: the per-trial values compared against the baseline. */
+typedef struct pg_regression_metric {
+    char *name;        /* p50, p90, p95, p99, p999, mean, rps, error_rate, ttfb_p50, ttfb_p95, ttfb_p99 */
+    double min_effect; /* relative (0.05 = 5%), or absolute fraction for error_rate */
+} pg_regression_metric;
+
+typedef struct pg_regression {
+    int enabled;
+    pg_regression_metric *metrics;
+    size_t n_metrics;
+    double alpha;
+} pg_regression;
+
+typedef struct pg_budget {
+    char *path;
+    char *name;
+    char *description;
+    char *target; /* base URL, no trailing slash */
+    pg_load load;
+    long trials;
+    pg_scenario *scenarios;
+    size_t n_scenarios;
+    pg_threshold *thresholds;
+    size_t n_thresholds;
+    pg_regression regression;
+} pg_budget;
+
+/* Reads and validates path. On failure *out is NULL and err says where and why. */
+int pg_budget_load(pg_budget **out, const char *path, pg_err *err);
+
+/* Validates text as if it were the file path (used by tests and fuzzers). */
+int pg_budget_parse(pg_budget **out, const char *path, const char *text, size_t len, pg_err *err);
+
+void pg_budget_free(pg_budget *b); /* NULL is fine */
+
+const char *pg_executor_name(pg_executor e);
+
+/* The VUs or rate the schedule asks for at t microseconds after the start of
+ * measurement (linear between stages; constant executors are flat). */
+double pg_load_target_at(const pg_load *load, uint64_t t_us);
+
+/* Writes the human-readable plan (what load, for how long, what is checked). */
+void pg_budget_print_plan(const pg_budget *b, FILE *fp);
+
+/* Default min_effect of a regression metric (DESIGN.md / issue #4 defaults). */
+double pg_regression_default_min_effect(const char *metric);
+
+/* Valid regression metric names, NULL-terminated. */
+extern const char *const pg_regression_metric_names[];
+
+#endif

@@ -1,0 +1,324 @@
+/* checks.c — the "thresholds" and "regression" sections (see budget.h).
+ *
+ * Thresholds are absolute limits checked on every run, as in k6. Regression
+ * settings say which per-trial values are compared against the baseline and
+ * how large a change must be to matter. A regression check that can never
+ * fail is refused: with n trials a side the smallest one-sided Mann-Whitney
+ * p-value is 1 / C(2n, n), so n = 4 can never get under alpha = 0.01. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/sections.h"
+
+const char *const pg_regression_metric_names[] = {"p50",  "p90",      "p95",      "p99",
+                                                  "p999", "mean",     "rps",      "error_rate",
+                                                  "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
+
+static const char *const default_metrics[] = {"p50", "p95", "p99", "rps", "error_rate", NULL};
+
+double pg_regression_default_min_effect(const char *m)
+{
+    if (strcmp(m, "error_rate") == 0)
+        return 0.001; /* +0.1 percentage point */
+    if (strcmp(m, "p95") == 0 || strcmp(m, "p90") == 0 || strcmp(m, "ttfb_p95") == 0)
+        return 0.10;
+    if (strcmp(m, "p99") == 0 || strcmp(m, "ttfb_p99") == 0)
+        return 0.15;
+    if (strcmp(m, "p999") == 0)
+        return 0.25;
+    return 0.05;
+}
+
+static int oom(pg_fields *f)
+{
+    return pg_err_set(f->err, PG_ENOMEM, "out of memory");
+}
+
+static const char *const *metric_names(void)
+{
+    static const char *names[32];
+
+    if (!names[0])
+        for (size_t i = 0; pg_metric_defs[i].name && i < 31; i++)
+            names[i] = pg_metric_defs[i].name;
+    return names;
+}
+
+static int check_tag(pg_fields *f, const cJSON *m, const pg_threshold *t, const pg_budget *b)
+{
+    const char *names[64];
+    size_t i, n = 0;
+
+    if (!t->tag_key || strcmp(t->tag_key, "scenario") != 0)
+        return PG_OK;
+    for (i = 0; i < b->n_scenarios && n < 63; i++) {
+        if (strcmp(b->scenarios[i].name, t->tag_value) == 0)
+            return PG_OK;
+        names[n++] = b->scenarios[i].name;
+    }
+    names[n] = NULL;
+    {
+        const char *hint = pg_suggest(t->tag_value, names);
+        char list[512];
+        pg_join(names, list, sizeof list);
+        if (hint)
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "\"%s\" names no scenario of this budget; did you mean \"%s\"?",
+                                     m->string, hint);
+        return pg_json_doc_error(f->err, f->doc, m, 1,
+                                 "\"%s\" names no scenario of this budget; scenarios are %s",
+                                 m->string, list);
+    }
+}
+
+/* One entry: a string "p(95)<200ms" or {"threshold": "...", "abort_on_fail": true}. */
+static int parse_one(pg_fields *f, const cJSON *m, const cJSON *e, pg_threshold *t)
+{
+    static const char *const obj_keys[] = {"threshold", "abort_on_fail", NULL};
+    const cJSON *expr = e;
+    char why[512];
+    int rc;
+
+    if (cJSON_IsObject(e)) {
+        if ((rc = pg_fields_check_keys(f, e, "a threshold", obj_keys)) != 0 ||
+            (rc = pg_fields_bool(f, e, "abort_on_fail", "a threshold", &t->abort_on_fail)) != 0)
+            return rc;
+        if (!(expr = cJSON_GetObjectItemCaseSensitive(e, "threshold")))
+            return pg_json_doc_error(f->err, f->doc, e, 0, "missing required key \"threshold\" in a threshold");
+    }
+    if (!cJSON_IsString(expr))
+        return pg_json_doc_error(f->err, f->doc, expr, 0,
+                                 "a threshold is a string such as \"p(95)<200ms\" or "
+                                 "{\"threshold\": \"...\", \"abort_on_fail\": true}");
+    if (pg_threshold_parse_expr(expr->valuestring, t->def, t, why, sizeof why) != 0)
+        return pg_json_doc_error(f->err, f->doc, expr, 0, "threshold on %s: %s", m->string, why);
+    pg_json_doc_where(f->doc, expr, 0, &t->line, &t->col);
+    if (!(t->source = pg_strdup(expr->valuestring)))
+        return oom(f);
+    return PG_OK;
+}
+
+int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
+{
+    size_t total = 0, k = 0;
+    int rc;
+
+    if ((rc = pg_fields_want_object(f, obj, "thresholds")) != 0)
+        return rc;
+    for (const cJSON *m = obj->child; m; m = m->next)
+        total += cJSON_IsArray(m) ? (size_t)cJSON_GetArraySize(m) : 1;
+    if (total && !(b->thresholds = calloc(total, sizeof *b->thresholds)))
+        return oom(f);
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        char *base = NULL, *tk = NULL, *tv = NULL, why[512];
+        const pg_metric_def *def;
+        const cJSON *e;
+
+        for (const cJSON *p = obj->child; p != m; p = p->next)
+            if (strcmp(p->string, m->string) == 0)
+                return pg_json_doc_error(f->err, f->doc, m, 1,
+                                         "duplicate metric \"%s\" in thresholds; list all its thresholds in one array",
+                                         m->string);
+        rc = pg_metric_key_split(m->string, &base, &tk, &tv, why, sizeof why);
+        if (rc == PG_EINVALID)
+            return pg_json_doc_error(f->err, f->doc, m, 1, "%s", why);
+        if (rc != 0 || !(def = pg_metric_lookup(base))) {
+            const char *hint = rc == 0 ? pg_suggest(base, metric_names()) : NULL;
+            char list[512];
+            pg_join(metric_names(), list, sizeof list);
+            if (rc == 0 && hint)
+                pg_json_doc_error(f->err, f->doc, m, 1, "unknown metric \"%s\"; did you mean \"%s\"?", base, hint);
+            else if (rc == 0)
+                pg_json_doc_error(f->err, f->doc, m, 1, "unknown metric \"%s\"; valid metrics are %s", base, list);
+            else
+                oom(f);
+            free(base), free(tk), free(tv);
+            return rc == 0 ? PG_EINVALID : rc;
+        }
+        if (cJSON_IsArray(m) && !cJSON_GetArraySize(m)) {
+            free(base), free(tk), free(tv);
+            return pg_json_doc_error(f->err, f->doc, m, 0, "thresholds of \"%s\" is an empty list", m->string);
+        }
+        for (e = cJSON_IsArray(m) ? m->child : m; e; e = cJSON_IsArray(m) ? e->next : NULL) {
+            pg_threshold *t = &b->thresholds[k++];
+            b->n_thresholds = k;
+            t->def = def;
+            if (!(t->metric = pg_strdup(m->string)) || !(t->base = pg_strdup(base)) ||
+                (tk && (!(t->tag_key = pg_strdup(tk)) || !(t->tag_value = pg_strdup(tv))))) {
+                free(base), free(tk), free(tv);
+                return oom(f);
+            }
+            if ((rc = parse_one(f, m, e, t)) != 0 || (rc = check_tag(f, m, t, b)) != 0) {
+                free(base), free(tk), free(tv);
+                return rc;
+            }
+        }
+        free(base), free(tk), free(tv);
+    }
+    return PG_OK;
+}
+
+static int add_metric(pg_fields *f, pg_budget *b, const char *name)
+{
+    pg_regression *r = &b->regression;
+    pg_regression_metric *m = realloc(r->metrics, (r->n_metrics + 1) * sizeof *m);
+
+    if (!m)
+        return oom(f);
+    r->metrics = m;
+    m[r->n_metrics].min_effect = pg_regression_default_min_effect(name);
+    if (!(m[r->n_metrics].name = pg_strdup(name)))
+        return oom(f);
+    r->n_metrics++;
+    return PG_OK;
+}
+
+static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
+{
+    int rc;
+
+    if (!list) {
+        for (const char *const *d = default_metrics; *d; d++)
+            if ((rc = add_metric(f, b, *d)) != 0)
+                return rc;
+        return PG_OK;
+    }
+    if (!cJSON_IsArray(list) || !cJSON_GetArraySize(list))
+        return pg_json_doc_error(f->err, f->doc, list, 0,
+                                 "\"regression.metrics\" must be a non-empty list such as [\"p50\", \"p95\", \"rps\"]");
+    for (const cJSON *e = list->child; e; e = e->next) {
+        const char *const *n;
+        if (!cJSON_IsString(e))
+            return pg_json_doc_error(f->err, f->doc, e, 0, "\"regression.metrics\" lists names as strings");
+        for (n = pg_regression_metric_names; *n; n++)
+            if (strcmp(*n, e->valuestring) == 0)
+                break;
+        if (!*n) {
+            const char *hint = pg_suggest(e->valuestring, pg_regression_metric_names);
+            char all[256];
+            pg_join(pg_regression_metric_names, all, sizeof all);
+            if (hint)
+                return pg_json_doc_error(f->err, f->doc, e, 0,
+                                         "unknown regression metric \"%s\"; did you mean \"%s\"?", e->valuestring, hint);
+            return pg_json_doc_error(f->err, f->doc, e, 0, "unknown regression metric \"%s\"; valid are %s",
+                                     e->valuestring, all);
+        }
+        for (size_t i = 0; i < b->regression.n_metrics; i++)
+            if (strcmp(b->regression.metrics[i].name, e->valuestring) == 0)
+                return pg_json_doc_error(f->err, f->doc, e, 0, "\"%s\" is listed twice in regression.metrics",
+                                         e->valuestring);
+        if ((rc = add_metric(f, b, e->valuestring)) != 0)
+            return rc;
+    }
+    return PG_OK;
+}
+
+/* One min_effect value: "5%" for ratio metrics, "0.1pp" (percentage points) for error_rate. */
+static int effect_value(pg_fields *f, const cJSON *v, const char *metric, double *out)
+{
+    char why[256];
+    int pp = strcmp(metric, "error_rate") == 0;
+
+    if (!cJSON_IsString(v))
+        return pg_json_doc_error(f->err, f->doc, v, 0, "min_effect of %s must be a string such as \"%s\"", metric,
+                                 pp ? "0.1pp" : "5%");
+    if (pp) {
+        size_t n = strlen(v->valuestring);
+        char num[64], *end;
+        double x;
+        if (n < 3 || n >= sizeof num || strcmp(v->valuestring + n - 2, "pp") != 0)
+            return pg_json_doc_error(f->err, f->doc, v, 0,
+                                     "min_effect of error_rate is in percentage points, e.g. \"0.1pp\"");
+        memcpy(num, v->valuestring, n - 2);
+        num[n - 2] = '\0';
+        x = strtod(num, &end);
+        if (*end || end == num || !(x > 0.0 && x <= 100.0))
+            return pg_json_doc_error(f->err, f->doc, v, 0,
+                                     "min_effect of error_rate must be above 0pp and at most 100pp");
+        *out = x / 100.0;
+        return PG_OK;
+    }
+    if (pg_parse_percent(v->valuestring, out, why, sizeof why) != 0)
+        return pg_json_doc_error(f->err, f->doc, v, 0, "min_effect of %s: %s", metric, why);
+    return PG_OK;
+}
+
+static int parse_min_effect(pg_fields *f, const cJSON *me, pg_budget *b)
+{
+    pg_regression *r = &b->regression;
+    int rc;
+
+    if (!me)
+        return PG_OK;
+    if (cJSON_IsString(me)) {
+        /* One figure for all relative metrics; error_rate keeps its own unit. */
+        for (size_t i = 0; i < r->n_metrics; i++)
+            if (strcmp(r->metrics[i].name, "error_rate") != 0 &&
+                (rc = effect_value(f, me, r->metrics[i].name, &r->metrics[i].min_effect)) != 0)
+                return rc;
+        return PG_OK;
+    }
+    if (!cJSON_IsObject(me))
+        return pg_json_doc_error(f->err, f->doc, me, 0,
+                                 "\"regression.min_effect\" must be a percentage such as \"5%%\" or an object "
+                                 "per metric, e.g. {\"p95\": \"10%%\", \"error_rate\": \"0.1pp\"}");
+    for (const cJSON *m = me->child; m; m = m->next) {
+        size_t i;
+        for (i = 0; i < r->n_metrics; i++)
+            if (strcmp(r->metrics[i].name, m->string) == 0)
+                break;
+        if (i == r->n_metrics)
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "min_effect names \"%s\", which is not in regression.metrics", m->string);
+        if ((rc = effect_value(f, m, m->string, &r->metrics[i].min_effect)) != 0)
+            return rc;
+    }
+    return PG_OK;
+}
+
+/* 1 / C(2n, n): the chance of the one most extreme rank arrangement. */
+static double min_p_value(long n)
+{
+    return exp(2.0 * lgamma((double)(n + 1)) - lgamma((double)(2 * n + 1)));
+}
+
+int pg_section_regression(pg_fields *f, const cJSON *obj, pg_budget *b)
+{
+    static const char *const keys[] = {"enabled", "metrics", "min_effect", "alpha", NULL};
+    pg_regression *r = &b->regression;
+    double pmin;
+    int rc;
+
+    r->enabled = 1;
+    r->alpha = 0.01;
+    if (obj && cJSON_IsFalse(obj)) {
+        r->enabled = 0;
+        return PG_OK;
+    }
+    if (obj) {
+        if ((rc = pg_fields_want_object(f, obj, "regression")) != 0 ||
+            (rc = pg_fields_check_keys(f, obj, "regression", keys)) != 0 ||
+            (rc = pg_fields_bool(f, obj, "enabled", "regression", &r->enabled)) != 0 ||
+            (rc = pg_fields_number(f, obj, "alpha", "regression", 0, 1e-6, 0.5, &r->alpha)) != 0)
+            return rc;
+    }
+    if ((rc = parse_metrics(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "metrics") : NULL, b)) != 0 ||
+        (rc = parse_min_effect(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "min_effect") : NULL, b)) != 0)
+        return rc;
+    pmin = min_p_value(b->trials);
+    if (r->enabled && pmin >= r->alpha) {
+        const cJSON *at = obj ? cJSON_GetObjectItemCaseSensitive(obj, "alpha") : NULL;
+        long need = b->trials;
+        while (min_p_value(need) >= r->alpha)
+            need++;
+        if (!at)
+            at = obj ? obj : f->doc->root;
+        return pg_json_doc_error(f->err, f->doc, at, 0,
+                                 "%ld trials per side can never show a regression at alpha %g (the smallest "
+                                 "possible p-value is %.4f); use \"trials\": %ld or more, a larger alpha, "
+                                 "or \"regression\": false",
+                                 b->trials, r->alpha, pmin, need);
+    }
+    return PG_OK;
+}

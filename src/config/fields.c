@@ -1,0 +1,206 @@
+/* fields.c — typed reads of JSON members with positioned errors (see fields.h). */
+#include "config/fields.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/units.h"
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[64];
+
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *pg_suggest(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    size_t best_d = 99, limit = strlen(word) / 3;
+
+    if (limit < 2)
+        limit = 2;
+    for (const char *const *c = candidates; *c; c++) {
+        size_t d = edit_distance(word, *c);
+        if (d < best_d) {
+            best_d = d;
+            best = *c;
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+void pg_join(const char *const *list, char *buf, size_t size)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (const char *const *c = list; *c && used < size; c++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", c == list ? "" : ", ", *c);
+}
+
+int pg_fields_want_object(pg_fields *f, const cJSON *obj, const char *where)
+{
+    if (cJSON_IsObject(obj))
+        return PG_OK;
+    return pg_json_doc_error(f->err, f->doc, obj, 0, "\"%s\" must be an object ({ ... })", where);
+}
+
+int pg_fields_check_keys(pg_fields *f, const cJSON *obj, const char *where,
+                         const char *const *allowed)
+{
+    char list[512];
+
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        const char *const *a;
+        for (a = allowed; *a; a++)
+            if (strcmp(*a, m->string) == 0)
+                break;
+        if (!*a) {
+            const char *hint = pg_suggest(m->string, allowed);
+            pg_join(allowed, list, sizeof list);
+            if (hint)
+                return pg_json_doc_error(f->err, f->doc, m, 1,
+                                         "unknown key \"%s\" in %s; did you mean \"%s\"?",
+                                         m->string, where, hint);
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "unknown key \"%s\" in %s; valid keys are %s", m->string,
+                                     where, list);
+        }
+        for (const cJSON *p = obj->child; p != m; p = p->next)
+            if (strcmp(p->string, m->string) == 0)
+                return pg_json_doc_error(f->err, f->doc, m, 1,
+                                         "duplicate key \"%s\" in %s; each key may appear once",
+                                         m->string, where);
+    }
+    return PG_OK;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int missing(pg_fields *f, const cJSON *obj, const char *where, const char *key)
+{
+    return pg_json_doc_error(f->err, f->doc, obj, 0, "missing required key \"%s\" in %s", key, where);
+}
+
+int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char *where,
+                     int required, const char **out)
+{
+    const cJSON *m = member(obj, key);
+
+    if (!m)
+        return required ? missing(f, obj, where, key) : PG_OK;
+    if (!cJSON_IsString(m))
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be a string", where, key);
+    if (required && !m->valuestring[0])
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must not be empty", where, key);
+    *out = m->valuestring;
+    return PG_OK;
+}
+
+int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
+                  long lo, long hi, long *out)
+{
+    const cJSON *m = member(obj, key);
+
+    if (!m)
+        return required ? missing(f, obj, where, key) : PG_OK;
+    if (!cJSON_IsNumber(m) || m->valuedouble != floor(m->valuedouble) ||
+        m->valuedouble < (double)lo || m->valuedouble > (double)hi)
+        return pg_json_doc_error(f->err, f->doc, m, 0,
+                                 "\"%s.%s\" must be a whole number from %ld to %ld", where, key,
+                                 lo, hi);
+    *out = (long)m->valuedouble;
+    return PG_OK;
+}
+
+int pg_fields_number(pg_fields *f, const cJSON *obj, const char *key, const char *where,
+                     int required, double lo, double hi, double *out)
+{
+    const cJSON *m = member(obj, key);
+
+    if (!m)
+        return required ? missing(f, obj, where, key) : PG_OK;
+    if (!cJSON_IsNumber(m) || !(m->valuedouble >= lo && m->valuedouble <= hi))
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be a number from %g to %g",
+                                 where, key, lo, hi);
+    *out = m->valuedouble;
+    return PG_OK;
+}
+
+int pg_fields_bool(pg_fields *f, const cJSON *obj, const char *key, const char *where, int *out)
+{
+    const cJSON *m = member(obj, key);
+
+    if (!m)
+        return PG_OK;
+    if (!cJSON_IsBool(m))
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be true or false", where, key);
+    *out = cJSON_IsTrue(m);
+    return PG_OK;
+}
+
+int pg_fields_duration(pg_fields *f, const cJSON *obj, const char *key, const char *where,
+                       int required, uint64_t *out)
+{
+    const cJSON *m = member(obj, key);
+    char why[256];
+
+    if (!m)
+        return required ? missing(f, obj, where, key) : PG_OK;
+    if (!cJSON_IsString(m))
+        return pg_json_doc_error(f->err, f->doc, m, 0,
+                                 "\"%s.%s\" must be a duration string such as \"10s\" or \"500ms\"",
+                                 where, key);
+    if (pg_parse_duration(m->valuestring, out, why, sizeof why) != 0)
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\": %s", where, key, why);
+    return PG_OK;
+}
+
+int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where,
+                   int required, double *out)
+{
+    const cJSON *m = member(obj, key);
+    char why[256];
+
+    if (!m)
+        return required ? missing(f, obj, where, key) : PG_OK;
+    if (cJSON_IsNumber(m)) {
+        if (!(m->valuedouble > 0.0 && m->valuedouble <= 10e6))
+            return pg_json_doc_error(f->err, f->doc, m, 0,
+                                     "\"%s.%s\" must be above 0 and at most 10000000 per second",
+                                     where, key);
+        *out = m->valuedouble;
+        return PG_OK;
+    }
+    if (!cJSON_IsString(m))
+        return pg_json_doc_error(f->err, f->doc, m, 0,
+                                 "\"%s.%s\" must be a rate: a number or a string like \"200/s\"",
+                                 where, key);
+    if (pg_parse_rate(m->valuestring, out, why, sizeof why) != 0)
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\": %s", where, key, why);
+    return PG_OK;
+}

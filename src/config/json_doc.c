@@ -1,0 +1,221 @@
+/* json_doc.c — cJSON parsing with a side index of positions (see json_doc.h). */
+#include "config/json_doc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+#include "config/json_syntax.h"
+
+typedef struct walker {
+    const char *text;
+    size_t len;
+    size_t at;
+    pg_json_pos *pos;
+    size_t npos, cap;
+} walker;
+
+static void skip_ws(walker *w)
+{
+    while (w->at < w->len) {
+        char c = w->text[w->at];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        w->at++;
+    }
+}
+
+static void skip_string(walker *w)
+{
+    w->at++; /* opening quote */
+    while (w->at < w->len && w->text[w->at] != '"') {
+        if (w->text[w->at] == '\\')
+            w->at++;
+        w->at++;
+    }
+    w->at++; /* closing quote */
+}
+
+static int add_pos(walker *w, const cJSON *node, size_t key_off, size_t val_off)
+{
+    if (w->npos == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        pg_json_pos *p = realloc(w->pos, cap * sizeof *p);
+        if (!p)
+            return -1;
+        w->pos = p;
+        w->cap = cap;
+    }
+    w->pos[w->npos++] = (pg_json_pos){node, key_off, val_off};
+    return 0;
+}
+
+/* Walks one value starting at w->at, recording node and its children. */
+static int walk(walker *w, const cJSON *node, size_t key_off, int has_key)
+{
+    size_t val_off;
+
+    skip_ws(w);
+    val_off = w->at;
+    if (add_pos(w, node, has_key ? key_off : val_off, val_off) != 0)
+        return -1;
+    if (cJSON_IsObject(node) || cJSON_IsArray(node)) {
+        int object = cJSON_IsObject(node);
+        w->at++; /* { or [ */
+        for (const cJSON *c = node->child; c; c = c->next) {
+            size_t k = 0;
+            skip_ws(w);
+            if (object) {
+                k = w->at;
+                skip_string(w);
+                skip_ws(w);
+                w->at++; /* : */
+            }
+            if (walk(w, c, k, object) != 0)
+                return -1;
+            skip_ws(w);
+            if (w->at < w->len && w->text[w->at] == ',')
+                w->at++;
+        }
+        skip_ws(w);
+        w->at++; /* } or ] */
+    } else if (cJSON_IsString(node)) {
+        skip_string(w);
+    } else {
+        /* number or literal: up to the next delimiter */
+        while (w->at < w->len && !strchr(",]} \t\r\n", w->text[w->at]))
+            w->at++;
+    }
+    return 0;
+}
+
+static int cmp_pos(const void *a, const void *b)
+{
+    const cJSON *x = ((const pg_json_pos *)a)->node, *y = ((const pg_json_pos *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+void pg_text_line_col(const char *text, size_t len, size_t off, int *line, int *col)
+{
+    int l = 1, c = 1;
+
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size_t len, pg_err *err)
+{
+    const char *end = NULL;
+    walker w = {0};
+    size_t start = 0;
+
+    memset(doc, 0, sizeof *doc);
+    snprintf(doc->path, sizeof doc->path, "%s", path);
+    if (!(doc->text = malloc(len + 1)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    memcpy(doc->text, text, len);
+    doc->text[len] = '\0';
+    doc->len = len;
+    if (memchr(doc->text, '\0', len)) {
+        int line, col;
+        pg_text_line_col(doc->text, len, strlen(doc->text), &line, &col);
+        pg_json_doc_free(doc);
+        return pg_err_at(err, PG_EINVALID, path, line, col, "NUL byte in a JSON file");
+    }
+    {
+        char why[256];
+        size_t off = 0;
+        int line, col;
+        if (pg_json_syntax_check(doc->text, len, &off, why, sizeof why) != 0) {
+            pg_text_line_col(doc->text, len, off, &line, &col);
+            pg_json_doc_free(doc);
+            return pg_err_at(err, PG_EINVALID, path, line, col, "%s", why);
+        }
+    }
+    /* The length includes the NUL: cJSON then requires nothing after the value. */
+    doc->root = cJSON_ParseWithLengthOpts(doc->text, len + 1, &end, 1);
+    if (!doc->root) {
+        int line, col;
+        pg_text_line_col(doc->text, len, end ? (size_t)(end - doc->text) : 0, &line, &col);
+        pg_json_doc_free(doc);
+        return pg_err_at(err, PG_EINVALID, path, line, col, "cJSON could not parse this (nested too deep?)");
+    }
+    if (len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+    w.text = doc->text;
+    w.len = len;
+    w.at = start;
+    if (walk(&w, doc->root, 0, 0) != 0) {
+        free(w.pos);
+        pg_json_doc_free(doc);
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
+    qsort(w.pos, w.npos, sizeof *w.pos, cmp_pos);
+    doc->pos = w.pos;
+    doc->npos = w.npos;
+    return PG_OK;
+}
+
+int pg_json_doc_load(pg_json_doc *doc, const char *path, pg_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(doc, 0, sizeof *doc);
+    if ((rc = pg_file_read(&text, &len, path, 16u << 20, err)) != 0)
+        return rc;
+    rc = pg_json_doc_parse(doc, path, text, len, err);
+    free(text);
+    return rc;
+}
+
+void pg_json_doc_free(pg_json_doc *doc)
+{
+    if (!doc)
+        return;
+    cJSON_Delete(doc->root);
+    free(doc->text);
+    free(doc->pos);
+    memset(doc, 0, sizeof *doc);
+}
+
+void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, int *line, int *col)
+{
+    pg_json_pos key = {node, 0, 0};
+    const pg_json_pos *p = doc->pos ? bsearch(&key, doc->pos, doc->npos, sizeof *doc->pos, cmp_pos) : NULL;
+
+    if (!p) {
+        *line = 1;
+        *col = 1;
+        return;
+    }
+    pg_text_line_col(doc->text, doc->len, at_key ? p->key_off : p->val_off, line, col);
+}
+
+int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, int at_key,
+                      const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    int line, col;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pg_json_doc_where(doc, node, at_key, &line, &col);
+    return pg_err_at(err, PG_EINVALID, doc->path, line, col, "%s", msg);
+}

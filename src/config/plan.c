@@ -1,0 +1,94 @@
+/* plan.c — the human-readable plan of a budget, printed by --dry-run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/budget.h"
+
+static void print_schedule(const pg_load *l, FILE *fp)
+{
+    char d[32];
+    const char *unit = l->open_model ? "iterations/s" : "VUs";
+
+    switch (l->executor) {
+    case PG_EXEC_CONSTANT_VUS:
+        pg_format_duration(l->duration_us, d, sizeof d);
+        fprintf(fp, "  load       constant-vus: %ld virtual users looping for %s (closed model)\n", l->vus, d);
+        return;
+    case PG_EXEC_CONSTANT_ARRIVAL_RATE:
+        pg_format_duration(l->duration_us, d, sizeof d);
+        fprintf(fp, "  load       constant-arrival-rate: %g iterations/s for %s (open model, latency from intended start)\n",
+                l->rate, d);
+        return;
+    default:
+        break;
+    }
+    pg_format_duration(l->duration_us, d, sizeof d);
+    fprintf(fp, "  load       %s%s%s%s: %zu stages over %s, starting at %g %s (%s model)\n",
+            pg_executor_name(l->executor), l->preset ? " (preset " : "", l->preset ? l->preset : "",
+            l->preset ? ")" : "", l->n_stages, d, l->start, unit, l->open_model ? "open" : "closed");
+    for (size_t i = 0; i < l->n_stages; i++) {
+        pg_format_duration(l->stages[i].duration_us, d, sizeof d);
+        fprintf(fp, "               stage %zu: %s to %g %s\n", i + 1, d, l->stages[i].target, unit);
+    }
+}
+
+void pg_budget_print_plan(const pg_budget *b, FILE *fp)
+{
+    const pg_load *l = &b->load;
+    char d[32], w[32], t[32];
+    double total_weight = 0.0;
+
+    fprintf(fp, "budget %s (%s)\n", b->name, b->path);
+    if (b->description)
+        fprintf(fp, "  %s\n", b->description);
+    fprintf(fp, "  target     %s (HTTP/%s%s)\n", b->target, l->http2 ? "2" : "1.1",
+            l->insecure ? ", TLS not verified" : "");
+    print_schedule(l, fp);
+    pg_format_duration(l->warmup_us, w, sizeof w);
+    pg_format_duration(l->duration_us / (uint64_t)b->trials, d, sizeof d);
+    pg_format_duration(l->timeout_us, t, sizeof t);
+    fprintf(fp, "  warmup     %s, not measured\n", w);
+    fprintf(fp, "  trials     %ld of %s each\n", b->trials, d);
+    fprintf(fp, "  limits     %ld connections, %s timeout per request\n", l->max_connections, t);
+    for (size_t i = 0; i < b->n_scenarios; i++)
+        total_weight += b->scenarios[i].weight;
+    for (size_t i = 0; i < b->n_scenarios; i++) {
+        const pg_scenario *s = &b->scenarios[i];
+        fprintf(fp, "  scenario   %s: %.0f%% of iterations, %zu request%s", s->name,
+                100.0 * s->weight / total_weight, s->n_requests, s->n_requests == 1 ? "" : "s");
+        if (s->think_max_us) {
+            pg_format_duration(s->think_min_us, d, sizeof d);
+            pg_format_duration(s->think_max_us, w, sizeof w);
+            fprintf(fp, ", think %s..%s", d, w);
+        }
+        fputc('\n', fp);
+        for (size_t j = 0; j < s->n_requests; j++) {
+            const pg_request *r = &s->requests[j];
+            fprintf(fp, "               %s %s", r->method, r->path);
+            if (r->n_expect_status) {
+                fprintf(fp, "  expect status %d", r->expect_status[0]);
+                for (size_t k = 1; k < r->n_expect_status; k++)
+                    fprintf(fp, "|%d", r->expect_status[k]);
+            }
+            if (r->expect_body_contains)
+                fprintf(fp, "  body contains \"%s\"", r->expect_body_contains);
+            fputc('\n', fp);
+        }
+    }
+    for (size_t i = 0; i < b->n_thresholds; i++)
+        fprintf(fp, "  threshold  %s %s%s\n", b->thresholds[i].metric, b->thresholds[i].source,
+                b->thresholds[i].abort_on_fail ? " (aborts the run)" : "");
+    if (!b->regression.enabled) {
+        fprintf(fp, "  regression off\n");
+        return;
+    }
+    fprintf(fp, "  regression alpha %g, one-sided Mann-Whitney on %ld trials a side:", b->regression.alpha, b->trials);
+    for (size_t i = 0; i < b->regression.n_metrics; i++) {
+        const pg_regression_metric *m = &b->regression.metrics[i];
+        if (strcmp(m->name, "error_rate") == 0)
+            fprintf(fp, "%s %s +%gpp", i ? "," : "", m->name, m->min_effect * 100.0);
+        else
+            fprintf(fp, "%s %s %g%%", i ? "," : "", m->name, m->min_effect * 100.0);
+    }
+    fputc('\n', fp);
+}

@@ -1,0 +1,298 @@
+/* threshold.c — k6-style metric names and threshold expressions (see threshold.h). */
+#include "config/threshold.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "config/units.h"
+
+const pg_metric_def pg_metric_defs[] = {
+    {"http_req_duration", PG_METRIC_TREND, 1, "total time of a request"},
+    {"http_req_waiting", PG_METRIC_TREND, 1, "time to first byte"},
+    {"http_req_connecting", PG_METRIC_TREND, 1, "TCP connect time"},
+    {"http_req_tls_handshaking", PG_METRIC_TREND, 1, "TLS handshake time"},
+    {"iteration_duration", PG_METRIC_TREND, 1, "time of one scenario iteration"},
+    {"http_req_failed", PG_METRIC_RATE, 0, "share of failed requests"},
+    {"checks", PG_METRIC_RATE, 0, "share of passed expect checks"},
+    {"http_reqs", PG_METRIC_COUNTER, 0, "requests"},
+    {"iterations", PG_METRIC_COUNTER, 0, "scenario iterations"},
+    {"dropped_iterations", PG_METRIC_COUNTER, 0, "iterations not started for lack of a connection"},
+    {"data_received", PG_METRIC_COUNTER, 0, "bytes received"},
+    {"data_sent", PG_METRIC_COUNTER, 0, "bytes sent"},
+    {NULL, PG_METRIC_TREND, 0, NULL},
+};
+
+const pg_metric_def *pg_metric_lookup(const char *name)
+{
+    for (const pg_metric_def *d = pg_metric_defs; d->name; d++)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag_value, char *why,
+                        size_t why_size)
+{
+    static const char *const tags[] = {"scenario", "name", "method", "status"};
+    const char *brace = strchr(key, '{');
+    const char *colon, *close;
+    size_t i;
+
+    *base = *tag_key = *tag_value = NULL;
+    if (!brace) {
+        *base = dup_range(key, strlen(key));
+        return *base ? PG_OK : PG_ENOMEM;
+    }
+    colon = strchr(brace, ':');
+    close = strchr(brace, '}');
+    if (!colon || !close || colon > close || close[1] != '\0' || colon == brace + 1 ||
+        close == colon + 1) {
+        snprintf(why, why_size,
+                 "\"%s\" is not a valid sub-metric; write name{tag:value}, e.g. "
+                 "\"http_req_duration{scenario:browse}\"",
+                 key);
+        return PG_EINVALID;
+    }
+    for (i = 0; i < sizeof tags / sizeof *tags; i++)
+        if (strlen(tags[i]) == (size_t)(colon - brace - 1) &&
+            strncmp(tags[i], brace + 1, (size_t)(colon - brace - 1)) == 0)
+            break;
+    if (i == sizeof tags / sizeof *tags) {
+        snprintf(why, why_size,
+                 "\"%s\" filters on an unknown tag; valid tags are scenario, name, method, status",
+                 key);
+        return PG_EINVALID;
+    }
+    *base = dup_range(key, (size_t)(brace - key));
+    *tag_key = dup_range(brace + 1, (size_t)(colon - brace - 1));
+    *tag_value = dup_range(colon + 1, (size_t)(close - colon - 1));
+    if (!*base || !*tag_key || !*tag_value)
+        return PG_ENOMEM;
+    return PG_OK;
+}
+
+static const char *skip_spaces(const char *p)
+{
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+static const char *agg_list(pg_metric_kind kind)
+{
+    switch (kind) {
+    case PG_METRIC_TREND:
+        return "p(N), avg, med, min, max";
+    case PG_METRIC_RATE:
+        return "rate";
+    default:
+        return "count, rate";
+    }
+}
+
+/* Reads the aggregation at *p; returns 0 or -1 (unknown). */
+static int read_agg(const char **p, pg_threshold *t, char *why, size_t why_size)
+{
+    static const struct {
+        const char *name;
+        pg_agg agg;
+    } names[] = {{"avg", PG_AGG_AVG},   {"med", PG_AGG_MED},     {"min", PG_AGG_MIN},
+                 {"max", PG_AGG_MAX},   {"rate", PG_AGG_RATE},   {"count", PG_AGG_COUNT}};
+    const char *s = *p;
+
+    if (strncmp(s, "p(", 2) == 0) {
+        char *end;
+        double pct = strtod(s + 2, &end);
+        if (end == s + 2 || *end != ')' || (s[2] < '0' || s[2] > '9')) {
+            snprintf(why, why_size, "percentile must be written p(N) with 0 < N < 100, e.g. p(95) or p(99.9)");
+            return -2;
+        }
+        if (pct <= 0.0 || pct >= 100.0) {
+            snprintf(why, why_size, "p(%g) is out of range: N must be above 0 and below 100 (use %s instead)",
+                     pct, pct <= 0.0 ? "min" : "max");
+            return -2;
+        }
+        t->agg = PG_AGG_PERCENTILE;
+        t->percentile = pct;
+        *p = end + 1;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i].name);
+        if (strncmp(s, names[i].name, n) == 0) {
+            t->agg = names[i].agg;
+            *p = s + n;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int agg_fits(pg_agg agg, pg_metric_kind kind)
+{
+    switch (kind) {
+    case PG_METRIC_TREND:
+        return agg <= PG_AGG_MAX;
+    case PG_METRIC_RATE:
+        return agg == PG_AGG_RATE;
+    default:
+        return agg == PG_AGG_RATE || agg == PG_AGG_COUNT;
+    }
+}
+
+static int read_op(const char **p, pg_op *op)
+{
+    static const struct {
+        const char *text;
+        pg_op op;
+    } ops[] = {{"<=", PG_OP_LE}, {">=", PG_OP_GE}, {"==", PG_OP_EQ}, {"!=", PG_OP_NE},
+               {"<", PG_OP_LT},  {">", PG_OP_GT}};
+
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        size_t n = strlen(ops[i].text);
+        if (strncmp(*p, ops[i].text, n) == 0) {
+            *op = ops[i].op;
+            *p += n;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A plain non-negative number filling the whole string. */
+static int read_plain_number(const char *s, double *v)
+{
+    char *end;
+
+    if (!((*s >= '0' && *s <= '9') || *s == '.'))
+        return -1;
+    *v = strtod(s, &end);
+    if (end == s || *skip_spaces(end) != '\0')
+        return -1;
+    return 0;
+}
+
+int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_threshold *t, char *why,
+                            size_t why_size)
+{
+    const char *p = skip_spaces(expr);
+    char agg_name[32];
+    int rc;
+
+    if (!*p) {
+        snprintf(why, why_size, "empty threshold; write e.g. \"%s\"",
+                 def->kind == PG_METRIC_TREND ? "p(95)<200ms" : def->kind == PG_METRIC_RATE ? "rate<0.01" : "count<10");
+        return PG_EINVALID;
+    }
+    if ((rc = read_agg(&p, t, why, why_size)) == -2)
+        return PG_EINVALID;
+    if (rc == -1) {
+        snprintf(why, why_size, "\"%s\" does not start with an aggregation; %s allows %s", expr,
+                 def->name, agg_list(def->kind));
+        return PG_EINVALID;
+    }
+    pg_agg_format(t->agg, t->percentile, agg_name, sizeof agg_name);
+    if (!agg_fits(t->agg, def->kind)) {
+        snprintf(why, why_size, "%s does not apply to %s; it allows %s", agg_name, def->name,
+                 agg_list(def->kind));
+        return PG_EINVALID;
+    }
+    p = skip_spaces(p);
+    if (read_op(&p, &t->op) != 0) {
+        snprintf(why, why_size, "\"%s\": expected a comparison after %s (<, <=, >, >=, ==, !=)", expr,
+                 agg_name);
+        return PG_EINVALID;
+    }
+    p = skip_spaces(p);
+    if (!*p) {
+        snprintf(why, why_size, "\"%s\": expected a value after the comparison", expr);
+        return PG_EINVALID;
+    }
+    if (*p == '-') {
+        snprintf(why, why_size, "\"%s\": the value is negative; metrics are never below 0", expr);
+        return PG_EINVALID;
+    }
+    if (def->kind == PG_METRIC_TREND && def->is_time) {
+        uint64_t us;
+        char unit_why[256];
+        double ms;
+        /* k6 reads a bare number on a time metric as milliseconds. */
+        if (read_plain_number(p, &ms) == 0) {
+            t->value = ms * 1000.0;
+        } else if (pg_parse_duration(p, &us, unit_why, sizeof unit_why) == 0) {
+            t->value = (double)us;
+        } else {
+            snprintf(why, why_size, "\"%s\": %s", expr, unit_why);
+            return PG_EINVALID;
+        }
+        return PG_OK;
+    }
+    if (read_plain_number(p, &t->value) != 0) {
+        snprintf(why, why_size, "\"%s\": \"%s\" is not a number (%s takes a plain number)", expr, p,
+                 def->name);
+        return PG_EINVALID;
+    }
+    if (def->kind == PG_METRIC_RATE && t->value > 1.0) {
+        snprintf(why, why_size, "\"%s\": a rate of %s is a fraction from 0 to 1 (0.01 is 1%%)", expr,
+                 def->name);
+        return PG_EINVALID;
+    }
+    return PG_OK;
+}
+
+int pg_threshold_holds(const pg_threshold *t, double observed)
+{
+    switch (t->op) {
+    case PG_OP_LT:
+        return observed < t->value;
+    case PG_OP_LE:
+        return observed <= t->value;
+    case PG_OP_GT:
+        return observed > t->value;
+    case PG_OP_GE:
+        return observed >= t->value;
+    case PG_OP_EQ:
+        return observed == t->value;
+    default:
+        return observed != t->value;
+    }
+}
+
+const char *pg_op_name(pg_op op)
+{
+    static const char *const names[] = {"<", "<=", ">", ">=", "==", "!="};
+    return names[op];
+}
+
+void pg_agg_format(pg_agg agg, double percentile, char *buf, size_t size)
+{
+    static const char *const names[] = {"p", "avg", "med", "min", "max", "rate", "count"};
+
+    if (agg == PG_AGG_PERCENTILE)
+        snprintf(buf, size, "p(%g)", percentile);
+    else
+        snprintf(buf, size, "%s", names[agg]);
+}
+
+void pg_threshold_clear(pg_threshold *t)
+{
+    free(t->metric);
+    free(t->base);
+    free(t->tag_key);
+    free(t->tag_value);
+    free(t->source);
+    memset(t, 0, sizeof *t);
+}

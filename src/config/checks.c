@@ -313,6 +313,8 @@ int pg_section_regression(pg_fields *f, const cJSON *obj, pg_budget *b)
         while (min_p_value(need) >= r->alpha)
             need++;
         if (!at)
+            at = cJSON_GetObjectItemCaseSensitive(f->doc->root, "trials");
+        if (!at)
             at = obj ? obj : f->doc->root;
         return pg_json_doc_error(f->err, f->doc, at, 0,
                                  "%ld trials per side can never show a regression at alpha %g (the smallest "

@@ -96,6 +96,16 @@ int pg_fields_check_keys(pg_fields *f, const cJSON *obj, const char *where,
     return PG_OK;
 }
 
+/* "load.vus" for nested keys, "trials" for top-level ones (where == "the budget"). */
+static const char *key_path(char *buf, size_t size, const char *where, const char *key)
+{
+    if (strcmp(where, "the budget") == 0)
+        snprintf(buf, size, "%s", key);
+    else
+        snprintf(buf, size, "%s.%s", where, key);
+    return buf;
+}
+
 static const cJSON *member(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -109,14 +119,15 @@ static int missing(pg_fields *f, const cJSON *obj, const char *where, const char
 int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char *where,
                      int required, const char **out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
 
     if (!m)
         return required ? missing(f, obj, where, key) : PG_OK;
     if (!cJSON_IsString(m))
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be a string", where, key);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a string", key_path(kp, sizeof kp, where, key));
     if (required && !m->valuestring[0])
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must not be empty", where, key);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must not be empty", key_path(kp, sizeof kp, where, key));
     *out = m->valuestring;
     return PG_OK;
 }
@@ -124,6 +135,7 @@ int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char
 int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
                   long lo, long hi, long *out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
 
     if (!m)
@@ -131,7 +143,7 @@ int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *w
     if (!cJSON_IsNumber(m) || m->valuedouble != floor(m->valuedouble) ||
         m->valuedouble < (double)lo || m->valuedouble > (double)hi)
         return pg_json_doc_error(f->err, f->doc, m, 0,
-                                 "\"%s.%s\" must be a whole number from %ld to %ld", where, key,
+                                 "\"%s\" must be a whole number from %ld to %ld", key_path(kp, sizeof kp, where, key),
                                  lo, hi);
     *out = (long)m->valuedouble;
     return PG_OK;
@@ -140,25 +152,31 @@ int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *w
 int pg_fields_number(pg_fields *f, const cJSON *obj, const char *key, const char *where,
                      int required, double lo, double hi, double *out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
 
     if (!m)
         return required ? missing(f, obj, where, key) : PG_OK;
-    if (!cJSON_IsNumber(m) || !(m->valuedouble >= lo && m->valuedouble <= hi))
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be a number from %g to %g",
-                                 where, key, lo, hi);
+    if (!cJSON_IsNumber(m) || !(m->valuedouble >= lo && m->valuedouble <= hi)) {
+        if (lo > 0.0 && lo < 1e-5) /* "above 0" reads better than a tiny bound */
+            return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a number above 0 and at most %g",
+                                     key_path(kp, sizeof kp, where, key), hi);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a number from %g to %g",
+                                 key_path(kp, sizeof kp, where, key), lo, hi);
+    }
     *out = m->valuedouble;
     return PG_OK;
 }
 
 int pg_fields_bool(pg_fields *f, const cJSON *obj, const char *key, const char *where, int *out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
 
     if (!m)
         return PG_OK;
     if (!cJSON_IsBool(m))
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\" must be true or false", where, key);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be true or false", key_path(kp, sizeof kp, where, key));
     *out = cJSON_IsTrue(m);
     return PG_OK;
 }
@@ -166,6 +184,7 @@ int pg_fields_bool(pg_fields *f, const cJSON *obj, const char *key, const char *
 int pg_fields_duration(pg_fields *f, const cJSON *obj, const char *key, const char *where,
                        int required, uint64_t *out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
     char why[256];
 
@@ -173,16 +192,17 @@ int pg_fields_duration(pg_fields *f, const cJSON *obj, const char *key, const ch
         return required ? missing(f, obj, where, key) : PG_OK;
     if (!cJSON_IsString(m))
         return pg_json_doc_error(f->err, f->doc, m, 0,
-                                 "\"%s.%s\" must be a duration string such as \"10s\" or \"500ms\"",
-                                 where, key);
+                                 "\"%s\" must be a duration string such as \"10s\" or \"500ms\"",
+                                 key_path(kp, sizeof kp, where, key));
     if (pg_parse_duration(m->valuestring, out, why, sizeof why) != 0)
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\": %s", where, key, why);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s", key_path(kp, sizeof kp, where, key), why);
     return PG_OK;
 }
 
 int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where,
                    int required, double *out)
 {
+    char kp[160];
     const cJSON *m = member(obj, key);
     char why[256];
 
@@ -191,16 +211,16 @@ int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *
     if (cJSON_IsNumber(m)) {
         if (!(m->valuedouble > 0.0 && m->valuedouble <= 10e6))
             return pg_json_doc_error(f->err, f->doc, m, 0,
-                                     "\"%s.%s\" must be above 0 and at most 10000000 per second",
-                                     where, key);
+                                     "\"%s\" must be above 0 and at most 10000000 per second",
+                                     key_path(kp, sizeof kp, where, key));
         *out = m->valuedouble;
         return PG_OK;
     }
     if (!cJSON_IsString(m))
         return pg_json_doc_error(f->err, f->doc, m, 0,
-                                 "\"%s.%s\" must be a rate: a number or a string like \"200/s\"",
-                                 where, key);
+                                 "\"%s\" must be a rate: a number or a string like \"200/s\"",
+                                 key_path(kp, sizeof kp, where, key));
     if (pg_parse_rate(m->valuestring, out, why, sizeof why) != 0)
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.%s\": %s", where, key, why);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s", key_path(kp, sizeof kp, where, key), why);
     return PG_OK;
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds with warnings
+# as errors, runs the cmocka tests through ctest, then builds again with
+# AddressSanitizer and UBSan and runs them again. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci/install-deps.sh
+
+echo "== build (warnings as errors)"
+ci/build.sh build/werror -DPERFGATE_WERROR=ON
+echo "== tests"
+ctest --test-dir build/werror --output-on-failure -j"$(nproc)" --timeout 300
+
+echo "== build (AddressSanitizer + UBSan)"
+ci/build.sh build/asan -DPERFGATE_WERROR=ON -DPERFGATE_SANITIZE=ON
+echo "== tests under sanitizers"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j"$(nproc)" --timeout 600
+
+echo "== all tests passed"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The command line: help for every command, version, exit codes for usage
+# errors and for commands not built yet.
+set -u
+bin=$1
+fail=0
+expect() { # expect EXIT_CODE PATTERN -- ARGS...
+  local code=$1 pattern=$2
+  shift 3
+  out=$("$bin" "$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$code" ] || ! grep -q -- "$pattern" <<<"$out"; then
+    echo "FAIL perfgate $*: exit $rc (want $code), output:"
+    echo "$out" | head -5
+    fail=1
+  fi
+}
+expect 0 "Usage: perfgate COMMAND" -- --help
+expect 0 "^perfgate [0-9]" -- --version
+expect 2 "Usage: perfgate COMMAND" --
+expect 2 "unknown command 'frobnicate'" -- frobnicate
+for cmd in run check compare ab baseline report merge comment serve; do
+  expect 0 "Usage: perfgate $cmd" -- "$cmd" --help
+  expect 0 "Usage: perfgate $cmd" -- help "$cmd"
+done
+for cmd in check compare ab baseline report merge comment; do
+  expect 2 "'$cmd' is not built yet" -- "$cmd" x
+done
+expect 2 "no budget file given" -- run
+expect 2 "unknown or incomplete option '--bogus'" -- run --bogus x.json
+expect 2 "cannot open" -- run --dry-run /nonexistent.json
+expect 2 "takes a whole number" -- serve --threads=0
+expect 2 "--listen takes ADDR:PORT" -- serve --listen 8080
+expect 2 "go together" -- serve --stall-every 5
+[ $fail -eq 0 ] && echo "command line ok"
+exit $fail

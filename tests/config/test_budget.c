@@ -1,0 +1,214 @@
+/* test_budget.c — budget files: the invalid corpus with exact errors, the
+ * valid corpus, and what parsing fills in (defaults, presets, schedules).
+ *
+ * Corpus: tests/config/budgets/invalid/NAME.json must fail with the message
+ * in NAME.err ("line:col: text"), and every valid/NAME.json must load. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/file.h"
+#include "config/budget.h"
+
+#define CORPUS PG_TEST_DIR "/config/budgets"
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void invalid_corpus(void **state)
+{
+    DIR *d;
+    struct dirent *e;
+    int files = 0, failures = 0;
+    (void)state;
+
+    assert_int_equal(chdir(CORPUS), 0);
+    assert_non_null(d = opendir("invalid"));
+    while ((e = readdir(d))) {
+        char path[512], errpath[512], got[2048];
+        char *want = NULL;
+        pg_budget *b = NULL;
+        pg_err err;
+
+        if (!ends_with(e->d_name, ".json"))
+            continue;
+        files++;
+        snprintf(path, sizeof path, "invalid/%s", e->d_name);
+        snprintf(errpath, sizeof errpath, "invalid/%.*s.err", (int)(strlen(e->d_name) - 5), e->d_name);
+        if (pg_file_read(&want, NULL, errpath, 0, &err) != 0) {
+            print_error("%s: no expectation file %s\n", path, errpath);
+            failures++;
+            continue;
+        }
+        want[strcspn(want, "\n")] = '\0';
+        if (pg_budget_load(&b, path, &err) == 0) {
+            print_error("%s: accepted, expected: %s\n", path, want);
+            pg_budget_free(b);
+            failures++;
+        } else {
+            snprintf(got, sizeof got, "%d:%d: %s", err.line, err.col, err.msg);
+            if (strcmp(got, want) != 0 || strcmp(err.file, path) != 0 || err.code != PG_EINVALID) {
+                print_error("%s:\n  want %s\n  got  %s\n", path, want, got);
+                failures++;
+            }
+        }
+        free(want);
+    }
+    closedir(d);
+    print_message("%d invalid budgets checked\n", files);
+    assert_true(files >= 30);
+    assert_int_equal(failures, 0);
+}
+
+static void valid_corpus(void **state)
+{
+    DIR *d;
+    struct dirent *e;
+    int files = 0;
+    (void)state;
+
+    assert_int_equal(chdir(CORPUS), 0);
+    assert_non_null(d = opendir("valid"));
+    while ((e = readdir(d))) {
+        char path[512];
+        pg_budget *b = NULL;
+        pg_err err;
+        if (!ends_with(e->d_name, ".json"))
+            continue;
+        files++;
+        snprintf(path, sizeof path, "valid/%s", e->d_name);
+        if (pg_budget_load(&b, path, &err) != 0)
+            fail_msg("%s: %d:%d: %s", path, err.line, err.col, err.msg);
+        pg_budget_free(b);
+    }
+    closedir(d);
+    assert_true(files >= 6);
+}
+
+static pg_budget *load(const char *name)
+{
+    char path[512];
+    pg_budget *b = NULL;
+    pg_err err;
+
+    snprintf(path, sizeof path, "%s/valid/%s", CORPUS, name);
+    if (pg_budget_load(&b, path, &err) != 0)
+        fail_msg("%s: %s", path, err.msg);
+    return b;
+}
+
+static void closed_model_fields(void **state)
+{
+    pg_budget *b = load("constant-vus.json");
+    (void)state;
+    assert_string_equal(b->target, "http://127.0.0.1:8080"); /* trailing slash dropped */
+    assert_int_equal(b->load.executor, PG_EXEC_CONSTANT_VUS);
+    assert_false(b->load.open_model);
+    assert_int_equal(b->load.vus, 10);
+    assert_int_equal(b->load.duration_us, 90000000);
+    assert_int_equal(b->load.warmup_us, 5000000);
+    assert_int_equal(b->load.timeout_us, 2000000);
+    assert_int_equal(b->load.max_connections, 10);
+    assert_int_equal(b->trials, 5);
+    assert_int_equal(b->scenarios[0].think_min_us, 50000);
+    assert_int_equal(b->scenarios[0].think_max_us, 150000);
+    assert_string_equal(b->scenarios[0].requests[0].method, "GET");
+    assert_string_equal(b->scenarios[0].requests[0].name, "GET /");
+    assert_int_equal(b->n_thresholds, 15);
+    assert_true(b->thresholds[14].tag_key && strcmp(b->thresholds[14].tag_key, "status") == 0);
+    assert_true(b->thresholds[12].abort_on_fail);
+    /* regression defaults */
+    assert_true(b->regression.enabled);
+    assert_true(b->regression.alpha == 0.01);
+    assert_int_equal(b->regression.n_metrics, 5);
+    assert_string_equal(b->regression.metrics[1].name, "p95");
+    assert_true(b->regression.metrics[1].min_effect == 0.10);
+    assert_true(b->regression.metrics[4].min_effect == 0.001);
+    pg_budget_free(b);
+}
+
+static void open_model_fields(void **state)
+{
+    pg_budget *b = load("constant-arrival-rate.json");
+    const pg_request *put;
+    (void)state;
+    assert_true(b->load.open_model);
+    assert_true(b->load.rate == 200.0);
+    assert_true(b->load.http2);
+    assert_true(b->load.insecure);
+    assert_int_equal(b->load.max_body, 1048576);
+    assert_int_equal(b->load.max_connections, 64);
+    assert_int_equal(b->scenarios[0].requests[1].n_expect_status, 2);
+    assert_int_equal(b->scenarios[0].requests[1].expect_status[1], 304);
+    assert_string_equal(b->scenarios[0].requests[1].expect_body_contains, "\"id\":42");
+    assert_string_equal(b->scenarios[1].requests[0].headers[0].name, "Content-Type");
+    put = &b->scenarios[1].requests[1];
+    assert_string_equal(put->body, "payload from a file\n");
+    assert_true(b->regression.alpha == 0.05);
+    assert_true(b->regression.metrics[1].min_effect == 0.10);
+    assert_true(b->regression.metrics[4].min_effect == 0.005);
+    pg_budget_free(b);
+}
+
+static void schedules(void **state)
+{
+    pg_budget *b = load("ramping-arrival-rate.json");
+    (void)state;
+    assert_int_equal(b->load.duration_us, 70000000);
+    assert_true(pg_load_target_at(&b->load, 0) == 0.0);
+    assert_true(pg_load_target_at(&b->load, 15000000) == 150.0);
+    assert_true(pg_load_target_at(&b->load, 45000000) == 300.0);
+    assert_true(pg_load_target_at(&b->load, 65000000) == 150.0);
+    assert_true(pg_load_target_at(&b->load, 80000000) == 0.0);
+    pg_budget_free(b);
+
+    b = load("spike.json");
+    assert_string_equal(b->load.preset, "spike");
+    assert_int_equal(b->load.duration_us, 60000000);
+    assert_true(pg_load_target_at(&b->load, 12000000) == 50.0); /* quiet: 10% of the peak */
+    assert_true(pg_load_target_at(&b->load, 25000000) == 500.0); /* the spike */
+    pg_budget_free(b);
+
+    b = load("stress.json");
+    assert_false(b->regression.enabled);
+    assert_true(pg_load_target_at(&b->load, 12000000) == 25.0);
+    assert_true(pg_load_target_at(&b->load, 100000000) == 100.0);
+    pg_budget_free(b);
+}
+
+static void parse_from_memory(void **state)
+{
+    const char *text = "{\"name\":\"m\",\"target\":\"http://127.0.0.1:1\",\"load\":{\"executor\":\"constant-vus\","
+                       "\"vus\":1,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
+                       "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}";
+    pg_budget *b = NULL;
+    pg_err err;
+    (void)state;
+    assert_int_equal(pg_budget_parse(&b, "mem.json", text, strlen(text), &err), 0);
+    assert_int_equal(b->trials, 1);
+    pg_budget_free(b);
+    assert_int_equal(pg_budget_load(&b, "/nonexistent/budget.json", &err), PG_EINVALID);
+    assert_null(b);
+    assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(invalid_corpus), cmocka_unit_test(valid_corpus),
+        cmocka_unit_test(closed_model_fields), cmocka_unit_test(open_model_fields),
+        cmocka_unit_test(schedules), cmocka_unit_test(parse_from_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

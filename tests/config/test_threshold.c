@@ -1,0 +1,134 @@
+/* test_threshold.c — k6 threshold expressions and metric keys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config/threshold.h"
+
+static pg_threshold parse_ok(const char *metric, const char *expr)
+{
+    pg_threshold t;
+    char why[512] = "";
+    memset(&t, 0, sizeof t);
+    if (pg_threshold_parse_expr(expr, pg_metric_lookup(metric), &t, why, sizeof why) != 0)
+        fail_msg("%s %s: unexpected error: %s", metric, expr, why);
+    return t;
+}
+
+static void parse_bad(const char *metric, const char *expr, const char *why_part)
+{
+    pg_threshold t;
+    char why[512] = "";
+    memset(&t, 0, sizeof t);
+    if (pg_threshold_parse_expr(expr, pg_metric_lookup(metric), &t, why, sizeof why) == 0)
+        fail_msg("%s %s: accepted, expected an error", metric, expr);
+    if (!strstr(why, why_part))
+        fail_msg("%s %s: expected reason with \"%s\", got \"%s\"", metric, expr, why_part, why);
+}
+
+static void trend_expressions(void **state)
+{
+    pg_threshold t;
+    (void)state;
+    t = parse_ok("http_req_duration", "p(95)<200ms");
+    assert_int_equal(t.agg, PG_AGG_PERCENTILE);
+    assert_true(t.percentile == 95.0);
+    assert_int_equal(t.op, PG_OP_LT);
+    assert_true(t.value == 200000.0);
+    t = parse_ok("http_req_duration", "p(99.9)<=1s");
+    assert_true(t.percentile == 99.9);
+    assert_int_equal(t.op, PG_OP_LE);
+    assert_true(t.value == 1e6);
+    t = parse_ok("http_req_duration", "avg<50ms");
+    assert_int_equal(t.agg, PG_AGG_AVG);
+    t = parse_ok("http_req_duration", "med < 20ms");
+    assert_int_equal(t.agg, PG_AGG_MED);
+    assert_true(t.value == 20000.0);
+    t = parse_ok("http_req_duration", "max<2s");
+    assert_int_equal(t.agg, PG_AGG_MAX);
+    t = parse_ok("http_req_waiting", "min>=500us");
+    assert_int_equal(t.op, PG_OP_GE);
+    assert_true(t.value == 500.0);
+    /* k6 reads a bare number on a time metric as milliseconds */
+    t = parse_ok("http_req_duration", "p(90)<300");
+    assert_true(t.value == 300000.0);
+}
+
+static void rate_and_counter_expressions(void **state)
+{
+    pg_threshold t;
+    (void)state;
+    t = parse_ok("http_req_failed", "rate<0.01");
+    assert_int_equal(t.agg, PG_AGG_RATE);
+    assert_true(t.value == 0.01);
+    t = parse_ok("http_reqs", "rate>150");
+    assert_int_equal(t.op, PG_OP_GT);
+    assert_true(t.value == 150.0);
+    t = parse_ok("dropped_iterations", "count<10");
+    assert_int_equal(t.agg, PG_AGG_COUNT);
+    t = parse_ok("checks", "rate>=0.99");
+    assert_int_equal(t.op, PG_OP_GE);
+    t = parse_ok("iterations", "count!=0");
+    assert_int_equal(t.op, PG_OP_NE);
+    assert_true(pg_threshold_holds(&t, 5));
+    assert_false(pg_threshold_holds(&t, 0));
+}
+
+static void invalid_expressions(void **state)
+{
+    (void)state;
+    parse_bad("http_req_duration", "p(100)<1s", "use max");
+    parse_bad("http_req_duration", "p(0)<1s", "use min");
+    parse_bad("http_req_duration", "p(-1)<1s", "p(N)");
+    parse_bad("http_req_duration", "p()<1s", "p(N)");
+    parse_bad("http_req_duration", "p(95<1s", "p(N)");
+    parse_bad("http_req_duration", "rate<0.1", "does not apply");
+    parse_bad("http_req_failed", "p(95)<0.1", "does not apply");
+    parse_bad("http_req_failed", "rate<2", "fraction");
+    parse_bad("http_reqs", "avg<3", "does not apply");
+    parse_bad("http_req_duration", "", "empty");
+    parse_bad("http_req_duration", "p(95)", "comparison");
+    parse_bad("http_req_duration", "p(95)=<1s", "comparison");
+    parse_bad("http_req_duration", "p(95)<", "value");
+    parse_bad("http_req_duration", "p(95)<-1ms", "negative");
+    parse_bad("http_req_duration", "p(95)<200xs", "unknown unit");
+    parse_bad("http_req_duration", "mean<5ms", "aggregation");
+    parse_bad("http_reqs", "count<ten", "not a number");
+}
+
+static void metric_keys(void **state)
+{
+    char *base, *k, *v, why[256];
+    (void)state;
+    assert_int_equal(pg_metric_key_split("http_req_duration{scenario:browse}", &base, &k, &v, why, sizeof why), 0);
+    assert_string_equal(base, "http_req_duration");
+    assert_string_equal(k, "scenario");
+    assert_string_equal(v, "browse");
+    free(base), free(k), free(v);
+    assert_int_equal(pg_metric_key_split("http_reqs", &base, &k, &v, why, sizeof why), 0);
+    assert_string_equal(base, "http_reqs");
+    assert_null(k);
+    free(base);
+    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario}", &base, &k, &v, why, sizeof why), 0);
+    assert_int_not_equal(pg_metric_key_split("http_reqs{color:red}", &base, &k, &v, why, sizeof why), 0);
+    assert_non_null(strstr(why, "unknown tag"));
+    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario:a}x", &base, &k, &v, why, sizeof why), 0);
+    assert_non_null(pg_metric_lookup("http_req_waiting"));
+    assert_null(pg_metric_lookup("http_req_duraton"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(trend_expressions),
+        cmocka_unit_test(rate_and_counter_expressions),
+        cmocka_unit_test(invalid_expressions),
+        cmocka_unit_test(metric_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

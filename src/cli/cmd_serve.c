@@ -56,7 +56,7 @@ int pg_cmd_serve(int argc, char **argv)
     pg_serve_opts_default(&o);
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
         switch (opt) {
         case 'l':
             if (parse_listen(optarg, &o) != 0)

@@ -136,6 +136,11 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
             free(base), free(tk), free(tv);
             return rc == 0 ? PG_EINVALID : rc;
         }
+        if (tk && strcmp(base, "http_req_duration") != 0) {
+            free(base), free(tk), free(tv);
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "sub-metrics ({scenario:...}, {name:...}) are measured for http_req_duration only");
+        }
         if (cJSON_IsArray(m) && !cJSON_GetArraySize(m)) {
             free(base), free(tk), free(tv);
             return pg_json_doc_error(f->err, f->doc, m, 0, "thresholds of \"%s\" is an empty list", m->string);

@@ -46,7 +46,7 @@ static char *dup_range(const char *s, size_t n)
 int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag_value, char *why,
                         size_t why_size)
 {
-    static const char *const tags[] = {"scenario", "name", "method", "status"};
+    static const char *const tags[] = {"scenario", "name"};
     const char *brace = strchr(key, '{');
     const char *colon, *close;
     size_t i;
@@ -72,7 +72,7 @@ int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag
             break;
     if (i == sizeof tags / sizeof *tags) {
         snprintf(why, why_size,
-                 "\"%s\" filters on an unknown tag; valid tags are scenario, name, method, status",
+                 "\"%s\" filters on an unknown tag; valid tags are scenario and name",
                  key);
         return PG_EINVALID;
     }

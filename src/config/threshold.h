@@ -51,7 +51,7 @@ extern const pg_metric_def pg_metric_defs[];
 const pg_metric_def *pg_metric_lookup(const char *name);
 
 /* Splits "name{key:value}" into its parts (each malloc'd; tag parts NULL when
- * absent). Valid tag keys: scenario, name, method, status. */
+ * absent). Valid tag keys: scenario, name (request name). */
 int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag_value, char *why,
                         size_t why_size);
 

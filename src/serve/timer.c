@@ -5,17 +5,13 @@
 #include <stdlib.h>
 #include <time.h>
 
-typedef struct entry {
-    uint64_t due;
-    struct MHD_Connection *c;
-} entry;
+#include "common/heap.h"
 
 struct pg_timer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t thread;
-    entry *heap;
-    size_t n, cap;
+    pg_heap heap; /* of suspended connections by due time */
     int stopping;
 };
 
@@ -27,39 +23,6 @@ uint64_t pg_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void sift_up(entry *h, size_t i)
-{
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        entry tmp;
-        if (h[p].due <= h[i].due)
-            break;
-        tmp = h[p], h[p] = h[i], h[i] = tmp;
-        i = p;
-    }
-}
-
-static entry pop_min(entry *h, size_t *n)
-{
-    entry top = h[0];
-    size_t i = 0;
-
-    h[0] = h[--*n];
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        entry tmp;
-        if (l < *n && h[l].due < h[m].due)
-            m = l;
-        if (r < *n && h[r].due < h[m].due)
-            m = r;
-        if (m == i)
-            break;
-        tmp = h[m], h[m] = h[i], h[i] = tmp;
-        i = m;
-    }
-    return top;
-}
-
 static void *run(void *arg)
 {
     pg_timer *t = arg;
@@ -67,24 +30,24 @@ static void *run(void *arg)
     pthread_mutex_lock(&t->mu);
     while (!t->stopping) {
         uint64_t now = pg_now_ns();
-        if (t->n == 0) {
+        if (t->heap.n == 0) {
             pthread_cond_wait(&t->cv, &t->mu);
             continue;
         }
-        if (t->heap[0].due > now) {
+        if (pg_heap_top(&t->heap)->due > now) {
             struct timespec ts;
-            uint64_t due = t->heap[0].due;
+            uint64_t due = pg_heap_top(&t->heap)->due;
             /* The condvar uses CLOCK_MONOTONIC (set in pg_timer_start). */
             ts.tv_sec = (time_t)(due / 1000000000ull);
             ts.tv_nsec = (long)(due % 1000000000ull);
             pthread_cond_timedwait(&t->cv, &t->mu, &ts);
             continue;
         }
-        while (t->n && t->heap[0].due <= now)
-            MHD_resume_connection(pop_min(t->heap, &t->n).c);
+        while (t->heap.n && pg_heap_top(&t->heap)->due <= now)
+            MHD_resume_connection(pg_heap_pop(&t->heap).item);
     }
-    while (t->n)
-        MHD_resume_connection(pop_min(t->heap, &t->n).c);
+    while (t->heap.n)
+        MHD_resume_connection(pg_heap_pop(&t->heap).item);
     pthread_mutex_unlock(&t->mu);
     return NULL;
 }
@@ -97,6 +60,10 @@ int pg_timer_start(pg_timer **out)
     *out = NULL;
     if (!t)
         return -1;
+    if (pg_heap_init(&t->heap, 256) != 0) {
+        free(t);
+        return -1;
+    }
     pthread_mutex_init(&t->mu, NULL);
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -105,6 +72,7 @@ int pg_timer_start(pg_timer **out)
     if (pthread_create(&t->thread, NULL, run, t) != 0) {
         pthread_cond_destroy(&t->cv);
         pthread_mutex_destroy(&t->mu);
+        pg_heap_free(&t->heap);
         free(t);
         return -1;
     }
@@ -121,19 +89,11 @@ int pg_timer_add(pg_timer *t, uint64_t due, struct MHD_Connection *c)
         rc = -1;
         goto out;
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        entry *h = realloc(t->heap, cap * sizeof *h);
-        if (!h) {
-            rc = -1;
-            goto out;
-        }
-        t->heap = h;
-        t->cap = cap;
+    if (pg_heap_push(&t->heap, due, c) != 0) {
+        rc = -1;
+        goto out;
     }
-    t->heap[t->n] = (entry){due, c};
-    sift_up(t->heap, t->n++);
-    if (t->heap[0].c == c)
+    if (pg_heap_top(&t->heap)->item == c)
         pthread_cond_signal(&t->cv);
 out:
     pthread_mutex_unlock(&t->mu);
@@ -151,6 +111,6 @@ void pg_timer_stop(pg_timer *t)
     pthread_join(t->thread, NULL);
     pthread_cond_destroy(&t->cv);
     pthread_mutex_destroy(&t->mu);
-    free(t->heap);
+    pg_heap_free(&t->heap);
     free(t);
 }

@@ -1,0 +1,269 @@
+/* engine.c — runs a budget on worker threads and gathers what they measured
+ * (see engine.h). The calling thread samples once a second: the timeline and
+ * the progress line come from per-worker atomic counters, never from locks. */
+#include "engine/engine.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/prepared.h"
+#include "engine/worker.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void sleep_until(uint64_t t)
+{
+    struct timespec ts = {(time_t)(t / 1000000000ull), (long)(t % 1000000000ull)};
+
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+        ;
+}
+
+static long peak_vus(const pg_load *l)
+{
+    double peak = l->executor == PG_EXEC_CONSTANT_VUS ? (double)l->vus : l->start;
+
+    for (size_t i = 0; i < l->n_stages; i++)
+        if (l->stages[i].target > peak)
+            peak = l->stages[i].target;
+    return (long)peak;
+}
+
+/* Reads and clears second `sec`'s slot of every worker into a timeline point. */
+static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s, pg_timeline_point *p)
+{
+    static _Thread_local pg_hist h;
+    unsigned slot = (unsigned)(sec & 1);
+
+    pg_hist_reset(&h);
+    memset(p, 0, sizeof *p);
+    p->t_s = (double)sec - warm_s;
+    for (unsigned i = 0; i < n; i++) {
+        pg_live_second *s = &pg_worker_live(w[i])->second[slot];
+        p->requests += atomic_exchange_explicit(&s->requests, 0, memory_order_relaxed);
+        p->failed += atomic_exchange_explicit(&s->failed, 0, memory_order_relaxed);
+        p->dropped += atomic_exchange_explicit(&s->dropped, 0, memory_order_relaxed);
+        for (size_t b = 0; b < PG_HIST_BUCKETS; b++) {
+            uint32_t c = atomic_exchange_explicit(&s->counts[b], 0, memory_order_relaxed);
+            if (c)
+                pg_hist_record_n(&h, pg_hist_bucket_low(b), c);
+        }
+    }
+    p->p50_us = pg_hist_percentile(&h, 50.0);
+    p->p99_us = pg_hist_percentile(&h, 99.0);
+}
+
+static int all_done(pg_worker **w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!atomic_load(&pg_worker_live(w[i])->done))
+            return 0;
+    return 1;
+}
+
+static int append_point(pg_budget_run *out, const pg_timeline_point *p, size_t *cap)
+{
+    if (out->n_timeline == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        pg_timeline_point *t = realloc(out->timeline, c * sizeof *t);
+        if (!t)
+            return -1;
+        out->timeline = t;
+        *cap = c;
+    }
+    out->timeline[out->n_timeline++] = *p;
+    return 0;
+}
+
+/* Samples once a second until every worker has finished. */
+static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w, unsigned n,
+                      volatile sig_atomic_t *stop, uint64_t t0, uint64_t measure, uint64_t end)
+{
+    double warm_s = (double)(measure - t0) / 1e9, total_s = (double)(end - t0) / 1e9;
+    uint64_t sec = 0;
+    size_t cap = 0;
+
+    while (!all_done(w, n)) {
+        /* a quarter second into the next second: the workers have moved on */
+        uint64_t at = t0 + (sec + 1) * 1000000000ull + 250000000ull;
+        pg_timeline_point p;
+        uint64_t req = 0, failed = 0, dropped = 0;
+
+        while (now_ns() < at && !all_done(w, n)) {
+            if (o->stop && *o->stop)
+                *stop = 1;
+            sleep_until(now_ns() + 20000000ull < at ? now_ns() + 20000000ull : at);
+        }
+        if (now_ns() < at)
+            break;
+        sample_second(w, n, sec, warm_s, &p);
+        if (p.t_s >= 0.0 && t0 + sec * 1000000000ull < end)
+            append_point(out, &p, &cap);
+        for (unsigned i = 0; i < n; i++) {
+            pg_live *l = pg_worker_live(w[i]);
+            req += pg_live_get(&l->requests);
+            failed += pg_live_get(&l->failed);
+            dropped += pg_live_get(&l->dropped);
+        }
+        if (o->progress) {
+            double elapsed = (double)(sec + 1) - warm_s;
+            int trial = elapsed < 0 ? -1 : (int)(elapsed / ((double)b->load.duration_us / 1e6 / (double)b->trials));
+            if (trial >= (int)b->trials)
+                trial = (int)b->trials - 1;
+            o->progress(o->progress_arg, b, trial, elapsed, total_s - warm_s, &p, req, failed, dropped);
+        }
+        sec++;
+    }
+}
+
+int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_err *err)
+{
+    pg_prepared plan;
+    pg_worker **w = NULL;
+    pthread_t *tid = NULL;
+    pg_worker_cfg cfg;
+    unsigned n = o->threads, started = 0, shard_i = 0, shard_n = 1;
+    uint64_t t0, behind = 0, iters = 0;
+    double cpu0, wall0;
+    /* Workers watch this flag; the supervisor copies the caller's into it. */
+    volatile sig_atomic_t stop = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!n) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (unsigned)c : 1;
+    }
+    if (o->shard_count) {
+        shard_i = o->shard_index - 1;
+        shard_n = o->shard_count;
+    }
+    if ((rc = pg_prepared_build(&plan, b, err)) != 0)
+        return rc;
+    if (!(w = calloc(n, sizeof *w)) || !(tid = calloc(n, sizeof *tid))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Start 50 ms from now so every thread is ready when the schedule begins. */
+    t0 = now_ns() + 50000000ull;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.plan = &plan;
+    cfg.load = &b->load;
+    cfg.gstride = n * shard_n;
+    cfg.seed = o->seed;
+    cfg.t0_ns = t0;
+    cfg.measure_ns = t0 + b->load.warmup_us * 1000u;
+    cfg.end_ns = cfg.measure_ns + b->load.duration_us * 1000u;
+    cfg.n_trials = (size_t)b->trials;
+    cfg.trial_ns = b->load.duration_us * 1000u / (uint64_t)b->trials;
+    cfg.peak_vus = peak_vus(&b->load);
+    cfg.stop = &stop;
+    for (unsigned i = 0; i < n; i++) {
+        cfg.gindex = shard_i * n + i;
+        if ((rc = pg_worker_new(&w[i], &cfg, err)) != 0)
+            goto out;
+    }
+    cpu0 = cpu_seconds();
+    wall0 = (double)now_ns() / 1e9;
+    for (; started < n; started++) {
+        if (pthread_create(&tid[started], NULL, pg_worker_main, w[started]) != 0) {
+            rc = pg_err_set(err, PG_ERUN, "cannot start worker thread %u", started);
+            stop = 1; /* the started ones see it within 100 ms */
+            goto join;
+        }
+    }
+    {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        out->started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + (double)(cfg.measure_ns - now_ns()) / 1e9;
+    }
+    supervise(out, b, o, w, n, &stop, t0, cfg.measure_ns, cfg.end_ns);
+join:
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    if (rc != 0)
+        goto out;
+    out->threads = n;
+    out->cpu_percent = 100.0 * (cpu_seconds() - cpu0) / ((double)now_ns() / 1e9 - wall0);
+    if (!(out->trials = calloc(cfg.n_trials, sizeof *out->trials))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    out->n_trials = cfg.n_trials;
+    for (size_t t = 0; t < cfg.n_trials; t++) {
+        if ((rc = pg_trial_init(&out->trials[t], plan.n_scenarios, plan.n_names, err)) != 0)
+            goto out;
+        for (unsigned i = 0; i < n; i++)
+            pg_trial_merge(&out->trials[t], &pg_worker_trials(w[i])[t]);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        out->interrupted |= pg_worker_interrupted(w[i]);
+        behind += pg_worker_behind(w[i]);
+        iters += pg_worker_started(w[i]);
+    }
+    if (out->interrupted) {
+        /* keep the trials that had begun; the last one ran short */
+        double ran = (double)(now_ns() - cfg.measure_ns) / 1e9, each = (double)cfg.trial_ns / 1e9;
+        size_t keep = ran <= 0 ? 0 : (size_t)(ran / each) + 1;
+        if (keep > out->n_trials)
+            keep = out->n_trials;
+        for (size_t t = keep; t < out->n_trials; t++)
+            pg_trial_clear(&out->trials[t]);
+        out->n_trials = keep;
+        if (keep)
+            out->trials[keep - 1].duration_s = ran - each * (double)(keep - 1);
+    }
+    if (out->cpu_percent > 90.0 * n) {
+        out->saturated = 1;
+        snprintf(out->saturation, sizeof out->saturation,
+                 "perfgate used %.0f%% CPU of %u threads: the generator, not the target, may be the limit", out->cpu_percent, n);
+    } else if (iters && behind * 100 > iters) {
+        out->saturated = 1;
+        snprintf(out->saturation, sizeof out->saturation,
+                 "%llu of %llu iterations started over 2 ms behind schedule with connections free: the generator fell behind",
+                 (unsigned long long)behind, (unsigned long long)iters);
+    }
+    if (!(out->scenario_names = calloc(b->n_scenarios, sizeof *out->scenario_names))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < b->n_scenarios; i++)
+        if (!(out->scenario_names[out->n_scenarios++] = strdup(b->scenarios[i].name))) {
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+            goto out;
+        }
+    out->names = plan.names;
+    out->n_names = plan.n_names;
+    plan.names = NULL;
+    plan.n_names = 0;
+    rc = PG_OK;
+out:
+    for (unsigned i = 0; w && i < n; i++)
+        pg_worker_free(w[i]);
+    free(w);
+    free(tid);
+    pg_prepared_free(&plan);
+    if (rc != PG_OK)
+        pg_budget_run_clear(out);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* results.c — environment fingerprint, time stamp and freeing (see results.h). */
+#include "metrics/results.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const pg_verdict_names[4] = {"pass", "fail", "inconclusive", "skipped"};
+
+void pg_env_detect(pg_env *env)
+{
+    struct utsname u;
+    FILE *fp;
+    char line[512];
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(env, 0, sizeof *env);
+    if (gethostname(env->host, sizeof env->host - 1) != 0)
+        snprintf(env->host, sizeof env->host, "unknown");
+    if (uname(&u) == 0)
+        snprintf(env->kernel, sizeof env->kernel, "%s %s %s", u.sysname, u.release, u.machine);
+    env->cores = cores > 0 ? cores : 1;
+    snprintf(env->cpu, sizeof env->cpu, "unknown");
+    if ((fp = fopen("/proc/cpuinfo", "r"))) {
+        while (fgets(line, sizeof line, fp)) {
+            char *colon = strchr(line, ':');
+            if (strncmp(line, "model name", 10) == 0 && colon) {
+                colon += 1 + (colon[1] == ' ');
+                colon[strcspn(colon, "\n")] = '\0';
+                snprintf(env->cpu, sizeof env->cpu, "%s", colon);
+                break;
+            }
+        }
+        fclose(fp);
+    }
+}
+
+void pg_results_stamp(pg_results *r)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(r->created, sizeof r->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void pg_results_clear(pg_results *r)
+{
+    for (size_t i = 0; i < r->n_budgets; i++) {
+        free(r->budgets[i].name);
+        free(r->budgets[i].path);
+        free(r->budgets[i].target);
+        free(r->budgets[i].checks);
+        pg_budget_run_clear(&r->budgets[i].run);
+    }
+    free(r->budgets);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,71 @@
+/* results.h — a results file (DESIGN.md, "Results file", perfgate-results/1):
+ * the environment, and per budget its run and the verdict of each check.
+ * Plain data; pg_results_clear frees what it owns. */
+#ifndef PG_METRICS_RESULTS_H
+#define PG_METRICS_RESULTS_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "metrics/run.h"
+
+#define PG_RESULTS_FORMAT "perfgate-results/1"
+
+typedef enum { PG_VERDICT_PASS, PG_VERDICT_FAIL, PG_VERDICT_INCONCLUSIVE, PG_VERDICT_SKIPPED } pg_verdict;
+
+extern const char *const pg_verdict_names[4]; /* "pass", "fail", "inconclusive", "skipped" */
+
+typedef struct pg_check {
+    char kind[16];     /* "threshold" or "regression" */
+    char metric[160];  /* e.g. "http_req_duration{scenario:browse}" */
+    char expr[96];     /* e.g. "p(95)<200ms" */
+    pg_verdict verdict;
+    double observed;   /* in the threshold's own unit (us for time) */
+    int is_time;
+    int abort_on_fail;
+    char detail[512];  /* "p(95) 212ms > 200ms" */
+    int line, col;     /* of the threshold in the budget file */
+} pg_check;
+
+typedef struct pg_budget_result {
+    char *name;
+    char *path; /* the budget file */
+    char *target;
+    pg_budget_run run;
+    pg_check *checks;
+    size_t n_checks;
+} pg_budget_result;
+
+typedef struct pg_env {
+    char host[256];
+    char cpu[256];
+    char kernel[256];
+    long cores;
+} pg_env;
+
+typedef struct pg_results {
+    char commit[41]; /* empty outside a repository */
+    char ref[256];
+    char created[40]; /* RFC 3339, UTC */
+    pg_env env;
+    int interrupted;
+    char shard[32]; /* "I/N" or empty */
+    pg_budget_result *budgets;
+    size_t n_budgets;
+} pg_results;
+
+/* Fills host, CPU model, core count and kernel from the running machine. */
+void pg_env_detect(pg_env *env);
+
+/* Sets created to now, in RFC 3339 UTC. */
+void pg_results_stamp(pg_results *r);
+
+/* Serialises to JSON text (caller frees), or NULL when out of memory. */
+char *pg_results_to_json(const pg_results *r);
+
+/* Writes the JSON to path atomically (temp file + rename). */
+int pg_results_write(const pg_results *r, const char *path, pg_err *err);
+
+void pg_results_clear(pg_results *r);
+
+#endif

@@ -1,0 +1,211 @@
+/* results_json.c — results as perfgate-results/1 JSON (see results.h).
+ *
+ * Each trial carries its summary numbers for people and tools, and its
+ * histograms in the compact encoding so statistics and merges can work on
+ * the exact distribution later. Numbers are written in their DESIGN.md
+ * units: microseconds for latency, seconds for durations, requests/s. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+#include "metrics/results.h"
+
+static cJSON *latency_json(const pg_hist *h)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "count", (double)h->total);
+    cJSON_AddNumberToObject(o, "min", h->total ? (double)h->min : 0.0);
+    cJSON_AddNumberToObject(o, "p50", (double)pg_hist_percentile(h, 50.0));
+    cJSON_AddNumberToObject(o, "p90", (double)pg_hist_percentile(h, 90.0));
+    cJSON_AddNumberToObject(o, "p95", (double)pg_hist_percentile(h, 95.0));
+    cJSON_AddNumberToObject(o, "p99", (double)pg_hist_percentile(h, 99.0));
+    cJSON_AddNumberToObject(o, "p999", (double)pg_hist_percentile(h, 99.9));
+    cJSON_AddNumberToObject(o, "max", (double)h->max);
+    cJSON_AddNumberToObject(o, "mean", round(pg_hist_mean(h) * 10.0) / 10.0);
+    cJSON_AddNumberToObject(o, "stdev", round(pg_hist_stdev(h) * 10.0) / 10.0);
+    return o;
+}
+
+static void add_hist(cJSON *o, const char *key, const pg_hist *h)
+{
+    char *enc = pg_hist_encode(h);
+
+    if (enc)
+        cJSON_AddStringToObject(o, key, enc);
+    free(enc);
+}
+
+/* Counters, latencies and histograms of one trial (or of the merged summary). */
+static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_histograms)
+{
+    cJSON *o = cJSON_CreateObject(), *st, *er, *sc, *nm, *ck;
+    char code[8];
+
+    cJSON_AddNumberToObject(o, "requests", (double)t->requests);
+    cJSON_AddNumberToObject(o, "errors", (double)t->failed);
+    cJSON_AddNumberToObject(o, "error_rate", pg_trial_error_rate(t));
+    cJSON_AddNumberToObject(o, "dropped", (double)t->dropped);
+    cJSON_AddNumberToObject(o, "iterations", (double)t->iterations);
+    cJSON_AddNumberToObject(o, "duration_s", round(t->duration_s * 1000.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "rps", round(pg_trial_rps(t) * 100.0) / 100.0);
+    cJSON_AddNumberToObject(o, "bytes_in", (double)t->bytes_in);
+    cJSON_AddNumberToObject(o, "bytes_out", (double)t->bytes_out);
+    cJSON_AddItemToObject(o, "latency_us", latency_json(&t->duration));
+    cJSON_AddItemToObject(o, "latency_uncorrected_us", latency_json(&t->duration_raw));
+    cJSON_AddItemToObject(o, "ttfb_us", latency_json(&t->waiting));
+    cJSON_AddItemToObject(o, "connect_us", latency_json(&t->connecting));
+    cJSON_AddItemToObject(o, "tls_us", latency_json(&t->tls));
+    cJSON_AddItemToObject(o, "iteration_us", latency_json(&t->iteration));
+    st = cJSON_AddObjectToObject(o, "status");
+    for (int i = 0; i < PG_STATUS_CODES; i++) {
+        if (!t->status[i])
+            continue;
+        snprintf(code, sizeof code, "%d", i);
+        cJSON_AddNumberToObject(st, i ? code : "none", (double)t->status[i]);
+    }
+    er = cJSON_AddObjectToObject(o, "errors_by_kind");
+    for (int i = 0; i < PG_FAIL_KINDS; i++)
+        if (t->fails[i])
+            cJSON_AddNumberToObject(er, pg_fail_kind_names[i], (double)t->fails[i]);
+    ck = cJSON_AddObjectToObject(o, "checks");
+    cJSON_AddNumberToObject(ck, "passed", (double)(t->checks - t->checks_failed));
+    cJSON_AddNumberToObject(ck, "failed", (double)t->checks_failed);
+    sc = cJSON_AddObjectToObject(o, "scenarios");
+    for (size_t i = 0; i < t->n_scenarios && b->run.scenario_names; i++)
+        cJSON_AddItemToObject(sc, b->run.scenario_names[i], latency_json(&t->by_scenario[i]));
+    nm = cJSON_AddObjectToObject(o, "requests_by_name");
+    for (size_t i = 0; i < t->n_names && i < b->run.n_names; i++)
+        cJSON_AddItemToObject(nm, b->run.names[i], latency_json(&t->by_name[i]));
+    if (with_histograms) {
+        add_hist(o, "histogram", &t->duration);
+        add_hist(o, "histogram_uncorrected", &t->duration_raw);
+        add_hist(o, "ttfb_histogram", &t->waiting);
+    }
+    return o;
+}
+
+static cJSON *timeline_json(const pg_budget_run *r, double from_s, double to_s)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    for (size_t i = 0; i < r->n_timeline; i++) {
+        const pg_timeline_point *p = &r->timeline[i];
+        cJSON *o;
+        if (p->t_s < from_s || p->t_s >= to_s)
+            continue;
+        o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "t", p->t_s);
+        cJSON_AddNumberToObject(o, "requests", (double)p->requests);
+        cJSON_AddNumberToObject(o, "errors", (double)p->failed);
+        cJSON_AddNumberToObject(o, "dropped", (double)p->dropped);
+        cJSON_AddNumberToObject(o, "p50_us", (double)p->p50_us);
+        cJSON_AddNumberToObject(o, "p99_us", (double)p->p99_us);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *checks_json(const pg_budget_result *b)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    for (size_t i = 0; i < b->n_checks; i++) {
+        const pg_check *c = &b->checks[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", c->kind);
+        cJSON_AddStringToObject(o, "metric", c->metric);
+        cJSON_AddStringToObject(o, "expr", c->expr);
+        cJSON_AddStringToObject(o, "verdict", pg_verdict_names[c->verdict]);
+        if (isfinite(c->observed))
+            cJSON_AddNumberToObject(o, "observed", c->observed);
+        cJSON_AddStringToObject(o, "detail", c->detail);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *budget_json(const pg_budget_result *b)
+{
+    cJSON *o = cJSON_CreateObject(), *trials = cJSON_CreateArray(), *sum;
+    const pg_budget_run *r = &b->run;
+    pg_trial all;
+    pg_err err;
+    double start = 0.0;
+
+    cJSON_AddStringToObject(o, "name", b->name);
+    cJSON_AddStringToObject(o, "budget", b->path);
+    cJSON_AddStringToObject(o, "target", b->target);
+    cJSON_AddBoolToObject(o, "interrupted", r->interrupted);
+    cJSON_AddBoolToObject(o, "generator_saturated", r->saturated);
+    if (r->saturated)
+        cJSON_AddStringToObject(o, "saturation", r->saturation);
+    cJSON_AddNumberToObject(o, "threads", r->threads);
+    cJSON_AddNumberToObject(o, "generator_cpu_percent", round(r->cpu_percent));
+    for (size_t i = 0; i < r->n_trials; i++) {
+        cJSON *t = trial_json(&r->trials[i], b, 1);
+        cJSON_AddItemToObject(t, "timeline", timeline_json(r, start, start + r->trials[i].duration_s));
+        start += r->trials[i].duration_s;
+        cJSON_AddItemToArray(trials, t);
+    }
+    cJSON_AddItemToObject(o, "trials", trials);
+    if (r->n_trials && pg_trial_init(&all, r->trials[0].n_scenarios, r->trials[0].n_names, &err) == 0) {
+        double dur = 0.0;
+        for (size_t i = 0; i < r->n_trials; i++) {
+            pg_trial_merge(&all, &r->trials[i]);
+            dur += r->trials[i].duration_s;
+        }
+        all.duration_s = dur;
+        sum = trial_json(&all, b, 0);
+        cJSON_AddItemToObject(o, "summary", sum);
+        pg_trial_clear(&all);
+    } else {
+        cJSON_AddObjectToObject(o, "summary");
+    }
+    cJSON_AddItemToObject(o, "checks", checks_json(b));
+    return o;
+}
+
+char *pg_results_to_json(const pg_results *r)
+{
+    cJSON *root = cJSON_CreateObject(), *env, *budgets;
+    char *text;
+
+    cJSON_AddStringToObject(root, "format", PG_RESULTS_FORMAT);
+    if (r->commit[0])
+        cJSON_AddStringToObject(root, "commit", r->commit);
+    else
+        cJSON_AddNullToObject(root, "commit");
+    cJSON_AddStringToObject(root, "ref", r->ref);
+    cJSON_AddStringToObject(root, "created", r->created);
+    cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
+    if (r->shard[0])
+        cJSON_AddStringToObject(root, "shard", r->shard);
+    env = cJSON_AddObjectToObject(root, "env");
+    cJSON_AddStringToObject(env, "host", r->env.host);
+    cJSON_AddStringToObject(env, "cpu", r->env.cpu);
+    cJSON_AddNumberToObject(env, "cores", (double)r->env.cores);
+    cJSON_AddStringToObject(env, "kernel", r->env.kernel);
+    cJSON_AddStringToObject(env, "perfgate", PERFGATE_VERSION);
+    budgets = cJSON_AddArrayToObject(root, "budgets");
+    for (size_t i = 0; i < r->n_budgets; i++)
+        cJSON_AddItemToArray(budgets, budget_json(&r->budgets[i]));
+    text = cJSON_Print(root);
+    cJSON_Delete(root);
+    return text;
+}
+
+int pg_results_write(const pg_results *r, const char *path, pg_err *err)
+{
+    char *text = pg_results_to_json(r);
+    int rc;
+
+    if (!text)
+        return pg_err_set(err, PG_ENOMEM, "out of memory writing results");
+    rc = pg_file_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,37 @@
+/* run.h — everything one budget's run measured: merged per-trial metrics, the
+ * per-second timeline, and notes on how trustworthy the numbers are. Filled
+ * by the engine, read by statistics and reports. */
+#ifndef PG_METRICS_RUN_H
+#define PG_METRICS_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics/trial.h"
+
+typedef struct pg_timeline_point {
+    double t_s; /* seconds since measurement began (negative: warm-up) */
+    uint64_t requests, failed, dropped;
+    uint64_t p50_us, p99_us; /* of requests completed in that second */
+} pg_timeline_point;
+
+typedef struct pg_budget_run {
+    size_t n_trials;
+    pg_trial *trials;  /* merged over workers */
+    size_t n_timeline;
+    pg_timeline_point *timeline;
+    size_t n_names;
+    char **names;      /* request names, index of pg_trial.by_name */
+    size_t n_scenarios;
+    char **scenario_names; /* index of pg_trial.by_scenario */
+    int interrupted;   /* stopped before the schedule ended */
+    int saturated;     /* the generator, not the target, limited the run */
+    char saturation[512]; /* why, when saturated */
+    double cpu_percent;   /* perfgate's CPU over the run, % of one core */
+    unsigned threads;
+    double started_unix;  /* wall clock at the start of measurement */
+} pg_budget_run;
+
+void pg_budget_run_clear(pg_budget_run *r);
+
+#endif

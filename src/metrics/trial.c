@@ -1,0 +1,79 @@
+/* trial.c — per-trial metrics (see trial.h). */
+#include "metrics/trial.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const pg_fail_kind_names[PG_FAIL_KINDS] = {
+    "refused", "reset", "timeout", "dns", "tls", "status", "expectation", "other",
+};
+
+int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
+{
+    memset(t, 0, sizeof *t);
+    pg_hist_reset(&t->duration);
+    pg_hist_reset(&t->duration_raw);
+    pg_hist_reset(&t->waiting);
+    pg_hist_reset(&t->connecting);
+    pg_hist_reset(&t->tls);
+    pg_hist_reset(&t->iteration);
+    t->by_scenario = calloc(n_scenarios ? n_scenarios : 1, sizeof *t->by_scenario);
+    t->by_name = calloc(n_names ? n_names : 1, sizeof *t->by_name);
+    if (!t->by_scenario || !t->by_name) {
+        pg_trial_clear(t);
+        return pg_err_set(err, PG_ENOMEM, "out of memory for trial metrics");
+    }
+    t->n_scenarios = n_scenarios;
+    t->n_names = n_names;
+    for (size_t i = 0; i < n_scenarios; i++)
+        pg_hist_reset(&t->by_scenario[i]);
+    for (size_t i = 0; i < n_names; i++)
+        pg_hist_reset(&t->by_name[i]);
+    return PG_OK;
+}
+
+void pg_trial_clear(pg_trial *t)
+{
+    free(t->by_scenario);
+    free(t->by_name);
+    t->by_scenario = t->by_name = NULL;
+    t->n_scenarios = t->n_names = 0;
+}
+
+void pg_trial_merge(pg_trial *into, const pg_trial *from)
+{
+    if (from->duration_s > into->duration_s)
+        into->duration_s = from->duration_s;
+    into->requests += from->requests;
+    into->failed += from->failed;
+    into->iterations += from->iterations;
+    into->dropped += from->dropped;
+    into->checks += from->checks;
+    into->checks_failed += from->checks_failed;
+    into->bytes_in += from->bytes_in;
+    into->bytes_out += from->bytes_out;
+    for (size_t i = 0; i < PG_STATUS_CODES; i++)
+        into->status[i] += from->status[i];
+    for (size_t i = 0; i < PG_FAIL_KINDS; i++)
+        into->fails[i] += from->fails[i];
+    pg_hist_merge(&into->duration, &from->duration);
+    pg_hist_merge(&into->duration_raw, &from->duration_raw);
+    pg_hist_merge(&into->waiting, &from->waiting);
+    pg_hist_merge(&into->connecting, &from->connecting);
+    pg_hist_merge(&into->tls, &from->tls);
+    pg_hist_merge(&into->iteration, &from->iteration);
+    for (size_t i = 0; i < into->n_scenarios && i < from->n_scenarios; i++)
+        pg_hist_merge(&into->by_scenario[i], &from->by_scenario[i]);
+    for (size_t i = 0; i < into->n_names && i < from->n_names; i++)
+        pg_hist_merge(&into->by_name[i], &from->by_name[i]);
+}
+
+double pg_trial_rps(const pg_trial *t)
+{
+    return t->duration_s > 0.0 ? (double)t->requests / t->duration_s : 0.0;
+}
+
+double pg_trial_error_rate(const pg_trial *t)
+{
+    return t->requests ? (double)t->failed / (double)t->requests : 0.0;
+}

@@ -1,0 +1,83 @@
+/* console.c — the measured table and check verdicts in plain text (see console.h). */
+#include "report/console.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "config/units.h"
+
+static void dur(uint64_t us, char *buf, size_t size)
+{
+    pg_format_duration(us, buf, size);
+}
+
+static void row(FILE *fp, const char *label, const pg_trial *t)
+{
+    char p50[16], p90[16], p95[16], p99[16], p999[16], max[16];
+
+    dur(pg_hist_percentile(&t->duration, 50), p50, sizeof p50);
+    dur(pg_hist_percentile(&t->duration, 90), p90, sizeof p90);
+    dur(pg_hist_percentile(&t->duration, 95), p95, sizeof p95);
+    dur(pg_hist_percentile(&t->duration, 99), p99, sizeof p99);
+    dur(pg_hist_percentile(&t->duration, 99.9), p999, sizeof p999);
+    dur(t->duration.max, max, sizeof max);
+    fprintf(fp, "  %-7s %9llu %9.1f %7llu %6.2f%% %8llu %8s %8s %8s %8s %8s %8s\n", label,
+            (unsigned long long)t->requests, pg_trial_rps(t), (unsigned long long)t->failed,
+            100.0 * pg_trial_error_rate(t), (unsigned long long)t->dropped, p50, p90, p95, p99, p999, max);
+}
+
+void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
+{
+    const pg_budget_run *r = &b->run;
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
+               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
+    pg_trial all;
+    pg_err err;
+    double dur_s = 0.0;
+    char label[24], p50[16], p99[16], raw50[16], raw99[16], ttfb[16];
+
+    fprintf(fp, "\n%s — %s%s\n", b->name, b->target, r->interrupted ? "  (INTERRUPTED: partial results)" : "");
+    fprintf(fp, "  %-7s %9s %9s %7s %7s %8s %8s %8s %8s %8s %8s %8s\n", "trial", "requests", "req/s", "errors",
+            "err%", "dropped", "p50", "p90", "p95", "p99", "p99.9", "max");
+    for (size_t i = 0; i < r->n_trials; i++) {
+        snprintf(label, sizeof label, "%zu", i + 1);
+        row(fp, label, &r->trials[i]);
+    }
+    if (!r->n_trials || pg_trial_init(&all, r->n_scenarios, r->n_names, &err) != 0)
+        return;
+    for (size_t i = 0; i < r->n_trials; i++) {
+        pg_trial_merge(&all, &r->trials[i]);
+        dur_s += r->trials[i].duration_s;
+    }
+    all.duration_s = dur_s;
+    row(fp, "all", &all);
+    dur(pg_hist_percentile(&all.duration, 50), p50, sizeof p50);
+    dur(pg_hist_percentile(&all.duration, 99), p99, sizeof p99);
+    dur(pg_hist_percentile(&all.duration_raw, 50), raw50, sizeof raw50);
+    dur(pg_hist_percentile(&all.duration_raw, 99), raw99, sizeof raw99);
+    dur(pg_hist_percentile(&all.waiting, 50), ttfb, sizeof ttfb);
+    fprintf(fp, "  latency from intended start p50 %s p99 %s; from actual send p50 %s p99 %s; TTFB p50 %s\n", p50,
+            p99, raw50, raw99, ttfb);
+    if (all.failed) {
+        fprintf(fp, "  errors:");
+        for (int i = 0; i < PG_FAIL_KINDS; i++)
+            if (all.fails[i])
+                fprintf(fp, " %s %llu", pg_fail_kind_names[i], (unsigned long long)all.fails[i]);
+        fputc('\n', fp);
+        if (all.fails[PG_FAIL_REFUSED] + all.fails[PG_FAIL_DNS] == all.failed && all.requests == all.failed)
+            fprintf(fp, "  %sthe target could not be reached (%s)%s\n", red, b->target, off);
+    }
+    if (all.checks)
+        fprintf(fp, "  checks: %llu of %llu passed\n", (unsigned long long)(all.checks - all.checks_failed),
+                (unsigned long long)all.checks);
+    fprintf(fp, "  generator: %u threads, %.0f%% CPU\n", r->threads, r->cpu_percent);
+    if (r->saturated)
+        fprintf(fp, "  %sWARNING: %s%s\n", yellow, r->saturation, off);
+    pg_trial_clear(&all);
+    for (size_t i = 0; i < b->n_checks; i++) {
+        const pg_check *c = &b->checks[i];
+        const char *col = c->verdict == PG_VERDICT_PASS ? green : c->verdict == PG_VERDICT_FAIL ? red : yellow;
+        fprintf(fp, "  %s%-5s%s %s\n", col, c->verdict == PG_VERDICT_PASS ? "PASS" : c->verdict == PG_VERDICT_FAIL ? "FAIL" : "SKIP",
+                off, c->detail);
+    }
+}

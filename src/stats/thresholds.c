@@ -1,0 +1,144 @@
+/* thresholds.c — k6-style thresholds on a finished run (see thresholds.h). */
+#include "stats/thresholds.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run)
+{
+    const char *m = t->base;
+
+    if (strcmp(m, "http_req_duration") == 0) {
+        if (t->tag_key && strcmp(t->tag_key, "scenario") == 0) {
+            for (size_t i = 0; i < run->n_scenarios; i++)
+                if (strcmp(run->scenario_names[i], t->tag_value) == 0)
+                    return &all->by_scenario[i];
+            return NULL;
+        }
+        if (t->tag_key && strcmp(t->tag_key, "name") == 0) {
+            for (size_t i = 0; i < run->n_names; i++)
+                if (strcmp(run->names[i], t->tag_value) == 0)
+                    return &all->by_name[i];
+            return NULL;
+        }
+        return &all->duration;
+    }
+    if (strcmp(m, "http_req_waiting") == 0)
+        return &all->waiting;
+    if (strcmp(m, "http_req_connecting") == 0)
+        return &all->connecting;
+    if (strcmp(m, "http_req_tls_handshaking") == 0)
+        return &all->tls;
+    if (strcmp(m, "iteration_duration") == 0)
+        return &all->iteration;
+    return NULL;
+}
+
+static double counter_of(const char *m, const pg_trial *all)
+{
+    if (strcmp(m, "http_reqs") == 0)
+        return (double)all->requests;
+    if (strcmp(m, "iterations") == 0)
+        return (double)all->iterations;
+    if (strcmp(m, "dropped_iterations") == 0)
+        return (double)all->dropped;
+    if (strcmp(m, "data_received") == 0)
+        return (double)all->bytes_in;
+    if (strcmp(m, "data_sent") == 0)
+        return (double)all->bytes_out;
+    return NAN;
+}
+
+double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run, double duration_s)
+{
+    const pg_hist *h;
+
+    switch (t->def->kind) {
+    case PG_METRIC_TREND:
+        if (!(h = trend_of(t, all, run)) || !h->total)
+            return NAN;
+        switch (t->agg) {
+        case PG_AGG_PERCENTILE:
+            return (double)pg_hist_percentile(h, t->percentile);
+        case PG_AGG_AVG:
+            return pg_hist_mean(h);
+        case PG_AGG_MED:
+            return (double)pg_hist_percentile(h, 50.0);
+        case PG_AGG_MIN:
+            return (double)h->min;
+        default:
+            return (double)h->max;
+        }
+    case PG_METRIC_RATE:
+        if (strcmp(t->base, "http_req_failed") == 0)
+            return all->requests ? (double)all->failed / (double)all->requests : NAN;
+        return all->checks ? (double)(all->checks - all->checks_failed) / (double)all->checks : NAN;
+    default:
+        if (t->agg == PG_AGG_COUNT)
+            return counter_of(t->base, all);
+        return duration_s > 0.0 ? counter_of(t->base, all) / duration_s : NAN;
+    }
+}
+
+static void format_value(const pg_threshold *t, double v, char *buf, size_t size)
+{
+    if (t->def->kind == PG_METRIC_TREND && t->def->is_time)
+        pg_format_duration((uint64_t)llround(v), buf, size);
+    else if (t->def->kind == PG_METRIC_RATE)
+        snprintf(buf, size, "%.4g%%", v * 100.0);
+    else if (t->agg == PG_AGG_RATE)
+        snprintf(buf, size, "%.1f/s", v);
+    else
+        snprintf(buf, size, "%.0f", v);
+}
+
+int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
+{
+    const pg_budget_run *run = &r->run;
+    pg_trial all;
+    double dur = 0.0;
+    pg_check *checks;
+    int rc;
+
+    if (!b->n_thresholds)
+        return PG_OK;
+    if (!(checks = realloc(r->checks, (r->n_checks + b->n_thresholds) * sizeof *checks)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    r->checks = checks;
+    if ((rc = pg_trial_init(&all, run->n_scenarios, run->n_names, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < run->n_trials; i++) {
+        pg_trial_merge(&all, &run->trials[i]);
+        dur += run->trials[i].duration_s;
+    }
+    for (size_t i = 0; i < b->n_thresholds; i++) {
+        const pg_threshold *t = &b->thresholds[i];
+        pg_check *c = &r->checks[r->n_checks++];
+        char agg[32], seen[32], limit[32];
+        double v = pg_threshold_observe(t, &all, run, dur);
+        memset(c, 0, sizeof *c);
+        snprintf(c->kind, sizeof c->kind, "threshold");
+        snprintf(c->metric, sizeof c->metric, "%s", t->metric);
+        snprintf(c->expr, sizeof c->expr, "%s", t->source);
+        c->observed = v;
+        c->is_time = t->def->is_time;
+        c->abort_on_fail = t->abort_on_fail;
+        c->line = t->line;
+        c->col = t->col;
+        pg_agg_format(t->agg, t->percentile, agg, sizeof agg);
+        format_value(t, t->value, limit, sizeof limit);
+        if (isnan(v)) {
+            c->verdict = PG_VERDICT_SKIPPED;
+            snprintf(c->detail, sizeof c->detail, "%s %s: no data (nothing was measured for this metric)", t->metric, agg);
+            continue;
+        }
+        format_value(t, v, seen, sizeof seen);
+        c->verdict = pg_threshold_holds(t, v) ? PG_VERDICT_PASS : PG_VERDICT_FAIL;
+        snprintf(c->detail, sizeof c->detail, "%s %s %s %s %s", t->metric, agg, seen,
+                 c->verdict == PG_VERDICT_PASS ? pg_op_name(t->op) : "breaks", c->verdict == PG_VERDICT_PASS ? limit : t->source);
+    }
+    pg_trial_clear(&all);
+    return PG_OK;
+}

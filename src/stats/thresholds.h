@@ -1,0 +1,20 @@
+/* thresholds.h — k6-style thresholds evaluated on a finished run.
+ *
+ * As in k6, a threshold is judged on the whole measured run (all trials
+ * merged); the statistics of regressions, which compare trials, are
+ * elsewhere. A metric with no samples (no checks made, no TLS handshakes)
+ * is reported as skipped rather than passed or failed. */
+#ifndef PG_STATS_THRESHOLDS_H
+#define PG_STATS_THRESHOLDS_H
+
+#include "config/budget.h"
+#include "metrics/results.h"
+
+/* Appends one pg_check per threshold of b to r->checks. */
+int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err);
+
+/* The observed value a threshold looks at, in its unit (NAN when no data). */
+double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run,
+                            double duration_s);
+
+#endif

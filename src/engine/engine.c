@@ -95,29 +95,40 @@ static int append_point(pg_budget_run *out, const pg_timeline_point *p, size_t *
     return 0;
 }
 
-/* Samples once a second until every worker has finished. */
+/* Samples once a second until every worker has finished. Seconds count from
+ * second0, a whole number of seconds before measurement starts, so timeline
+ * points line up with trial boundaries (t = 0, 1, 2 ... of measurement). */
 static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w, unsigned n,
-                      volatile sig_atomic_t *stop, uint64_t t0, uint64_t measure, uint64_t end)
+                      volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure, uint64_t end)
 {
-    double warm_s = (double)(measure - t0) / 1e9, total_s = (double)(end - t0) / 1e9;
-    uint64_t sec = 0;
+    double lead_s = (double)(measure - second0) / 1e9, total_s = (double)b->load.duration_us / 1e6;
+    double trial_s = total_s / (double)b->trials;
+    uint64_t sec = 0, last_sec = (end - second0 - 1) / 1000000000ull;
     size_t cap = 0;
 
-    while (!all_done(w, n)) {
+    for (;;) {
         /* a quarter second into the next second: the workers have moved on */
-        uint64_t at = t0 + (sec + 1) * 1000000000ull + 250000000ull;
+        uint64_t at = second0 + (sec + 1) * 1000000000ull + 250000000ull;
         pg_timeline_point p;
         uint64_t req = 0, failed = 0, dropped = 0;
+        int done;
 
-        while (now_ns() < at && !all_done(w, n)) {
+        while (!(done = all_done(w, n)) && now_ns() < at) {
             if (o->stop && *o->stop)
                 *stop = 1;
             sleep_until(now_ns() + 20000000ull < at ? now_ns() + 20000000ull : at);
         }
-        if (now_ns() < at)
-            break;
-        sample_second(w, n, sec, warm_s, &p);
-        if (p.t_s >= 0.0 && t0 + sec * 1000000000ull < end)
+        if (done) {
+            /* workers finished: the two slots hold the last seconds, unread */
+            for (uint64_t s = sec; s <= sec + 1 && s <= last_sec; s++) {
+                sample_second(w, n, s, lead_s, &p);
+                if (p.t_s >= 0.0 && (p.requests || p.failed || p.dropped))
+                    append_point(out, &p, &cap);
+            }
+            return;
+        }
+        sample_second(w, n, sec, lead_s, &p);
+        if (p.t_s >= 0.0 && sec <= last_sec)
             append_point(out, &p, &cap);
         for (unsigned i = 0; i < n; i++) {
             pg_live *l = pg_worker_live(w[i]);
@@ -126,11 +137,10 @@ static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts 
             dropped += pg_live_get(&l->dropped);
         }
         if (o->progress) {
-            double elapsed = (double)(sec + 1) - warm_s;
-            int trial = elapsed < 0 ? -1 : (int)(elapsed / ((double)b->load.duration_us / 1e6 / (double)b->trials));
+            int trial = p.t_s < 0 ? -1 : (int)(p.t_s / trial_s);
             if (trial >= (int)b->trials)
                 trial = (int)b->trials - 1;
-            o->progress(o->progress_arg, b, trial, elapsed, total_s - warm_s, &p, req, failed, dropped);
+            o->progress(o->progress_arg, b, trial, p.t_s + 1.0, total_s, &p, req, failed, dropped);
         }
         sec++;
     }
@@ -174,6 +184,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     cfg.t0_ns = t0;
     cfg.measure_ns = t0 + b->load.warmup_us * 1000u;
     cfg.end_ns = cfg.measure_ns + b->load.duration_us * 1000u;
+    cfg.second0_ns = cfg.measure_ns - (b->load.warmup_us + 999999u) / 1000000u * 1000000000ull;
     cfg.n_trials = (size_t)b->trials;
     cfg.trial_ns = b->load.duration_us * 1000u / (uint64_t)b->trials;
     cfg.peak_vus = peak_vus(&b->load);
@@ -197,7 +208,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         gettimeofday(&tv, NULL);
         out->started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + (double)(cfg.measure_ns - now_ns()) / 1e9;
     }
-    supervise(out, b, o, w, n, &stop, t0, cfg.measure_ns, cfg.end_ns);
+    supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns);
 join:
     for (unsigned i = 0; i < started; i++)
         pthread_join(tid[i], NULL);

@@ -36,6 +36,8 @@ static double solve_in_stage(double r0, double r1, double d_s, double c)
 {
     double k = (r1 - r0) / d_s; /* rate slope, per s^2 */
 
+    if (c <= 0.0)
+        return 0.0; /* also avoids 0/0 when a ramp starts from zero */
     if (fabs(k) < 1e-12)
         return r0 > 0.0 ? c / r0 : INFINITY;
     /* k/2 s^2 + r0 s - c = 0 -> s = (-r0 + sqrt(r0^2 + 2kc)) / k */

@@ -246,7 +246,7 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     long status = 0, connects = 0, hsize = 0, rsize = 0;
     uint64_t raw_us = 0, corrected_us = 0, now = now_ns();
     pg_fail_kind fail = PG_FAIL_KINDS;
-    pg_live_second *sec = &w->live.second[((now - w->cfg.t0_ns) / 1000000000ull) & 1];
+    pg_live_second *sec = &w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1];
     int checks = 0, checks_failed = 0;
 
     if (code == CURLE_OK) {
@@ -439,7 +439,7 @@ static uint64_t schedule_open(pg_worker *w, uint64_t now)
         } else if (now - w->arrival_ns > w->drop_after_ns) {
             int trial = trial_of(w, w->arrival_ns);
             pg_live_add(&w->live.dropped, 1);
-            pg_live_add(&w->live.second[((now - w->cfg.t0_ns) / 1000000000ull) & 1].dropped, 1);
+            pg_live_add(&w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1].dropped, 1);
             if (trial >= 0)
                 w->trials[trial].dropped++;
         } else {

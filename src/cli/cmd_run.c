@@ -205,7 +205,7 @@ int pg_cmd_run(int argc, char **argv)
     pg_progress_init(&prog, a.quiet);
     for (int i = 0; i < n && !stop_signal; i++) {
         pg_run_opts o = {(unsigned)a.threads, (uint64_t)a.seed, (unsigned)a.shard_i, (unsigned)a.shard_n,
-                         &stop_signal, pg_progress_update, &prog};
+                         &stop_signal, pg_progress_update, &prog, getenv("PERFGATE_POLL_LOOP") != NULL};
         pg_budget_result *br = &res.budgets[res.n_budgets];
         if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
             pg_progress_done(&prog);

@@ -30,6 +30,7 @@ typedef struct pg_run_opts {
     volatile sig_atomic_t *stop;     /* set (by a signal handler) to stop early */
     pg_progress_fn progress;
     void *progress_arg;
+    int poll_loop; /* curl_multi_poll loop instead of socket_action (for comparison) */
 } pg_run_opts;
 
 /* Runs b. On success out holds the measurements (clear with pg_budget_run_clear).

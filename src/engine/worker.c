@@ -479,34 +479,47 @@ static void abort_in_flight(pg_worker *w)
     w->busy = 0;
 }
 
-static void run_loop(pg_worker *w)
+/* One pass of the schedule: starts what is due; returns when to look again,
+ * or 0 when the run is over and nothing is in flight. */
+static uint64_t schedule(pg_worker *w, uint64_t now)
+{
+    uint64_t grace_ns = w->cfg.load->timeout_us * 1000u, next;
+
+    if (*w->cfg.stop && !w->stopping) {
+        w->stopping = 1;
+        w->interrupted = now < w->cfg.end_ns;
+        abort_in_flight(w); /* stop at once: an interrupted run must not wait for slow answers */
+    }
+    if (w->stopping || now >= w->cfg.end_ns) {
+        if (!w->busy || now >= w->cfg.end_ns + grace_ns) {
+            abort_in_flight(w);
+            return 0;
+        }
+        next = w->cfg.end_ns + grace_ns;
+    } else if (now < w->cfg.t0_ns) {
+        next = w->cfg.t0_ns;
+    } else {
+        next = w->cfg.load->open_model ? schedule_open(w, now) : schedule_closed(w, now);
+        if (w->cfg.end_ns < next)
+            next = w->cfg.end_ns;
+    }
+    if (now + STOP_CHECK_NS < next)
+        next = now + STOP_CHECK_NS;
+    return next;
+}
+
+/* Event loop on curl_multi_socket_action: epoll tells which sockets are ready. */
+static void run_socket_loop(pg_worker *w)
 {
     struct epoll_event ev[64];
     int running = 0;
-    uint64_t grace_ns = w->cfg.load->timeout_us * 1000u;
 
     for (;;) {
-        uint64_t now = now_ns(), next;
+        uint64_t now = now_ns(), next = schedule(w, now);
         int n;
 
-        if (*w->cfg.stop && !w->stopping) {
-            w->stopping = 1;
-            w->interrupted = now < w->cfg.end_ns;
-            abort_in_flight(w); /* stop at once: an interrupted run must not wait for slow answers */
-        }
-        if (w->stopping || now >= w->cfg.end_ns) {
-            if (!w->busy || now >= w->cfg.end_ns + grace_ns) {
-                abort_in_flight(w);
-                return;
-            }
-            next = w->cfg.end_ns + grace_ns;
-        } else if (now < w->cfg.t0_ns) {
-            next = w->cfg.t0_ns;
-        } else {
-            next = w->cfg.load->open_model ? schedule_open(w, now) : schedule_closed(w, now);
-            if (w->cfg.end_ns < next)
-                next = w->cfg.end_ns;
-        }
+        if (!next)
+            return;
         if (w->curl_deadline_ns <= now) {
             w->curl_deadline_ns = NEVER;
             curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0, &running);
@@ -515,8 +528,6 @@ static void run_loop(pg_worker *w)
         }
         if (w->curl_deadline_ns < next)
             next = w->curl_deadline_ns;
-        if (now + STOP_CHECK_NS < next)
-            next = now + STOP_CHECK_NS;
         arm(w, next);
         n = epoll_wait(w->epfd, ev, 64, -1);
         for (int i = 0; i < n; i++) {
@@ -540,11 +551,39 @@ static void run_loop(pg_worker *w)
     }
 }
 
+/* Event loop on curl_multi_perform + curl_multi_poll, with the timerfd as an
+ * extra descriptor so scheduled starts still wake it to the microsecond. */
+static void run_poll_loop(pg_worker *w)
+{
+    struct curl_waitfd timer = {w->tfd, CURL_WAIT_POLLIN, 0};
+    int running = 0;
+
+    for (;;) {
+        uint64_t now = now_ns(), next = schedule(w, now);
+        uint64_t expirations;
+
+        if (!next)
+            return;
+        curl_multi_perform(w->multi, &running);
+        drain(w);
+        now = now_ns();
+        if (next <= now)
+            continue;
+        arm(w, next);
+        curl_multi_poll(w->multi, &timer, 1, (int)((next - now) / 1000000u) + 1, NULL);
+        if (read(w->tfd, &expirations, sizeof expirations) > 0)
+            w->armed_ns = 0;
+    }
+}
+
 void *pg_worker_main(void *arg)
 {
     pg_worker *w = arg;
 
-    run_loop(w);
+    if (w->cfg.poll_loop)
+        run_poll_loop(w);
+    else
+        run_socket_loop(w);
     atomic_store(&w->live.done, 1);
     return NULL;
 }
@@ -569,6 +608,8 @@ static int setup_easy(pg_worker *w, pg_slot *s, size_t max_body)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(l->timeout_us / 1000u));
     curl_easy_setopt(e, CURLOPT_USERAGENT, "perfgate/" PERFGATE_VERSION);
+    /* The target is given explicitly: do not consult *_proxy variables on every request. */
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
     if (l->http2)
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, strncmp(w->cfg.plan->budget->target, "https", 5) == 0
                                                       ? (long)CURL_HTTP_VERSION_2TLS
@@ -623,10 +664,12 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
     epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev);
     if (!(w->multi = curl_multi_init()))
         goto oom;
-    curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w);
-    curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, w);
+    if (!cfg->poll_loop) {
+        curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+        curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w);
+        curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+        curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, w);
+    }
     curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)conns);
     curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)conns);
     for (size_t i = 0; i < w->n_slots; i++) {

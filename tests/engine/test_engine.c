@@ -74,7 +74,7 @@ static void open_model_measures_known_delay(void **state)
                           "\"rate\":100,\"duration\":\"2s\",\"warmup\":\"200ms\",\"max_connections\":8},\"trials\":2,"
                           "\"regression\":false,\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/delay/5\"}]}]}",
                           f->target);
-    pg_run_opts o = {2, 1, 0, 0, NULL, NULL, NULL};
+    pg_run_opts o = {.threads = 2, .seed = 1};
     pg_budget_run r;
     pg_err err;
     pg_trial all;
@@ -106,7 +106,7 @@ static void closed_model_loops_vus(void **state)
                           "\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":[{\"name\":\"s\","
                           "\"think_time\":\"10ms\",\"requests\":[{\"path\":\"/\"},{\"path\":\"/delay/1\"}]}]}",
                           f->target);
-    pg_run_opts o = {1, 1, 0, 0, NULL, NULL, NULL};
+    pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
     pg_trial all;
@@ -134,7 +134,7 @@ static void expectation_failures_are_counted(void **state)
                           "{\"path\":\"/status/503\"},"
                           "{\"path\":\"/\",\"expect\":{\"status\":200,\"body_contains\":\"serve: ok\"}}]}]}",
                           f->target);
-    pg_run_opts o = {1, 1, 0, 0, NULL, NULL, NULL};
+    pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
     pg_trial all;
@@ -160,7 +160,7 @@ static void unreachable_target_counts_errors(void **state)
                           "\"rate\":20,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
                           "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
                           "http://127.0.0.1:1");
-    pg_run_opts o = {1, 1, 0, 0, NULL, NULL, NULL};
+    pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
     pg_trial all;
@@ -195,7 +195,7 @@ static void stop_keeps_what_was_measured(void **state)
                           "\"rate\":100,\"duration\":\"10s\"},\"trials\":5,\"regression\":false,"
                           "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
                           f->target);
-    pg_run_opts o = {1, 1, 0, 0, &stop_flag, NULL, NULL};
+    pg_run_opts o = {.threads = 1, .seed = 1, .stop = &stop_flag};
     pg_budget_run r;
     pg_err err;
     pthread_t t;

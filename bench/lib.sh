@@ -68,3 +68,8 @@ JSON
 bench_rps() {
   grep -A12 '"summary"' "$1" | sed -n 's/.*"rps":[[:space:]]*\([0-9.]*\).*/\1/p' | head -1
 }
+
+# summary.<object>.<field> from perfgate's results file: bench_summary FILE latency_us p50
+bench_summary() {
+  sed -n '/"summary"/,$p' "$1" | sed -n "/\"$2\"/,/}/p" | sed -n "s/.*\"$3\":[[:space:]]*\([0-9.]*\).*/\1/p" | head -1
+}

@@ -19,23 +19,23 @@ typedef struct command {
     const char *issue; /* where the unbuilt work is planned */
 } command;
 
-#define RUN_OPTIONS                                                                            \
-    "Run options:\n"                                                                           \
-    "  --threads N      worker threads (default: number of cores)\n"                           \
-    "  --quiet          no progress output\n"                                                  \
-    "  --seed N         seed for scenario choice and think times (default 1)\n"                \
-    "  --shard I/N      run shard I of N (1-based)\n"                                          \
-    "  --dry-run        parse and validate the budgets, print the plan, run nothing\n"         \
-    "  --target URL     use URL instead of each budget's target\n"                             \
-    "  --duration D     override the measured duration (e.g. 30s)\n"                           \
+#define RUN_OPTIONS                                                                                \
+    "Run options:\n"                                                                               \
+    "  --threads N      worker threads (default: number of cores)\n"                               \
+    "  --quiet          no progress output\n"                                                      \
+    "  --seed N         seed for scenario choice and think times (default 1)\n"                    \
+    "  --shard I/N      run shard I of N (1-based)\n"                                              \
+    "  --dry-run        parse and validate the budgets, print the plan, run nothing\n"             \
+    "  --target URL     use URL instead of each budget's target\n"                                 \
+    "  --duration D     override the measured duration (e.g. 30s)\n"                               \
     "  --trials N       override the number of trials\n"
 
-#define REPORT_OPTIONS                                                                         \
-    "Report options:\n"                                                                        \
-    "  --junit F  --markdown F  --html F  --json F   write reports\n"                          \
-    "  --baselines DIR  baselines folder (default baselines/)\n"                               \
-    "  --repo DIR       git repository (default .)\n"                                          \
-    "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"    \
+#define REPORT_OPTIONS                                                                             \
+    "Report options:\n"                                                                            \
+    "  --junit F  --markdown F  --html F  --json F   write reports\n"                              \
+    "  --baselines DIR  baselines folder (default baselines/)\n"                                   \
+    "  --repo DIR       git repository (default .)\n"                                              \
+    "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"        \
     "  --strict         an inconclusive comparison fails the gate\n"
 
 static const command commands[] = {
@@ -47,7 +47,8 @@ static const command commands[] = {
      "  -o, --output F   write results (perfgate-results/1 JSON) to F, atomically\n\n" RUN_OPTIONS,
      NULL},
     {"check", NULL, "run + compare with the baseline + report: the CI gate",
-     "Usage: perfgate check BUDGET... [run options] [report options]\n\n" RUN_OPTIONS "\n" REPORT_OPTIONS,
+     "Usage: perfgate check BUDGET... [run options] [report options]\n\n" RUN_OPTIONS
+     "\n" REPORT_OPTIONS,
      "#4"},
     {"compare", NULL, "compare saved results with the baseline, no load",
      "Usage: perfgate compare RESULTS [report options]\n\n" REPORT_OPTIONS, "#4"},
@@ -91,14 +92,16 @@ static const command commands[] = {
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "perfgate %s — performance regression gate for HTTP services\n\n"
-                "Usage: perfgate COMMAND [ARGS]   (perfgate COMMAND --help for details)\n\n"
-                "Commands:\n",
+    fprintf(fp,
+            "perfgate %s — performance regression gate for HTTP services\n\n"
+            "Usage: perfgate COMMAND [ARGS]   (perfgate COMMAND --help for details)\n\n"
+            "Commands:\n",
             PERFGATE_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-9s %s%s\n", commands[i].name, commands[i].summary,
                 commands[i].run ? "" : " (not built yet)");
-    fprintf(fp, "\nExit codes: 0 passed, 1 gate failed, 2 usage or bad input file, 3 could not run.\n");
+    fprintf(fp,
+            "\nExit codes: 0 passed, 1 gate failed, 2 usage or bad input file, 3 could not run.\n");
 }
 
 int pg_cli_help(const char *name)
@@ -122,7 +125,8 @@ int pg_cli_parse_long(const char *flag, const char *text, long lo, long hi, long
     errno = 0;
     v = strtol(text, &end, 10);
     if (errno || end == text || *end || v < lo || v > hi) {
-        fprintf(stderr, "perfgate: %s takes a whole number from %ld to %ld, not \"%s\"\n", flag, lo, hi, text);
+        fprintf(stderr, "perfgate: %s takes a whole number from %ld to %ld, not \"%s\"\n", flag, lo,
+                hi, text);
         return -1;
     }
     *out = v;
@@ -146,7 +150,8 @@ int pg_cli_main(int argc, char **argv)
         usage(stderr);
         return PG_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         if (argc > 2 && pg_cli_help(argv[2]) == 0)
             return PG_EXIT_PASS;
         usage(stdout);
@@ -165,8 +170,10 @@ int pg_cli_main(int argc, char **argv)
             return PG_EXIT_PASS;
         }
         if (!c->run) {
-            fprintf(stderr, "perfgate: '%s' is not built yet (planned in issue %s); see perfgate %s --help\n",
-                    c->name, c->issue, c->name);
+            fprintf(
+                stderr,
+                "perfgate: '%s' is not built yet (planned in issue %s); see perfgate %s --help\n",
+                c->name, c->issue, c->name);
             return PG_EXIT_USAGE;
         }
         return c->run(argc - 1, argv + 1);

@@ -42,8 +42,8 @@ static int parse_shard(const char *s, run_args *a)
 {
     char extra;
 
-    if (sscanf(s, "%ld/%ld%c", &a->shard_i, &a->shard_n, &extra) != 2 || a->shard_n < 1 || a->shard_n > 1000 ||
-        a->shard_i < 1 || a->shard_i > a->shard_n) {
+    if (sscanf(s, "%ld/%ld%c", &a->shard_i, &a->shard_n, &extra) != 2 || a->shard_n < 1 ||
+        a->shard_n > 1000 || a->shard_i < 1 || a->shard_i > a->shard_n) {
         fprintf(stderr, "perfgate: --shard takes I/N with 1 <= I <= N, e.g. 2/4, not \"%s\"\n", s);
         return -1;
     }
@@ -93,7 +93,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->target = optarg;
             break;
         case 'D':
-            if (pg_parse_duration(optarg, &a->duration_us, why, sizeof why) != 0 || a->duration_us < 1000000) {
+            if (pg_parse_duration(optarg, &a->duration_us, why, sizeof why) != 0 ||
+                a->duration_us < 1000000) {
                 fprintf(stderr, "perfgate: --duration: %s\n", a->duration_us ? "at least 1s" : why);
                 return -1;
             }
@@ -103,13 +104,15 @@ static int parse_args(int argc, char **argv, run_args *a)
                 return -1;
             break;
         default:
-            fprintf(stderr, "perfgate run: unknown or incomplete option '%s'; see perfgate run --help\n",
+            fprintf(stderr,
+                    "perfgate run: unknown or incomplete option '%s'; see perfgate run --help\n",
                     argv[optind - 1]);
             return -1;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "perfgate run: no budget file given; usage: perfgate run BUDGET... [options]\n");
+        fprintf(stderr,
+                "perfgate run: no budget file given; usage: perfgate run BUDGET... [options]\n");
         return -1;
     }
     return 0;
@@ -122,7 +125,8 @@ static int apply_overrides(pg_budget *b, const run_args *a)
         char *t = strdup(a->target);
         size_t n;
         if (!t || (strncmp(t, "http://", 7) != 0 && strncmp(t, "https://", 8) != 0)) {
-            fprintf(stderr, "perfgate: --target must be an http:// or https:// URL, not \"%s\"\n", a->target);
+            fprintf(stderr, "perfgate: --target must be an http:// or https:// URL, not \"%s\"\n",
+                    a->target);
             free(t);
             return -1;
         }
@@ -139,7 +143,8 @@ static int apply_overrides(pg_budget *b, const run_args *a)
             /* stretch the stages in proportion */
             double f = (double)a->duration_us / (double)b->load.duration_us;
             for (size_t i = 0; i < b->load.n_stages; i++)
-                b->load.stages[i].duration_us = (uint64_t)((double)b->load.stages[i].duration_us * f);
+                b->load.stages[i].duration_us =
+                    (uint64_t)((double)b->load.stages[i].duration_us * f);
         }
         b->load.duration_us = a->duration_us;
     }
@@ -204,8 +209,14 @@ int pg_cmd_run(int argc, char **argv)
     }
     pg_progress_init(&prog, a.quiet);
     for (int i = 0; i < n && !stop_signal; i++) {
-        pg_run_opts o = {(unsigned)a.threads, (uint64_t)a.seed, (unsigned)a.shard_i, (unsigned)a.shard_n,
-                         &stop_signal, pg_progress_update, &prog, getenv("PERFGATE_POLL_LOOP") != NULL};
+        pg_run_opts o = {(unsigned)a.threads,
+                         (uint64_t)a.seed,
+                         (unsigned)a.shard_i,
+                         (unsigned)a.shard_n,
+                         &stop_signal,
+                         pg_progress_update,
+                         &prog,
+                         getenv("PERFGATE_POLL_LOOP") != NULL};
         pg_budget_result *br = &res.budgets[res.n_budgets];
         if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
             pg_progress_done(&prog);
@@ -218,7 +229,8 @@ int pg_cmd_run(int argc, char **argv)
         br->name = strdup(budgets[i]->name);
         br->path = strdup(budgets[i]->path);
         br->target = strdup(budgets[i]->target);
-        if (!br->name || !br->path || !br->target || pg_thresholds_evaluate(br, budgets[i], &err) != 0) {
+        if (!br->name || !br->path || !br->target ||
+            pg_thresholds_evaluate(br, budgets[i], &err) != 0) {
             rc = PG_EXIT_NORUN;
             goto out;
         }
@@ -233,13 +245,16 @@ int pg_cmd_run(int argc, char **argv)
             rc = PG_EXIT_NORUN;
             goto out;
         }
-        fprintf(stderr, "perfgate: results written to %s%s\n", a.output, res.interrupted ? " (interrupted)" : "");
+        fprintf(stderr, "perfgate: results written to %s%s\n", a.output,
+                res.interrupted ? " (interrupted)" : "");
     }
     if (stop_signal)
         rc = 128 + stop_signal;
     else
         rc = failed ? PG_EXIT_FAIL : PG_EXIT_PASS;
-    printf("\n%s\n", stop_signal ? "interrupted: partial results" : failed ? "FAILED: a threshold was broken" : "PASSED: all thresholds hold");
+    printf("\n%s\n", stop_signal ? "interrupted: partial results"
+                     : failed    ? "FAILED: a threshold was broken"
+                                 : "PASSED: all thresholds hold");
 out:
     for (int i = 0; i < n; i++)
         pg_budget_free(budgets[i]);

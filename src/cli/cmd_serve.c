@@ -14,7 +14,8 @@ static int parse_ms(const char *flag, const char *text, double max, double *out)
     double v = strtod(text, &end);
 
     if (end == text || *end || !(v >= 0.0) || v > max) {
-        fprintf(stderr, "perfgate serve: %s takes a number from 0 to %g, not \"%s\"\n", flag, max, text);
+        fprintf(stderr, "perfgate serve: %s takes a number from 0 to %g, not \"%s\"\n", flag, max,
+                text);
         return -1;
     }
     *out = v;
@@ -27,7 +28,9 @@ static int parse_listen(const char *text, pg_serve_opts *o)
     long port;
 
     if (!colon || (size_t)(colon - text) >= sizeof o->host || colon == text) {
-        fprintf(stderr, "perfgate serve: --listen takes ADDR:PORT, e.g. 127.0.0.1:8080, not \"%s\"\n", text);
+        fprintf(stderr,
+                "perfgate serve: --listen takes ADDR:PORT, e.g. 127.0.0.1:8080, not \"%s\"\n",
+                text);
         return -1;
     }
     memcpy(o->host, text, (size_t)(colon - text));
@@ -41,10 +44,14 @@ static int parse_listen(const char *text, pg_serve_opts *o)
 int pg_cmd_serve(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'},      {"threads", required_argument, NULL, 't'},
-        {"delay", required_argument, NULL, 'd'},       {"jitter", required_argument, NULL, 'j'},
-        {"stall-every", required_argument, NULL, 'e'}, {"stall-for", required_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'},             {NULL, 0, NULL, 0},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"delay", required_argument, NULL, 'd'},
+        {"jitter", required_argument, NULL, 'j'},
+        {"stall-every", required_argument, NULL, 'e'},
+        {"stall-for", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0},
     };
     pg_serve_opts o;
     pg_server *srv = NULL;
@@ -87,8 +94,10 @@ int pg_cmd_serve(int argc, char **argv)
             quiet = 1;
             break;
         default:
-            fprintf(stderr, "perfgate serve: unknown or incomplete option '%s'; see perfgate serve --help\n",
-                    argv[optind - 1]);
+            fprintf(
+                stderr,
+                "perfgate serve: unknown or incomplete option '%s'; see perfgate serve --help\n",
+                argv[optind - 1]);
             return PG_EXIT_USAGE;
         }
     }
@@ -116,8 +125,8 @@ int pg_cmd_serve(int argc, char **argv)
     }
     printf("listening on http://%s:%u\n", o.host, pg_serve_port(srv));
     if (!quiet && (o.delay_ms > 0 || o.jitter_ms > 0 || o.stall_every_s > 0))
-        printf("shaping: delay %gms, jitter +-%gms, stall %gms every %gs\n", o.delay_ms, o.jitter_ms,
-               o.stall_for_ms, o.stall_every_s);
+        printf("shaping: delay %gms, jitter +-%gms, stall %gms every %gs\n", o.delay_ms,
+               o.jitter_ms, o.stall_for_ms, o.stall_every_s);
     fflush(stdout);
     sigwait(&set, &sig);
     pg_serve_stop(srv);

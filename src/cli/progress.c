@@ -14,7 +14,8 @@ void pg_progress_init(pg_progress *p, int quiet)
 }
 
 void pg_progress_update(void *arg, const pg_budget *b, int trial, double elapsed_s, double total_s,
-                        const pg_timeline_point *last, uint64_t requests, uint64_t failed, uint64_t dropped)
+                        const pg_timeline_point *last, uint64_t requests, uint64_t failed,
+                        uint64_t dropped)
 {
     pg_progress *p = arg;
     char p50[16], p99[16], phase[32];
@@ -30,10 +31,12 @@ void pg_progress_update(void *arg, const pg_budget *b, int trial, double elapsed
         snprintf(phase, sizeof phase, "warm-up");
     else
         snprintf(phase, sizeof phase, "trial %d/%ld", trial + 1, b->trials);
-    fprintf(stderr, "%s%s %5.0fs/%.0fs %-11s %7llu req/s  p50 %-8s p99 %-8s errors %llu  dropped %llu  (total %llu)%s",
+    fprintf(stderr,
+            "%s%s %5.0fs/%.0fs %-11s %7llu req/s  p50 %-8s p99 %-8s errors %llu  dropped %llu  "
+            "(total %llu)%s",
             p->tty ? "\r\033[K" : "", b->name, elapsed_s < 0 ? 0.0 : elapsed_s, total_s, phase,
-            (unsigned long long)last->requests, p50, p99, (unsigned long long)failed, (unsigned long long)dropped,
-            (unsigned long long)requests, p->tty ? "" : "\n");
+            (unsigned long long)last->requests, p50, p99, (unsigned long long)failed,
+            (unsigned long long)dropped, (unsigned long long)requests, p->tty ? "" : "\n");
     fflush(stderr);
 }
 

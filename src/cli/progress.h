@@ -14,7 +14,8 @@ typedef struct pg_progress {
 
 void pg_progress_init(pg_progress *p, int quiet);
 void pg_progress_update(void *arg, const pg_budget *b, int trial, double elapsed_s, double total_s,
-                        const pg_timeline_point *last, uint64_t requests, uint64_t failed, uint64_t dropped);
+                        const pg_timeline_point *last, uint64_t requests, uint64_t failed,
+                        uint64_t dropped);
 void pg_progress_done(pg_progress *p); /* ends the live line */
 
 #endif

@@ -31,8 +31,7 @@ typedef struct pg_err {
 } pg_err;
 
 /* Sets the message (no position) and returns code, so `return pg_err_set(...)`. */
-int pg_err_set(pg_err *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int pg_err_set(pg_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Sets a message that points into a file; line/col 0 means "whole file". */
 int pg_err_at(pg_err *err, int code, const char *file, int line, int col, const char *fmt, ...)

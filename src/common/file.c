@@ -21,8 +21,8 @@ int pg_file_read(char **out, size_t *len, const char *path, size_t max_bytes, pg
     if (!max_bytes)
         max_bytes = 64u << 20;
     if (!(fp = fopen(path, "rb"))) {
-        rc = pg_err_at(err, errno == ENOENT ? PG_EINVALID : PG_EIO, path, 0, 0,
-                       "cannot open: %s", strerror(errno));
+        rc = pg_err_at(err, errno == ENOENT ? PG_EINVALID : PG_EIO, path, 0, 0, "cannot open: %s",
+                       strerror(errno));
         goto out;
     }
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -29,8 +29,8 @@ char *pg_strdup(const char *s)
     return p;
 }
 
-static const char *const top_keys[] = {"name",       "description", "target",     "load", "trials",
-                                       "scenarios",  "thresholds",  "regression", NULL};
+static const char *const top_keys[] = {"name",      "description", "target",     "load", "trials",
+                                       "scenarios", "thresholds",  "regression", NULL};
 
 /* The target must be an absolute http(s) URL; libcurl's URL parser decides. */
 static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
@@ -51,7 +51,8 @@ static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
         pg_json_doc_error(f->err, f->doc, m, 0,
-                          "\"target\" \"%s\" is not a URL; write e.g. \"http://127.0.0.1:8080\"", s);
+                          "\"target\" \"%s\" is not a URL; write e.g. \"http://127.0.0.1:8080\"",
+                          s);
         goto out;
     }
     if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
@@ -87,9 +88,10 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
     int rc;
 
     if (!cJSON_IsObject(root))
-        return pg_json_doc_error(f->err, f->doc, root, 0,
-                                 "a budget file is one JSON object ({ \"name\": ..., \"target\": ..., "
-                                 "\"load\": ..., \"scenarios\": [...] })");
+        return pg_json_doc_error(
+            f->err, f->doc, root, 0,
+            "a budget file is one JSON object ({ \"name\": ..., \"target\": ..., "
+            "\"load\": ..., \"scenarios\": [...] })");
     if ((rc = pg_fields_check_keys(f, root, "the budget", top_keys)) != 0)
         return rc;
     if ((rc = pg_fields_string(f, root, "name", "the budget", 1, &s)) != 0)
@@ -104,7 +106,8 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
     if ((rc = check_target(f, root, b)) != 0)
         return rc;
     if (!(section = cJSON_GetObjectItemCaseSensitive(root, "load")))
-        return pg_json_doc_error(f->err, f->doc, root, 0, "missing required key \"load\" in the budget");
+        return pg_json_doc_error(f->err, f->doc, root, 0,
+                                 "missing required key \"load\" in the budget");
     if ((rc = pg_section_load(f, section, &b->load)) != 0)
         return rc;
     b->trials = 6;

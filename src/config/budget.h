@@ -62,7 +62,7 @@ typedef struct pg_load {
     double start;   /* ramping: start_vus or start_rate */
     pg_stage *stages;
     size_t n_stages;
-    char *preset; /* "spike", "stress" or NULL */
+    char *preset;         /* "spike", "stress" or NULL */
     uint64_t duration_us; /* measured time (for ramping: the sum of stages) */
     uint64_t warmup_us;
     uint64_t timeout_us;
@@ -74,7 +74,7 @@ typedef struct pg_load {
 
 /* Regression metrics: the per-trial values compared against the baseline. */
 typedef struct pg_regression_metric {
-    char *name;        /* p50, p90, p95, p99, p999, mean, rps, error_rate, ttfb_p50, ttfb_p95, ttfb_p99 */
+    char *name; /* p50, p90, p95, p99, p999, mean, rps, error_rate, ttfb_p50, ttfb_p95, ttfb_p99 */
     double min_effect; /* relative (0.05 = 5%), or absolute fraction for error_rate */
 } pg_regression_metric;
 

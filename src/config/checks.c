@@ -11,8 +11,8 @@
 
 #include "config/sections.h"
 
-const char *const pg_regression_metric_names[] = {"p50",  "p90",      "p95",      "p99",
-                                                  "p999", "mean",     "rps",      "error_rate",
+const char *const pg_regression_metric_names[] = {"p50",      "p90",      "p95",      "p99",
+                                                  "p999",     "mean",     "rps",      "error_rate",
                                                   "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
 
 static const char *const default_metrics[] = {"p50", "p95", "p99", "rps", "error_rate", NULL};
@@ -63,9 +63,9 @@ static int check_tag(pg_fields *f, const cJSON *m, const pg_threshold *t, const 
         char list[512];
         pg_join(names, list, sizeof list);
         if (hint)
-            return pg_json_doc_error(f->err, f->doc, m, 1,
-                                     "\"%s\" names no scenario of this budget; did you mean \"%s\"?",
-                                     m->string, hint);
+            return pg_json_doc_error(
+                f->err, f->doc, m, 1,
+                "\"%s\" names no scenario of this budget; did you mean \"%s\"?", m->string, hint);
         return pg_json_doc_error(f->err, f->doc, m, 1,
                                  "\"%s\" names no scenario of this budget; scenarios are %s",
                                  m->string, list);
@@ -85,7 +85,8 @@ static int parse_one(pg_fields *f, const cJSON *m, const cJSON *e, pg_threshold 
             (rc = pg_fields_bool(f, e, "abort_on_fail", "a threshold", &t->abort_on_fail)) != 0)
             return rc;
         if (!(expr = cJSON_GetObjectItemCaseSensitive(e, "threshold")))
-            return pg_json_doc_error(f->err, f->doc, e, 0, "missing required key \"threshold\" in a threshold");
+            return pg_json_doc_error(f->err, f->doc, e, 0,
+                                     "missing required key \"threshold\" in a threshold");
     }
     if (!cJSON_IsString(expr))
         return pg_json_doc_error(f->err, f->doc, expr, 0,
@@ -117,9 +118,10 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
 
         for (const cJSON *p = obj->child; p != m; p = p->next)
             if (strcmp(p->string, m->string) == 0)
-                return pg_json_doc_error(f->err, f->doc, m, 1,
-                                         "duplicate metric \"%s\" in thresholds; list all its thresholds in one array",
-                                         m->string);
+                return pg_json_doc_error(
+                    f->err, f->doc, m, 1,
+                    "duplicate metric \"%s\" in thresholds; list all its thresholds in one array",
+                    m->string);
         rc = pg_metric_key_split(m->string, &base, &tk, &tv, why, sizeof why);
         if (rc == PG_EINVALID)
             return pg_json_doc_error(f->err, f->doc, m, 1, "%s", why);
@@ -128,9 +130,11 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
             char list[512];
             pg_join(metric_names(), list, sizeof list);
             if (rc == 0 && hint)
-                pg_json_doc_error(f->err, f->doc, m, 1, "unknown metric \"%s\"; did you mean \"%s\"?", base, hint);
+                pg_json_doc_error(f->err, f->doc, m, 1,
+                                  "unknown metric \"%s\"; did you mean \"%s\"?", base, hint);
             else if (rc == 0)
-                pg_json_doc_error(f->err, f->doc, m, 1, "unknown metric \"%s\"; valid metrics are %s", base, list);
+                pg_json_doc_error(f->err, f->doc, m, 1,
+                                  "unknown metric \"%s\"; valid metrics are %s", base, list);
             else
                 oom(f);
             free(base), free(tk), free(tv);
@@ -138,12 +142,14 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
         }
         if (tk && strcmp(base, "http_req_duration") != 0) {
             free(base), free(tk), free(tv);
-            return pg_json_doc_error(f->err, f->doc, m, 1,
-                                     "sub-metrics ({scenario:...}, {name:...}) are measured for http_req_duration only");
+            return pg_json_doc_error(
+                f->err, f->doc, m, 1,
+                "sub-metrics ({scenario:...}, {name:...}) are measured for http_req_duration only");
         }
         if (cJSON_IsArray(m) && !cJSON_GetArraySize(m)) {
             free(base), free(tk), free(tv);
-            return pg_json_doc_error(f->err, f->doc, m, 0, "thresholds of \"%s\" is an empty list", m->string);
+            return pg_json_doc_error(f->err, f->doc, m, 0, "thresholds of \"%s\" is an empty list",
+                                     m->string);
         }
         for (e = cJSON_IsArray(m) ? m->child : m; e; e = cJSON_IsArray(m) ? e->next : NULL) {
             pg_threshold *t = &b->thresholds[k++];
@@ -190,12 +196,14 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
         return PG_OK;
     }
     if (!cJSON_IsArray(list) || !cJSON_GetArraySize(list))
-        return pg_json_doc_error(f->err, f->doc, list, 0,
-                                 "\"regression.metrics\" must be a non-empty list such as [\"p50\", \"p95\", \"rps\"]");
+        return pg_json_doc_error(
+            f->err, f->doc, list, 0,
+            "\"regression.metrics\" must be a non-empty list such as [\"p50\", \"p95\", \"rps\"]");
     for (const cJSON *e = list->child; e; e = e->next) {
         const char *const *n;
         if (!cJSON_IsString(e))
-            return pg_json_doc_error(f->err, f->doc, e, 0, "\"regression.metrics\" lists names as strings");
+            return pg_json_doc_error(f->err, f->doc, e, 0,
+                                     "\"regression.metrics\" lists names as strings");
         for (n = pg_regression_metric_names; *n; n++)
             if (strcmp(*n, e->valuestring) == 0)
                 break;
@@ -205,13 +213,16 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
             pg_join(pg_regression_metric_names, all, sizeof all);
             if (hint)
                 return pg_json_doc_error(f->err, f->doc, e, 0,
-                                         "unknown regression metric \"%s\"; did you mean \"%s\"?", e->valuestring, hint);
-            return pg_json_doc_error(f->err, f->doc, e, 0, "unknown regression metric \"%s\"; valid are %s",
+                                         "unknown regression metric \"%s\"; did you mean \"%s\"?",
+                                         e->valuestring, hint);
+            return pg_json_doc_error(f->err, f->doc, e, 0,
+                                     "unknown regression metric \"%s\"; valid are %s",
                                      e->valuestring, all);
         }
         for (size_t i = 0; i < b->regression.n_metrics; i++)
             if (strcmp(b->regression.metrics[i].name, e->valuestring) == 0)
-                return pg_json_doc_error(f->err, f->doc, e, 0, "\"%s\" is listed twice in regression.metrics",
+                return pg_json_doc_error(f->err, f->doc, e, 0,
+                                         "\"%s\" is listed twice in regression.metrics",
                                          e->valuestring);
         if ((rc = add_metric(f, b, e->valuestring)) != 0)
             return rc;
@@ -226,21 +237,24 @@ static int effect_value(pg_fields *f, const cJSON *v, const char *metric, double
     int pp = strcmp(metric, "error_rate") == 0;
 
     if (!cJSON_IsString(v))
-        return pg_json_doc_error(f->err, f->doc, v, 0, "min_effect of %s must be a string such as \"%s\"", metric,
+        return pg_json_doc_error(f->err, f->doc, v, 0,
+                                 "min_effect of %s must be a string such as \"%s\"", metric,
                                  pp ? "0.1pp" : "5%");
     if (pp) {
         size_t n = strlen(v->valuestring);
         char num[64], *end;
         double x;
         if (n < 3 || n >= sizeof num || strcmp(v->valuestring + n - 2, "pp") != 0)
-            return pg_json_doc_error(f->err, f->doc, v, 0,
-                                     "min_effect of error_rate is in percentage points, e.g. \"0.1pp\"");
+            return pg_json_doc_error(
+                f->err, f->doc, v, 0,
+                "min_effect of error_rate is in percentage points, e.g. \"0.1pp\"");
         memcpy(num, v->valuestring, n - 2);
         num[n - 2] = '\0';
         x = strtod(num, &end);
         if (*end || end == num || !(x > 0.0 && x <= 100.0))
-            return pg_json_doc_error(f->err, f->doc, v, 0,
-                                     "min_effect of error_rate must be above 0pp and at most 100pp");
+            return pg_json_doc_error(
+                f->err, f->doc, v, 0,
+                "min_effect of error_rate must be above 0pp and at most 100pp");
         *out = x / 100.0;
         return PG_OK;
     }
@@ -265,9 +279,10 @@ static int parse_min_effect(pg_fields *f, const cJSON *me, pg_budget *b)
         return PG_OK;
     }
     if (!cJSON_IsObject(me))
-        return pg_json_doc_error(f->err, f->doc, me, 0,
-                                 "\"regression.min_effect\" must be a percentage such as \"5%%\" or an object "
-                                 "per metric, e.g. {\"p95\": \"10%%\", \"error_rate\": \"0.1pp\"}");
+        return pg_json_doc_error(
+            f->err, f->doc, me, 0,
+            "\"regression.min_effect\" must be a percentage such as \"5%%\" or an object "
+            "per metric, e.g. {\"p95\": \"10%%\", \"error_rate\": \"0.1pp\"}");
     for (const cJSON *m = me->child; m; m = m->next) {
         size_t i;
         for (i = 0; i < r->n_metrics; i++)
@@ -275,7 +290,8 @@ static int parse_min_effect(pg_fields *f, const cJSON *me, pg_budget *b)
                 break;
         if (i == r->n_metrics)
             return pg_json_doc_error(f->err, f->doc, m, 1,
-                                     "min_effect names \"%s\", which is not in regression.metrics", m->string);
+                                     "min_effect names \"%s\", which is not in regression.metrics",
+                                     m->string);
         if ((rc = effect_value(f, m, m->string, &r->metrics[i].min_effect)) != 0)
             return rc;
     }
@@ -308,8 +324,10 @@ int pg_section_regression(pg_fields *f, const cJSON *obj, pg_budget *b)
             (rc = pg_fields_number(f, obj, "alpha", "regression", 0, 1e-6, 0.5, &r->alpha)) != 0)
             return rc;
     }
-    if ((rc = parse_metrics(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "metrics") : NULL, b)) != 0 ||
-        (rc = parse_min_effect(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "min_effect") : NULL, b)) != 0)
+    if ((rc = parse_metrics(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "metrics") : NULL, b)) !=
+            0 ||
+        (rc = parse_min_effect(f, obj ? cJSON_GetObjectItemCaseSensitive(obj, "min_effect") : NULL,
+                               b)) != 0)
         return rc;
     pmin = min_p_value(b->trials);
     if (r->enabled && pmin >= r->alpha) {
@@ -321,11 +339,12 @@ int pg_section_regression(pg_fields *f, const cJSON *obj, pg_budget *b)
             at = cJSON_GetObjectItemCaseSensitive(f->doc->root, "trials");
         if (!at)
             at = obj ? obj : f->doc->root;
-        return pg_json_doc_error(f->err, f->doc, at, 0,
-                                 "%ld trials per side can never show a regression at alpha %g (the smallest "
-                                 "possible p-value is %.4f); use \"trials\": %ld or more, a larger alpha, "
-                                 "or \"regression\": false",
-                                 b->trials, r->alpha, pmin, need);
+        return pg_json_doc_error(
+            f->err, f->doc, at, 0,
+            "%ld trials per side can never show a regression at alpha %g (the smallest "
+            "possible p-value is %.4f); use \"trials\": %ld or more, a larger alpha, "
+            "or \"regression\": false",
+            b->trials, r->alpha, pmin, need);
     }
     return PG_OK;
 }

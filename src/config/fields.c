@@ -113,7 +113,8 @@ static const cJSON *member(const cJSON *obj, const char *key)
 
 static int missing(pg_fields *f, const cJSON *obj, const char *where, const char *key)
 {
-    return pg_json_doc_error(f->err, f->doc, obj, 0, "missing required key \"%s\" in %s", key, where);
+    return pg_json_doc_error(f->err, f->doc, obj, 0, "missing required key \"%s\" in %s", key,
+                             where);
 }
 
 int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char *where,
@@ -125,9 +126,11 @@ int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char
     if (!m)
         return required ? missing(f, obj, where, key) : PG_OK;
     if (!cJSON_IsString(m))
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a string", key_path(kp, sizeof kp, where, key));
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a string",
+                                 key_path(kp, sizeof kp, where, key));
     if (required && !m->valuestring[0])
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must not be empty", key_path(kp, sizeof kp, where, key));
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must not be empty",
+                                 key_path(kp, sizeof kp, where, key));
     *out = m->valuestring;
     return PG_OK;
 }
@@ -143,8 +146,8 @@ int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *w
     if (!cJSON_IsNumber(m) || m->valuedouble != floor(m->valuedouble) ||
         m->valuedouble < (double)lo || m->valuedouble > (double)hi)
         return pg_json_doc_error(f->err, f->doc, m, 0,
-                                 "\"%s\" must be a whole number from %ld to %ld", key_path(kp, sizeof kp, where, key),
-                                 lo, hi);
+                                 "\"%s\" must be a whole number from %ld to %ld",
+                                 key_path(kp, sizeof kp, where, key), lo, hi);
     *out = (long)m->valuedouble;
     return PG_OK;
 }
@@ -159,7 +162,8 @@ int pg_fields_number(pg_fields *f, const cJSON *obj, const char *key, const char
         return required ? missing(f, obj, where, key) : PG_OK;
     if (!cJSON_IsNumber(m) || !(m->valuedouble >= lo && m->valuedouble <= hi)) {
         if (lo > 0.0 && lo < 1e-5) /* "above 0" reads better than a tiny bound */
-            return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a number above 0 and at most %g",
+            return pg_json_doc_error(f->err, f->doc, m, 0,
+                                     "\"%s\" must be a number above 0 and at most %g",
                                      key_path(kp, sizeof kp, where, key), hi);
         return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be a number from %g to %g",
                                  key_path(kp, sizeof kp, where, key), lo, hi);
@@ -176,7 +180,8 @@ int pg_fields_bool(pg_fields *f, const cJSON *obj, const char *key, const char *
     if (!m)
         return PG_OK;
     if (!cJSON_IsBool(m))
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be true or false", key_path(kp, sizeof kp, where, key));
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\" must be true or false",
+                                 key_path(kp, sizeof kp, where, key));
     *out = cJSON_IsTrue(m);
     return PG_OK;
 }
@@ -195,12 +200,13 @@ int pg_fields_duration(pg_fields *f, const cJSON *obj, const char *key, const ch
                                  "\"%s\" must be a duration string such as \"10s\" or \"500ms\"",
                                  key_path(kp, sizeof kp, where, key));
     if (pg_parse_duration(m->valuestring, out, why, sizeof why) != 0)
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s", key_path(kp, sizeof kp, where, key), why);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s",
+                                 key_path(kp, sizeof kp, where, key), why);
     return PG_OK;
 }
 
-int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where,
-                   int required, double *out)
+int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
+                   double *out)
 {
     char kp[160];
     const cJSON *m = member(obj, key);
@@ -221,6 +227,7 @@ int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *
                                  "\"%s\" must be a rate: a number or a string like \"200/s\"",
                                  key_path(kp, sizeof kp, where, key));
     if (pg_parse_rate(m->valuestring, out, why, sizeof why) != 0)
-        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s", key_path(kp, sizeof kp, where, key), why);
+        return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s\": %s",
+                                 key_path(kp, sizeof kp, where, key), why);
     return PG_OK;
 }

@@ -35,8 +35,8 @@ int pg_fields_duration(pg_fields *f, const cJSON *obj, const char *key, const ch
                        int required, uint64_t *out);
 
 /* A rate: a JSON number (per second) or a string like "200/s". */
-int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where,
-                   int required, double *out);
+int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
+                   double *out);
 
 /* The closest of candidates to word (edit distance <= 2, or <= a third of its
  * length), or NULL. */

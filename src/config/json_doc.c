@@ -151,7 +151,8 @@ int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size
         int line, col;
         pg_text_line_col(doc->text, len, end ? (size_t)(end - doc->text) : 0, &line, &col);
         pg_json_doc_free(doc);
-        return pg_err_at(err, PG_EINVALID, path, line, col, "cJSON could not parse this (nested too deep?)");
+        return pg_err_at(err, PG_EINVALID, path, line, col,
+                         "cJSON could not parse this (nested too deep?)");
     }
     if (len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0)
         start = 3;
@@ -196,7 +197,8 @@ void pg_json_doc_free(pg_json_doc *doc)
 void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, int *line, int *col)
 {
     pg_json_pos key = {node, 0, 0};
-    const pg_json_pos *p = doc->pos ? bsearch(&key, doc->pos, doc->npos, sizeof *doc->pos, cmp_pos) : NULL;
+    const pg_json_pos *p =
+        doc->pos ? bsearch(&key, doc->pos, doc->npos, sizeof *doc->pos, cmp_pos) : NULL;
 
     if (!p) {
         *line = 1;

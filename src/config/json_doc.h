@@ -32,7 +32,8 @@ typedef struct pg_json_doc {
 int pg_json_doc_load(pg_json_doc *doc, const char *path, pg_err *err);
 
 /* Parses text (copied) as if read from path. */
-int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size_t len, pg_err *err);
+int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size_t len,
+                      pg_err *err);
 
 void pg_json_doc_free(pg_json_doc *doc); /* NULL-safe, leaves doc zeroed */
 

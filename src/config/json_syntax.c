@@ -55,20 +55,23 @@ static int string(scan *c)
             return 0;
         }
         if (ch < 0x20)
-            return fail(c, c->at, ch == '\n' ? "line break inside a string: write \\n, or close the string"
-                                             : "control character inside a string: escape it (\\t, \\u0001)");
+            return fail(c, c->at,
+                        ch == '\n' ? "line break inside a string: write \\n, or close the string"
+                                   : "control character inside a string: escape it (\\t, \\u0001)");
         if (ch == '\\') {
             c->at++;
             ch = peek(c);
             if (ch == 'u') {
                 for (int i = 1; i <= 4; i++)
-                    if (c->at + (size_t)i >= c->len || !is_hex((unsigned char)c->s[c->at + (size_t)i]))
+                    if (c->at + (size_t)i >= c->len ||
+                        !is_hex((unsigned char)c->s[c->at + (size_t)i]))
                         return fail(c, c->at - 1, "\\u must be followed by four hex digits");
                 c->at += 5;
                 continue;
             }
             if (ch < 0 || !strchr("\"\\/bfnrt", ch))
-                return fail(c, c->at - 1, "invalid escape: valid are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+                return fail(c, c->at - 1,
+                            "invalid escape: valid are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
         }
         c->at++;
     }
@@ -116,13 +119,16 @@ static int bad_value(scan *c)
     int ch = peek(c);
 
     if (ch < 0)
-        return fail(c, c->at, "unexpected end of file: a value is missing, or an object or array is not closed");
+        return fail(
+            c, c->at,
+            "unexpected end of file: a value is missing, or an object or array is not closed");
     if (ch == '\'')
         return fail(c, c->at, "single quote: JSON strings use double quotes (\")");
     if (ch == '/')
         return fail(c, c->at, "comment: JSON has no comments; put notes in a \"description\" key");
     if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_')
-        return fail(c, c->at, "unquoted word: strings need double quotes; literals are true, false, null");
+        return fail(c, c->at,
+                    "unquoted word: strings need double quotes; literals are true, false, null");
     return fail(c, c->at, "expected a value (string, number, object, array, true, false or null)");
 }
 
@@ -161,17 +167,21 @@ static int container(scan *c, int depth, int object)
     for (;;) {
         ws(c);
         if (comma && peek(c) == close)
-            return fail(c, comma, object ? "trailing comma: JSON allows no comma after the last member"
-                                         : "trailing comma: JSON allows no comma after the last item");
+            return fail(c, comma,
+                        object ? "trailing comma: JSON allows no comma after the last member"
+                               : "trailing comma: JSON allows no comma after the last item");
         if (object) {
             if (peek(c) != '"') {
                 int ch = peek(c);
                 if (ch == '\'')
                     return fail(c, c->at, "single quote: keys use double quotes (\")");
                 if (ch == '/')
-                    return fail(c, c->at, "comment: JSON has no comments; put notes in a \"description\" key");
+                    return fail(
+                        c, c->at,
+                        "comment: JSON has no comments; put notes in a \"description\" key");
                 if (ch < 0)
-                    return fail(c, c->at, "unexpected end of file: the object is not closed with }");
+                    return fail(c, c->at,
+                                "unexpected end of file: the object is not closed with }");
                 return fail(c, c->at, "expected a key in double quotes");
             }
             if (string(c) != 0)

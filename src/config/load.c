@@ -26,10 +26,10 @@ static const struct {
 static const char *const executor_names[] = {"constant-vus", "ramping-vus", "constant-arrival-rate",
                                              "ramping-arrival-rate", NULL};
 
-static const char *const load_keys[] = {
-    "executor", "vus",     "rate",     "duration", "stages",   "start_vus",       "start_rate",
-    "preset",   "target",  "warmup",   "timeout",  "http",     "max_connections", "insecure",
-    "max_body", NULL};
+static const char *const load_keys[] = {"executor",        "vus",       "rate",       "duration",
+                                        "stages",          "start_vus", "start_rate", "preset",
+                                        "target",          "warmup",    "timeout",    "http",
+                                        "max_connections", "insecure",  "max_body",   NULL};
 
 const char *pg_executor_name(pg_executor e)
 {
@@ -100,7 +100,8 @@ static int parse_stages(pg_fields *f, const cJSON *list, pg_load *l)
                                  "\"load.stages\" must be a non-empty list of "
                                  "{\"duration\": \"30s\", \"target\": N}");
     if (n > 1000)
-        return pg_json_doc_error(f->err, f->doc, list, 0, "\"load.stages\" has %zu stages; at most 1000", n);
+        return pg_json_doc_error(f->err, f->doc, list, 0,
+                                 "\"load.stages\" has %zu stages; at most 1000", n);
     if (!(l->stages = calloc(n, sizeof *l->stages)))
         return pg_err_set(f->err, PG_ENOMEM, "out of memory");
     l->n_stages = n;
@@ -115,7 +116,8 @@ static int parse_stages(pg_fields *f, const cJSON *list, pg_load *l)
         l->duration_us += l->stages[i].duration_us;
     }
     if (l->duration_us == 0)
-        return pg_json_doc_error(f->err, f->doc, list, 0, "\"load.stages\" add up to no time at all");
+        return pg_json_doc_error(f->err, f->doc, list, 0,
+                                 "\"load.stages\" add up to no time at all");
     return PG_OK;
 }
 
@@ -125,11 +127,11 @@ static int parse_stages(pg_fields *f, const cJSON *list, pg_load *l)
  * ramps between them, then a ramp down, to see where latency bends. */
 static int apply_preset(pg_fields *f, const cJSON *load, const char *preset, pg_load *l)
 {
-    static const double spike[][2] = {{0.10, 0.10}, {0.15, 0.10}, {0.05, 1.00}, {0.20, 1.00},
-                                      {0.05, 0.10}, {0.45, 0.10}};
-    static const double stress[][2] = {{0.05, 0.25}, {0.15, 0.25}, {0.05, 0.50}, {0.15, 0.50},
-                                       {0.05, 0.75}, {0.15, 0.75}, {0.05, 1.00}, {0.25, 1.00},
-                                       {0.10, 0.00}};
+    static const double spike[][2] = {{0.10, 0.10}, {0.15, 0.10}, {0.05, 1.00},
+                                      {0.20, 1.00}, {0.05, 0.10}, {0.45, 0.10}};
+    static const double stress[][2] = {{0.05, 0.25}, {0.15, 0.25}, {0.05, 0.50},
+                                       {0.15, 0.50}, {0.05, 0.75}, {0.15, 0.75},
+                                       {0.05, 1.00}, {0.25, 1.00}, {0.10, 0.00}};
     static const char *const presets[] = {"spike", "stress", NULL};
     const cJSON *pm = cJSON_GetObjectItemCaseSensitive(load, "preset");
     const double(*shape)[2];
@@ -145,13 +147,14 @@ static int apply_preset(pg_fields *f, const cJSON *load, const char *preset, pg_
         n = sizeof stress / sizeof *stress;
     } else {
         const char *hint = pg_suggest(preset, presets);
-        return pg_json_doc_error(f->err, f->doc, pm, 0, "unknown preset \"%s\"%s%s%s; valid are spike, stress",
-                                 preset, hint ? " (did you mean \"" : "", hint ? hint : "",
-                                 hint ? "\"?)" : "");
+        return pg_json_doc_error(
+            f->err, f->doc, pm, 0, "unknown preset \"%s\"%s%s%s; valid are spike, stress", preset,
+            hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
     }
     if (cJSON_GetObjectItemCaseSensitive(load, "stages"))
-        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "stages"), 1,
-                                 "\"load.stages\" and \"load.preset\" exclude each other: the preset makes the stages");
+        return pg_json_doc_error(
+            f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "stages"), 1,
+            "\"load.stages\" and \"load.preset\" exclude each other: the preset makes the stages");
     if ((rc = pg_fields_duration(f, load, "duration", "load", 1, &l->duration_us)) != 0)
         return rc;
     if (l->open_model) {
@@ -179,7 +182,8 @@ static int parse_http(pg_fields *f, const cJSON *load, pg_load *l)
 
     if (!m)
         return PG_OK;
-    if (cJSON_IsString(m) && (strcmp(m->valuestring, "1.1") == 0 || strcmp(m->valuestring, "2") == 0)) {
+    if (cJSON_IsString(m) &&
+        (strcmp(m->valuestring, "1.1") == 0 || strcmp(m->valuestring, "2") == 0)) {
         l->http2 = strcmp(m->valuestring, "2") == 0;
         return PG_OK;
     }
@@ -220,16 +224,20 @@ static int parse_schedule(pg_fields *f, const cJSON *load, pg_load *l)
     if (preset)
         return apply_preset(f, load, preset, l);
     if (cJSON_GetObjectItemCaseSensitive(load, "target"))
-        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "target"), 1,
-                                 "\"load.target\" goes with \"load.preset\"; with stages, each stage has its own target");
+        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "target"),
+                                 1,
+                                 "\"load.target\" goes with \"load.preset\"; with stages, each "
+                                 "stage has its own target");
     if (!stages)
-        return pg_json_doc_error(f->err, f->doc, load, 0,
-                                 "%s needs \"stages\" (a list of {\"duration\", \"target\"}) or a \"preset\" "
-                                 "(spike, stress) with \"target\" and \"duration\"",
-                                 pg_executor_name(l->executor));
+        return pg_json_doc_error(
+            f->err, f->doc, load, 0,
+            "%s needs \"stages\" (a list of {\"duration\", \"target\"}) or a \"preset\" "
+            "(spike, stress) with \"target\" and \"duration\"",
+            pg_executor_name(l->executor));
     if (cJSON_GetObjectItemCaseSensitive(load, "duration"))
-        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "duration"), 1,
-                                 "\"load.duration\" conflicts with \"load.stages\": the stages add up to the duration");
+        return pg_json_doc_error(
+            f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "duration"), 1,
+            "\"load.duration\" conflicts with \"load.stages\": the stages add up to the duration");
     return parse_stages(f, stages, l);
 }
 
@@ -251,40 +259,45 @@ int pg_section_load(pg_fields *f, const cJSON *load, pg_load *l)
     if (i == sizeof executors / sizeof *executors) {
         const char *hint = pg_suggest(exec, executor_names);
         if (hint)
-            return pg_json_doc_error(f->err, f->doc, em, 0, "unknown executor \"%s\"; did you mean \"%s\"?",
-                                     exec, hint);
+            return pg_json_doc_error(f->err, f->doc, em, 0,
+                                     "unknown executor \"%s\"; did you mean \"%s\"?", exec, hint);
         return pg_json_doc_error(f->err, f->doc, em, 0,
                                  "unknown executor \"%s\"; valid are constant-vus, ramping-vus, "
                                  "constant-arrival-rate, ramping-arrival-rate",
                                  exec);
     }
     l->executor = executors[i].exec;
-    l->open_model = l->executor == PG_EXEC_CONSTANT_ARRIVAL_RATE ||
-                    l->executor == PG_EXEC_RAMPING_ARRIVAL_RATE;
+    l->open_model =
+        l->executor == PG_EXEC_CONSTANT_ARRIVAL_RATE || l->executor == PG_EXEC_RAMPING_ARRIVAL_RATE;
     for (const cJSON *m = load->child; m; m = m->next)
         if (!key_fits(m->string, l->executor))
-            return pg_json_doc_error(f->err, f->doc, m, 1, "\"load.%s\" does not apply to %s; it belongs to %s",
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "\"load.%s\" does not apply to %s; it belongs to %s",
                                      m->string, exec, key_owner(m->string));
     if ((rc = parse_schedule(f, load, l)) != 0)
         return rc;
     if (l->duration_us < 100000)
-        return pg_json_doc_error(f->err, f->doc, load, 0, "the load lasts under 100ms; measure for at least 1s");
+        return pg_json_doc_error(f->err, f->doc, load, 0,
+                                 "the load lasts under 100ms; measure for at least 1s");
     l->timeout_us = 10000000;
     l->max_body = 64 * 1024;
     if ((rc = pg_fields_duration(f, load, "warmup", "load", 0, &l->warmup_us)) != 0 ||
         (rc = pg_fields_duration(f, load, "timeout", "load", 0, &l->timeout_us)) != 0 ||
-        (rc = parse_http(f, load, l)) != 0 || (rc = pg_fields_bool(f, load, "insecure", "load", &l->insecure)) != 0)
+        (rc = parse_http(f, load, l)) != 0 ||
+        (rc = pg_fields_bool(f, load, "insecure", "load", &l->insecure)) != 0)
         return rc;
     if (l->timeout_us < 1000)
-        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "timeout"), 0,
-                                 "\"load.timeout\" must be at least 1ms");
+        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "timeout"),
+                                 0, "\"load.timeout\" must be at least 1ms");
     {
         const cJSON *mb = cJSON_GetObjectItemCaseSensitive(load, "max_body");
         char why[256];
         if (mb) {
-            if (!cJSON_IsString(mb) || pg_parse_size(mb->valuestring, &l->max_body, why, sizeof why) != 0)
+            if (!cJSON_IsString(mb) ||
+                pg_parse_size(mb->valuestring, &l->max_body, why, sizeof why) != 0)
                 return pg_json_doc_error(f->err, f->doc, mb, 0, "\"load.max_body\": %s",
-                                         cJSON_IsString(mb) ? why : "must be a size such as \"64KiB\"");
+                                         cJSON_IsString(mb) ? why
+                                                            : "must be a size such as \"64KiB\"");
         }
     }
     l->max_connections = l->executor == PG_EXEC_CONSTANT_VUS ? l->vus : 100;

@@ -12,11 +12,14 @@ static void print_schedule(const pg_load *l, FILE *fp)
     switch (l->executor) {
     case PG_EXEC_CONSTANT_VUS:
         pg_format_duration(l->duration_us, d, sizeof d);
-        fprintf(fp, "  load       constant-vus: %ld virtual users looping for %s (closed model)\n", l->vus, d);
+        fprintf(fp, "  load       constant-vus: %ld virtual users looping for %s (closed model)\n",
+                l->vus, d);
         return;
     case PG_EXEC_CONSTANT_ARRIVAL_RATE:
         pg_format_duration(l->duration_us, d, sizeof d);
-        fprintf(fp, "  load       constant-arrival-rate: %g iterations/s for %s (open model, latency from intended start)\n",
+        fprintf(fp,
+                "  load       constant-arrival-rate: %g iterations/s for %s (open model, latency "
+                "from intended start)\n",
                 l->rate, d);
         return;
     default:
@@ -25,7 +28,8 @@ static void print_schedule(const pg_load *l, FILE *fp)
     pg_format_duration(l->duration_us, d, sizeof d);
     fprintf(fp, "  load       %s%s%s%s: %zu stages over %s, starting at %g %s (%s model)\n",
             pg_executor_name(l->executor), l->preset ? " (preset " : "", l->preset ? l->preset : "",
-            l->preset ? ")" : "", l->n_stages, d, l->start, unit, l->open_model ? "open" : "closed");
+            l->preset ? ")" : "", l->n_stages, d, l->start, unit,
+            l->open_model ? "open" : "closed");
     for (size_t i = 0; i < l->n_stages; i++) {
         pg_format_duration(l->stages[i].duration_us, d, sizeof d);
         fprintf(fp, "               stage %zu: %s to %g %s\n", i + 1, d, l->stages[i].target, unit);
@@ -82,7 +86,8 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
         fprintf(fp, "  regression off\n");
         return;
     }
-    fprintf(fp, "  regression alpha %g, one-sided Mann-Whitney on %ld trials a side:", b->regression.alpha, b->trials);
+    fprintf(fp, "  regression alpha %g, one-sided Mann-Whitney on %ld trials a side:",
+            b->regression.alpha, b->trials);
     for (size_t i = 0; i < b->regression.n_metrics; i++) {
         const pg_regression_metric *m = &b->regression.metrics[i];
         if (strcmp(m->name, "error_rate") == 0)

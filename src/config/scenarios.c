@@ -12,9 +12,11 @@
 #include "config/sections.h"
 
 static const char *const scenario_keys[] = {"name", "weight", "think_time", "requests", NULL};
-static const char *const request_keys[] = {"name", "method", "path", "headers", "body", "expect", NULL};
+static const char *const request_keys[] = {"name", "method", "path", "headers",
+                                           "body", "expect", NULL};
 static const char *const expect_keys[] = {"status", "body_contains", NULL};
-static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", NULL};
+static const char *const methods[] = {"GET",   "HEAD",   "POST",    "PUT",
+                                      "PATCH", "DELETE", "OPTIONS", NULL};
 
 static int oom(pg_fields *f)
 {
@@ -37,14 +39,17 @@ static int parse_headers(pg_fields *f, const cJSON *h, const char *where, pg_req
         return oom(f);
     for (const cJSON *m = h->child; m; m = m->next, i++) {
         if (!m->string[0] || strpbrk(m->string, " :\r\n\t"))
-            return pg_json_doc_error(f->err, f->doc, m, 1,
-                                     "header name \"%s\" is not valid (no spaces, colons or line breaks)",
-                                     m->string);
+            return pg_json_doc_error(
+                f->err, f->doc, m, 1,
+                "header name \"%s\" is not valid (no spaces, colons or line breaks)", m->string);
         if (!cJSON_IsString(m))
-            return pg_json_doc_error(f->err, f->doc, m, 0, "header \"%s\" must have a string value", m->string);
+            return pg_json_doc_error(f->err, f->doc, m, 0, "header \"%s\" must have a string value",
+                                     m->string);
         if (strpbrk(m->valuestring, "\r\n"))
-            return pg_json_doc_error(f->err, f->doc, m, 0, "header \"%s\" must not contain line breaks", m->string);
-        if (!(r->headers[i].name = pg_strdup(m->string)) || !(r->headers[i].value = pg_strdup(m->valuestring)))
+            return pg_json_doc_error(f->err, f->doc, m, 0,
+                                     "header \"%s\" must not contain line breaks", m->string);
+        if (!(r->headers[i].name = pg_strdup(m->string)) ||
+            !(r->headers[i].value = pg_strdup(m->valuestring)))
             return oom(f);
         r->n_headers = i + 1;
     }
@@ -59,18 +64,19 @@ static int parse_body(pg_fields *f, const cJSON *m, const char *where, pg_reques
     if (!m)
         return PG_OK;
     if (!cJSON_IsString(m))
-        return pg_json_doc_error(f->err, f->doc, m, 0,
-                                 "\"%s.body\" must be a string (JSON bodies are written as a string, "
-                                 "or \"@file\" to read one)",
-                                 where);
+        return pg_json_doc_error(
+            f->err, f->doc, m, 0,
+            "\"%s.body\" must be a string (JSON bodies are written as a string, "
+            "or \"@file\" to read one)",
+            where);
     if (m->valuestring[0] == '@' && m->valuestring[1] != '@') {
         pg_file_dirname(f->doc->path, dir, sizeof dir);
         snprintf(path, sizeof path, "%s/%s", dir, m->valuestring + 1);
         if (m->valuestring[1] == '/')
             snprintf(path, sizeof path, "%s", m->valuestring + 1);
         if (pg_file_read(&r->body, &r->body_len, path, 64u << 20, &ferr) != 0)
-            return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.body\": cannot read %s: %s", where, path,
-                                     ferr.msg);
+            return pg_json_doc_error(f->err, f->doc, m, 0, "\"%s.body\": cannot read %s: %s", where,
+                                     path, ferr.msg);
         return PG_OK;
     }
     if (!(r->body = pg_strdup(m->valuestring + (m->valuestring[0] == '@'))))
@@ -89,22 +95,25 @@ static int parse_expect(pg_fields *f, const cJSON *e, const char *where, pg_requ
     if (!e)
         return PG_OK;
     snprintf(ewhere, sizeof ewhere, "%s.expect", where);
-    if ((rc = pg_fields_want_object(f, e, ewhere)) != 0 || (rc = pg_fields_check_keys(f, e, ewhere, expect_keys)) != 0)
+    if ((rc = pg_fields_want_object(f, e, ewhere)) != 0 ||
+        (rc = pg_fields_check_keys(f, e, ewhere, expect_keys)) != 0)
         return rc;
     if ((st = cJSON_GetObjectItemCaseSensitive(e, "status"))) {
         const cJSON *one = st;
         size_t n = cJSON_IsArray(st) ? (size_t)cJSON_GetArraySize(st) : 1, i = 0;
         if (cJSON_IsArray(st) && !n)
-            return pg_json_doc_error(f->err, f->doc, st, 0, "\"%s.status\" must list at least one code", ewhere);
+            return pg_json_doc_error(f->err, f->doc, st, 0,
+                                     "\"%s.status\" must list at least one code", ewhere);
         if (!(r->expect_status = calloc(n, sizeof *r->expect_status)))
             return oom(f);
         r->n_expect_status = n;
         for (one = cJSON_IsArray(st) ? st->child : st; one && i < n; one = one->next, i++) {
             if (!cJSON_IsNumber(one) || one->valuedouble < 100 || one->valuedouble > 599 ||
                 one->valuedouble != (double)(int)one->valuedouble)
-                return pg_json_doc_error(f->err, f->doc, one, 0,
-                                         "\"%s.status\" must be an HTTP status code from 100 to 599, or a list of them",
-                                         ewhere);
+                return pg_json_doc_error(
+                    f->err, f->doc, one, 0,
+                    "\"%s.status\" must be an HTTP status code from 100 to 599, or a list of them",
+                    ewhere);
             r->expect_status[i] = (int)one->valuedouble;
             if (!cJSON_IsArray(st))
                 break;
@@ -124,7 +133,8 @@ static int parse_request(pg_fields *f, const cJSON *q, const char *where, pg_req
     size_t i;
     int rc;
 
-    if ((rc = pg_fields_want_object(f, q, where)) != 0 || (rc = pg_fields_check_keys(f, q, where, request_keys)) != 0 ||
+    if ((rc = pg_fields_want_object(f, q, where)) != 0 ||
+        (rc = pg_fields_check_keys(f, q, where, request_keys)) != 0 ||
         (rc = pg_fields_string(f, q, "method", where, 0, &method)) != 0 ||
         (rc = pg_fields_string(f, q, "path", where, 1, &path)) != 0 ||
         (rc = pg_fields_string(f, q, "name", where, 0, &name)) != 0)
@@ -143,7 +153,8 @@ static int parse_request(pg_fields *f, const cJSON *q, const char *where, pg_req
     }
     if (path[0] != '/' || strpbrk(path, " \r\n\t"))
         return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(q, "path"), 0,
-                                 "\"%s.path\" must start with '/' and contain no spaces or line breaks, e.g. \"/products/42\"",
+                                 "\"%s.path\" must start with '/' and contain no spaces or line "
+                                 "breaks, e.g. \"/products/42\"",
                                  where);
     snprintf(defname, sizeof defname, "%s %s", upper, path);
     if (!(r->method = pg_strdup(upper)) || !(r->path = pg_strdup(path)) ||
@@ -176,17 +187,20 @@ static int parse_scenario(pg_fields *f, const cJSON *s, const char *where, pg_sc
     if ((rc = pg_fields_number(f, s, "weight", where, 0, 1e-9, 1e9, &sc->weight)) != 0)
         return rc;
     if ((tt = cJSON_GetObjectItemCaseSensitive(s, "think_time"))) {
-        if (!cJSON_IsString(tt) || pg_parse_duration_range(tt->valuestring, &sc->think_min_us, &sc->think_max_us,
-                                                           why, sizeof why) != 0)
-            return pg_json_doc_error(f->err, f->doc, tt, 0, "\"%s.think_time\": %s", where,
-                                     cJSON_IsString(tt) ? why : "must be a duration or a range such as \"50ms..150ms\"");
+        if (!cJSON_IsString(tt) || pg_parse_duration_range(tt->valuestring, &sc->think_min_us,
+                                                           &sc->think_max_us, why, sizeof why) != 0)
+            return pg_json_doc_error(
+                f->err, f->doc, tt, 0, "\"%s.think_time\": %s", where,
+                cJSON_IsString(tt) ? why : "must be a duration or a range such as \"50ms..150ms\"");
     }
     reqs = cJSON_GetObjectItemCaseSensitive(s, "requests");
     if (!reqs)
-        return pg_json_doc_error(f->err, f->doc, s, 0, "missing required key \"requests\" in %s", where);
+        return pg_json_doc_error(f->err, f->doc, s, 0, "missing required key \"requests\" in %s",
+                                 where);
     if (!cJSON_IsArray(reqs) || !(n = (size_t)cJSON_GetArraySize(reqs)))
-        return pg_json_doc_error(f->err, f->doc, reqs, 0,
-                                 "\"%s.requests\" must be a non-empty list of {\"method\", \"path\", ...}", where);
+        return pg_json_doc_error(
+            f->err, f->doc, reqs, 0,
+            "\"%s.requests\" must be a non-empty list of {\"method\", \"path\", ...}", where);
     if (!(sc->requests = calloc(n, sizeof *sc->requests)))
         return oom(f);
     for (const cJSON *q = reqs->child; q; q = q->next, i++) {
@@ -205,8 +219,9 @@ int pg_section_scenarios(pg_fields *f, const cJSON *list, pg_budget *b)
     int rc;
 
     if (!cJSON_IsArray(list) || !(n = (size_t)cJSON_GetArraySize(list)))
-        return pg_json_doc_error(f->err, f->doc, list, 0,
-                                 "\"scenarios\" must be a non-empty list of {\"name\", \"requests\": [...]}");
+        return pg_json_doc_error(
+            f->err, f->doc, list, 0,
+            "\"scenarios\" must be a non-empty list of {\"name\", \"requests\": [...]}");
     if (!(b->scenarios = calloc(n, sizeof *b->scenarios)))
         return oom(f);
     for (const cJSON *s = list->child; s; s = s->next, i++) {
@@ -216,7 +231,8 @@ int pg_section_scenarios(pg_fields *f, const cJSON *list, pg_budget *b)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(b->scenarios[j].name, b->scenarios[i].name) == 0)
-                return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(s, "name"), 0,
+                return pg_json_doc_error(f->err, f->doc,
+                                         cJSON_GetObjectItemCaseSensitive(s, "name"), 0,
                                          "scenario name \"%s\" is used twice; names must be unique",
                                          b->scenarios[i].name);
     }

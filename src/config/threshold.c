@@ -72,8 +72,7 @@ int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag
             break;
     if (i == sizeof tags / sizeof *tags) {
         snprintf(why, why_size,
-                 "\"%s\" filters on an unknown tag; valid tags are scenario and name",
-                 key);
+                 "\"%s\" filters on an unknown tag; valid tags are scenario and name", key);
         return PG_EINVALID;
     }
     *base = dup_range(key, (size_t)(brace - key));
@@ -109,20 +108,22 @@ static int read_agg(const char **p, pg_threshold *t, char *why, size_t why_size)
     static const struct {
         const char *name;
         pg_agg agg;
-    } names[] = {{"avg", PG_AGG_AVG},   {"med", PG_AGG_MED},     {"min", PG_AGG_MIN},
-                 {"max", PG_AGG_MAX},   {"rate", PG_AGG_RATE},   {"count", PG_AGG_COUNT}};
+    } names[] = {{"avg", PG_AGG_AVG}, {"med", PG_AGG_MED},   {"min", PG_AGG_MIN},
+                 {"max", PG_AGG_MAX}, {"rate", PG_AGG_RATE}, {"count", PG_AGG_COUNT}};
     const char *s = *p;
 
     if (strncmp(s, "p(", 2) == 0) {
         char *end;
         double pct = strtod(s + 2, &end);
         if (end == s + 2 || *end != ')' || (s[2] < '0' || s[2] > '9')) {
-            snprintf(why, why_size, "percentile must be written p(N) with 0 < N < 100, e.g. p(95) or p(99.9)");
+            snprintf(why, why_size,
+                     "percentile must be written p(N) with 0 < N < 100, e.g. p(95) or p(99.9)");
             return -2;
         }
         if (pct <= 0.0 || pct >= 100.0) {
-            snprintf(why, why_size, "p(%g) is out of range: N must be above 0 and below 100 (use %s instead)",
-                     pct, pct <= 0.0 ? "min" : "max");
+            snprintf(why, why_size,
+                     "p(%g) is out of range: N must be above 0 and below 100 (use %s instead)", pct,
+                     pct <= 0.0 ? "min" : "max");
             return -2;
         }
         t->agg = PG_AGG_PERCENTILE;
@@ -158,8 +159,8 @@ static int read_op(const char **p, pg_op *op)
     static const struct {
         const char *text;
         pg_op op;
-    } ops[] = {{"<=", PG_OP_LE}, {">=", PG_OP_GE}, {"==", PG_OP_EQ}, {"!=", PG_OP_NE},
-               {"<", PG_OP_LT},  {">", PG_OP_GT}};
+    } ops[] = {{"<=", PG_OP_LE}, {">=", PG_OP_GE}, {"==", PG_OP_EQ},
+               {"!=", PG_OP_NE}, {"<", PG_OP_LT},  {">", PG_OP_GT}};
 
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         size_t n = strlen(ops[i].text);
@@ -194,7 +195,9 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
 
     if (!*p) {
         snprintf(why, why_size, "empty threshold; write e.g. \"%s\"",
-                 def->kind == PG_METRIC_TREND ? "p(95)<200ms" : def->kind == PG_METRIC_RATE ? "rate<0.01" : "count<10");
+                 def->kind == PG_METRIC_TREND  ? "p(95)<200ms"
+                 : def->kind == PG_METRIC_RATE ? "rate<0.01"
+                                               : "count<10");
         return PG_EINVALID;
     }
     if ((rc = read_agg(&p, t, why, why_size)) == -2)
@@ -212,8 +215,8 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
     }
     p = skip_spaces(p);
     if (read_op(&p, &t->op) != 0) {
-        snprintf(why, why_size, "\"%s\": expected a comparison after %s (<, <=, >, >=, ==, !=)", expr,
-                 agg_name);
+        snprintf(why, why_size, "\"%s\": expected a comparison after %s (<, <=, >, >=, ==, !=)",
+                 expr, agg_name);
         return PG_EINVALID;
     }
     p = skip_spaces(p);
@@ -246,8 +249,8 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
         return PG_EINVALID;
     }
     if (def->kind == PG_METRIC_RATE && t->value > 1.0) {
-        snprintf(why, why_size, "\"%s\": a rate of %s is a fraction from 0 to 1 (0.01 is 1%%)", expr,
-                 def->name);
+        snprintf(why, why_size, "\"%s\": a rate of %s is a fraction from 0 to 1 (0.01 is 1%%)",
+                 expr, def->name);
         return PG_EINVALID;
     }
     return PG_OK;

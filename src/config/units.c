@@ -60,7 +60,8 @@ int pg_parse_duration(const char *s, uint64_t *us, char *why, size_t why_size)
     double total = 0.0;
 
     if (!*s)
-        return fail(why, why_size, "empty duration%s; write e.g. \"500us\", \"20ms\", \"1.5s\", \"2m\"", "");
+        return fail(why, why_size,
+                    "empty duration%s; write e.g. \"500us\", \"20ms\", \"1.5s\", \"2m\"", "");
     if (*s == '-')
         return fail(why, why_size, "duration \"%s\" is negative; durations are >= 0", s);
     while (*p) {
@@ -82,9 +83,11 @@ int pg_parse_duration(const char *s, uint64_t *us, char *why, size_t why_size)
         }
         if (!best) {
             if (!*p)
-                return fail(why, why_size,
-                            "duration \"%s\" has no unit; add one of us, ms, s, m, h (e.g. \"20ms\")", s);
-            return fail(why, why_size, "duration \"%s\" has an unknown unit; valid units are us, ms, s, m, h", s);
+                return fail(
+                    why, why_size,
+                    "duration \"%s\" has no unit; add one of us, ms, s, m, h (e.g. \"20ms\")", s);
+            return fail(why, why_size,
+                        "duration \"%s\" has an unknown unit; valid units are us, ms, s, m, h", s);
         }
         p += best;
         total += v * unit;
@@ -101,11 +104,13 @@ int pg_parse_rate(const char *s, double *per_s, char *why, size_t why_size)
     double v, div = 1.0;
 
     if (!*s)
-        return fail(why, why_size, "empty rate%s; write e.g. \"200\", \"200/s\" or \"12000/m\"", "");
+        return fail(why, why_size, "empty rate%s; write e.g. \"200\", \"200/s\" or \"12000/m\"",
+                    "");
     if (*s == '-')
         return fail(why, why_size, "rate \"%s\" is negative; a rate is > 0", s);
     if (read_decimal(&p, &v) != 0)
-        return fail(why, why_size, "\"%s\" is not a rate; write e.g. \"200\", \"200/s\" or \"12000/m\"", s);
+        return fail(why, why_size,
+                    "\"%s\" is not a rate; write e.g. \"200\", \"200/s\" or \"12000/m\"", s);
     if (*p == '/') {
         p++;
         if (strcmp(p, "s") == 0)
@@ -117,7 +122,8 @@ int pg_parse_rate(const char *s, double *per_s, char *why, size_t why_size)
         else
             return fail(why, why_size, "rate \"%s\" has an unknown unit; valid are /s, /m, /h", s);
     } else if (*p) {
-        return fail(why, why_size, "\"%s\" is not a rate; write e.g. \"200\", \"200/s\" or \"12000/m\"", s);
+        return fail(why, why_size,
+                    "\"%s\" is not a rate; write e.g. \"200\", \"200/s\" or \"12000/m\"", s);
     }
     if (v <= 0.0)
         return fail(why, why_size, "rate \"%s\" must be greater than 0", s);
@@ -133,9 +139,8 @@ int pg_parse_size(const char *s, uint64_t *bytes, char *why, size_t why_size)
         const char *name;
         double mult;
     } units[] = {
-        {"", 1.0},   {"B", 1.0},          {"kB", 1e3},         {"KB", 1e3},
-        {"MB", 1e6}, {"GB", 1e9},         {"KiB", 1024.0},     {"MiB", 1048576.0},
-        {"GiB", 1073741824.0},
+        {"", 1.0},   {"B", 1.0},      {"kB", 1e3},        {"KB", 1e3},           {"MB", 1e6},
+        {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
     };
     const char *p = s;
     double v;
@@ -145,7 +150,8 @@ int pg_parse_size(const char *s, uint64_t *bytes, char *why, size_t why_size)
     if (*s == '-')
         return fail(why, why_size, "size \"%s\" is negative", s);
     if (read_decimal(&p, &v) != 0)
-        return fail(why, why_size, "\"%s\" is not a size; write e.g. \"512\", \"64KiB\" or \"2MB\"", s);
+        return fail(why, why_size, "\"%s\" is not a size; write e.g. \"512\", \"64KiB\" or \"2MB\"",
+                    s);
     for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
         if (strcmp(p, units[i].name) == 0) {
             double b = v * units[i].mult;
@@ -155,7 +161,8 @@ int pg_parse_size(const char *s, uint64_t *bytes, char *why, size_t why_size)
             return PG_OK;
         }
     }
-    return fail(why, why_size, "size \"%s\" has an unknown unit; valid are B, kB, MB, GB, KiB, MiB, GiB", s);
+    return fail(why, why_size,
+                "size \"%s\" has an unknown unit; valid are B, kB, MB, GB, KiB, MiB, GiB", s);
 }
 
 int pg_parse_percent(const char *s, double *fraction, char *why, size_t why_size)
@@ -166,7 +173,8 @@ int pg_parse_percent(const char *s, double *fraction, char *why, size_t why_size
     if (*s == '-')
         return fail(why, why_size, "percentage \"%s\" is negative; write e.g. \"5%%\"", s);
     if (read_decimal(&p, &v) != 0 || strcmp(p, "%") != 0)
-        return fail(why, why_size, "\"%s\" is not a percentage; write e.g. \"5%%\" or \"2.5%%\"", s);
+        return fail(why, why_size, "\"%s\" is not a percentage; write e.g. \"5%%\" or \"2.5%%\"",
+                    s);
     if (v <= 0.0 || v >= 1000.0)
         return fail(why, why_size, "percentage \"%s\" must be above 0%% and below 1000%%", s);
     *fraction = v / 100.0;
@@ -193,7 +201,8 @@ int pg_parse_duration_range(const char *s, uint64_t *lo, uint64_t *hi, char *why
         (rc = pg_parse_duration(dots + 2, hi, why, why_size)) != 0)
         return rc;
     if (*lo > *hi)
-        return fail(why, why_size, "range \"%s\" runs backwards; write it low..high, e.g. \"50ms..150ms\"", s);
+        return fail(why, why_size,
+                    "range \"%s\" runs backwards; write it low..high, e.g. \"50ms..150ms\"", s);
     return PG_OK;
 }
 

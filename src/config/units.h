@@ -28,8 +28,7 @@ int pg_parse_size(const char *s, uint64_t *bytes, char *why, size_t why_size);
 int pg_parse_percent(const char *s, double *fraction, char *why, size_t why_size);
 
 /* "100ms" or "50ms..150ms" -> [lo, hi] microseconds, lo <= hi. */
-int pg_parse_duration_range(const char *s, uint64_t *lo, uint64_t *hi, char *why,
-                            size_t why_size);
+int pg_parse_duration_range(const char *s, uint64_t *lo, uint64_t *hi, char *why, size_t why_size);
 
 /* Formats microseconds the way people read them: "850us", "12.5ms", "1.50s", "2m30s". */
 void pg_format_duration(uint64_t us, char *buf, size_t size);

@@ -2,6 +2,7 @@
  * (see engine.h). The calling thread samples once a second: the timeline and
  * the progress line come from per-worker atomic counters, never from locks. */
 #include "engine/engine.h"
+#include "common/clock.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,21 +15,13 @@
 #include "engine/prepared.h"
 #include "engine/worker.h"
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static double cpu_seconds(void)
 {
     struct rusage ru;
 
     getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           (double)ru.ru_stime.tv_usec / 1e6;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static void sleep_until(uint64_t t)
@@ -50,7 +43,8 @@ static long peak_vus(const pg_load *l)
 }
 
 /* Reads and clears second `sec`'s slot of every worker into a timeline point. */
-static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s, pg_timeline_point *p)
+static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s,
+                          pg_timeline_point *p)
 {
     static _Thread_local pg_hist h;
     unsigned slot = (unsigned)(sec & 1);
@@ -98,8 +92,9 @@ static int append_point(pg_budget_run *out, const pg_timeline_point *p, size_t *
 /* Samples once a second until every worker has finished. Seconds count from
  * second0, a whole number of seconds before measurement starts, so timeline
  * points line up with trial boundaries (t = 0, 1, 2 ... of measurement). */
-static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w, unsigned n,
-                      volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure, uint64_t end)
+static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w,
+                      unsigned n, volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure,
+                      uint64_t end)
 {
     double lead_s = (double)(measure - second0) / 1e9, total_s = (double)b->load.duration_us / 1e6;
     double trial_s = total_s / (double)b->trials;
@@ -113,10 +108,10 @@ static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts 
         uint64_t req = 0, failed = 0, dropped = 0;
         int done;
 
-        while (!(done = all_done(w, n)) && now_ns() < at) {
+        while (!(done = all_done(w, n)) && pg_now_ns() < at) {
             if (o->stop && *o->stop)
                 *stop = 1;
-            sleep_until(now_ns() + 20000000ull < at ? now_ns() + 20000000ull : at);
+            sleep_until(pg_now_ns() + 20000000ull < at ? pg_now_ns() + 20000000ull : at);
         }
         if (done) {
             /* workers finished: the two slots hold the last seconds, unread */
@@ -175,7 +170,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         goto out;
     }
     /* Start 50 ms from now so every thread is ready when the schedule begins. */
-    t0 = now_ns() + 50000000ull;
+    t0 = pg_now_ns() + 50000000ull;
     memset(&cfg, 0, sizeof cfg);
     cfg.plan = &plan;
     cfg.load = &b->load;
@@ -196,7 +191,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             goto out;
     }
     cpu0 = cpu_seconds();
-    wall0 = (double)now_ns() / 1e9;
+    wall0 = (double)pg_now_ns() / 1e9;
     for (; started < n; started++) {
         if (pthread_create(&tid[started], NULL, pg_worker_main, w[started]) != 0) {
             rc = pg_err_set(err, PG_ERUN, "cannot start worker thread %u", started);
@@ -207,7 +202,8 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     {
         struct timeval tv;
         gettimeofday(&tv, NULL);
-        out->started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + (double)(cfg.measure_ns - now_ns()) / 1e9;
+        out->started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 +
+                            (double)(cfg.measure_ns - pg_now_ns()) / 1e9;
     }
     supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns);
 join:
@@ -216,7 +212,7 @@ join:
     if (rc != 0)
         goto out;
     out->threads = n;
-    out->cpu_percent = 100.0 * (cpu_seconds() - cpu0) / ((double)now_ns() / 1e9 - wall0);
+    out->cpu_percent = 100.0 * (cpu_seconds() - cpu0) / ((double)pg_now_ns() / 1e9 - wall0);
     if (!(out->trials = calloc(cfg.n_trials, sizeof *out->trials))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
@@ -235,7 +231,8 @@ join:
     }
     if (out->interrupted) {
         /* keep the trials that had begun; the last one ran short */
-        double ran = (double)(now_ns() - cfg.measure_ns) / 1e9, each = (double)cfg.trial_ns / 1e9;
+        double ran = (double)(pg_now_ns() - cfg.measure_ns) / 1e9,
+               each = (double)cfg.trial_ns / 1e9;
         size_t keep = ran <= 0 ? 0 : (size_t)(ran / each) + 1;
         if (keep > out->n_trials)
             keep = out->n_trials;
@@ -248,11 +245,14 @@ join:
     if (out->cpu_percent > 90.0 * n) {
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation,
-                 "perfgate used %.0f%% CPU of %u threads: the generator, not the target, may be the limit", out->cpu_percent, n);
+                 "perfgate used %.0f%% CPU of %u threads: the generator, not the target, may be "
+                 "the limit",
+                 out->cpu_percent, n);
     } else if (iters && behind * 100 > iters) {
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation,
-                 "%llu of %llu iterations started over 2 ms behind schedule with connections free: the generator fell behind",
+                 "%llu of %llu iterations started over 2 ms behind schedule with connections free: "
+                 "the generator fell behind",
                  (unsigned long long)behind, (unsigned long long)iters);
     }
     if (!(out->scenario_names = calloc(b->n_scenarios, sizeof *out->scenario_names))) {

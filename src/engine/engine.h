@@ -19,15 +19,15 @@
 #include "metrics/run.h"
 
 /* Called once a second from the engine's own thread (progress display). */
-typedef void (*pg_progress_fn)(void *arg, const pg_budget *b, int trial, double elapsed_s, double total_s,
-                               const pg_timeline_point *last, uint64_t requests, uint64_t failed,
-                               uint64_t dropped);
+typedef void (*pg_progress_fn)(void *arg, const pg_budget *b, int trial, double elapsed_s,
+                               double total_s, const pg_timeline_point *last, uint64_t requests,
+                               uint64_t failed, uint64_t dropped);
 
 typedef struct pg_run_opts {
-    unsigned threads;                /* 0: number of cores */
-    uint64_t seed;                   /* scenario choice and think times */
+    unsigned threads;                  /* 0: number of cores */
+    uint64_t seed;                     /* scenario choice and think times */
     unsigned shard_index, shard_count; /* 1-based I of N; 0/0: not sharded */
-    volatile sig_atomic_t *stop;     /* set (by a signal handler) to stop early */
+    volatile sig_atomic_t *stop;       /* set (by a signal handler) to stop early */
     pg_progress_fn progress;
     void *progress_arg;
     int poll_loop; /* curl_multi_poll loop instead of socket_action (for comparison) */

@@ -8,7 +8,8 @@ static double stage_rate_from(const pg_load *l, size_t stage)
     return stage == 0 ? l->start : l->stages[stage - 1].target;
 }
 
-void pg_arrivals_init(pg_arrivals *a, const pg_load *load, unsigned index, unsigned stride, uint64_t horizon_us)
+void pg_arrivals_init(pg_arrivals *a, const pg_load *load, unsigned index, unsigned stride,
+                      uint64_t horizon_us)
 {
     a->load = load;
     a->horizon_us = horizon_us;
@@ -22,7 +23,8 @@ void pg_arrivals_init(pg_arrivals *a, const pg_load *load, unsigned index, unsig
     a->warmup_rate = 0.0;
 }
 
-void pg_arrivals_init_flat(pg_arrivals *a, double rate, unsigned index, unsigned stride, uint64_t horizon_us)
+void pg_arrivals_init_flat(pg_arrivals *a, double rate, unsigned index, unsigned stride,
+                           uint64_t horizon_us)
 {
     pg_arrivals_init(a, NULL, index, stride, horizon_us);
     a->warmup = 1;

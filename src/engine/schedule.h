@@ -22,15 +22,17 @@ typedef struct pg_arrivals {
     /* cursor over stages, so each call is O(1) amortised */
     size_t stage;
     double stage_start_us, stage_start_count, stage_from;
-    int warmup;          /* flat at warmup_rate for the whole horizon */
+    int warmup; /* flat at warmup_rate for the whole horizon */
     double warmup_rate;
 } pg_arrivals;
 
 /* Iterations of worker `index` of `stride`, from t = 0 to horizon_us. */
-void pg_arrivals_init(pg_arrivals *a, const pg_load *load, unsigned index, unsigned stride, uint64_t horizon_us);
+void pg_arrivals_init(pg_arrivals *a, const pg_load *load, unsigned index, unsigned stride,
+                      uint64_t horizon_us);
 
 /* The same at a constant rate (per second, whole run), for warm-up. */
-void pg_arrivals_init_flat(pg_arrivals *a, double rate, unsigned index, unsigned stride, uint64_t horizon_us);
+void pg_arrivals_init_flat(pg_arrivals *a, double rate, unsigned index, unsigned stride,
+                           uint64_t horizon_us);
 
 /* Start time (us from t = 0) of this worker's next iteration; -1 when none is left. */
 int pg_arrivals_next(pg_arrivals *a, uint64_t *t_us);

@@ -13,6 +13,7 @@
  * have timed out is dropped and counted in dropped_iterations. */
 #define _GNU_SOURCE /* memmem */
 #include "engine/worker.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,9 +35,9 @@ typedef struct pg_slot {
     CURL *easy;
     struct pg_worker *w;
     slot_state state;
-    size_t vu;       /* closed: local VU number k (global index gindex + k*gstride) */
+    size_t vu; /* closed: local VU number k (global index gindex + k*gstride) */
     size_t scenario, step;
-    int trial;       /* -1: warm-up, not recorded */
+    int trial; /* -1: warm-up, not recorded */
     uint64_t iter_intended_ns, intended_ns, sent_ns;
     const pg_prepared_request *configured; /* request the easy handle is set up for */
     char *body;
@@ -66,14 +67,6 @@ struct pg_worker {
     uint64_t started, behind;
     char error[256];
 };
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static double uniform01(pg_worker *w)
 {
@@ -113,7 +106,7 @@ static int on_timer(CURLM *m, long timeout_ms, void *userp)
     pg_worker *w = userp;
 
     (void)m;
-    w->curl_deadline_ns = timeout_ms < 0 ? NEVER : now_ns() + (uint64_t)timeout_ms * 1000000ull;
+    w->curl_deadline_ns = timeout_ms < 0 ? NEVER : pg_now_ns() + (uint64_t)timeout_ms * 1000000ull;
     return 0;
 }
 
@@ -174,7 +167,7 @@ static void start_request(pg_worker *w, pg_slot *s, uint64_t intended)
     configure(s, pr);
     s->body_len = 0;
     s->intended_ns = intended;
-    s->sent_ns = now_ns();
+    s->sent_ns = pg_now_ns();
     s->state = SLOT_BUSY;
     w->busy++;
     curl_multi_add_handle(w->multi, s->easy);
@@ -244,7 +237,7 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     const pg_request *r = pr->req;
     pg_trial *t = s->trial >= 0 ? &w->trials[s->trial] : NULL;
     long status = 0, connects = 0, hsize = 0, rsize = 0;
-    uint64_t raw_us = 0, corrected_us = 0, now = now_ns();
+    uint64_t raw_us = 0, corrected_us = 0, now = pg_now_ns();
     pg_fail_kind fail = PG_FAIL_KINDS;
     pg_live_second *sec = &w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1];
     int checks = 0, checks_failed = 0;
@@ -278,7 +271,8 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
         pg_live_add(&sec->failed, 1);
     }
     if (code == CURLE_OK)
-        atomic_fetch_add_explicit(&sec->counts[pg_hist_bucket_of(corrected_us)], 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&sec->counts[pg_hist_bucket_of(corrected_us)], 1,
+                                  memory_order_relaxed);
     if (!t)
         return;
     t->requests++;
@@ -320,7 +314,7 @@ static void on_done(pg_worker *w, pg_slot *s, CURLcode code)
     curl_multi_remove_handle(w->multi, s->easy);
     w->busy--;
     record(w, s, code);
-    now = now_ns();
+    now = pg_now_ns();
     if (++s->step < sc->n_requests && !w->stopping && now < w->cfg.end_ns) {
         start_request(w, s, now);
         return;
@@ -439,7 +433,8 @@ static uint64_t schedule_open(pg_worker *w, uint64_t now)
         } else if (now - w->arrival_ns > w->drop_after_ns) {
             int trial = trial_of(w, w->arrival_ns);
             pg_live_add(&w->live.dropped, 1);
-            pg_live_add(&w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1].dropped, 1);
+            pg_live_add(&w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1].dropped,
+                        1);
             if (trial >= 0)
                 w->trials[trial].dropped++;
         } else {
@@ -515,7 +510,7 @@ static void run_socket_loop(pg_worker *w)
     int running = 0;
 
     for (;;) {
-        uint64_t now = now_ns(), next = schedule(w, now);
+        uint64_t now = pg_now_ns(), next = schedule(w, now);
         int n;
 
         if (!next)
@@ -559,14 +554,14 @@ static void run_poll_loop(pg_worker *w)
     int running = 0;
 
     for (;;) {
-        uint64_t now = now_ns(), next = schedule(w, now);
+        uint64_t now = pg_now_ns(), next = schedule(w, now);
         uint64_t expirations;
 
         if (!next)
             return;
         curl_multi_perform(w->multi, &running);
         drain(w);
-        now = now_ns();
+        now = pg_now_ns();
         if (next <= now)
             continue;
         arm(w, next);
@@ -611,9 +606,10 @@ static int setup_easy(pg_worker *w, pg_slot *s, size_t max_body)
     /* The target is given explicitly: do not consult *_proxy variables on every request. */
     curl_easy_setopt(e, CURLOPT_PROXY, "");
     if (l->http2)
-        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, strncmp(w->cfg.plan->budget->target, "https", 5) == 0
-                                                      ? (long)CURL_HTTP_VERSION_2TLS
-                                                      : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                         strncmp(w->cfg.plan->budget->target, "https", 5) == 0
+                             ? (long)CURL_HTTP_VERSION_2TLS
+                             : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
     else
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     if (l->insecure) {
@@ -645,8 +641,10 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
     w->n_slots = l->open_model ? conns : local_share(w, cfg->peak_vus);
     if (!w->n_slots)
         w->n_slots = 1;
-    if (!(w->slots = calloc(w->n_slots, sizeof *w->slots)) || !(w->free_slots = calloc(w->n_slots, sizeof *w->free_slots)) ||
-        !(w->trials = calloc(cfg->n_trials, sizeof *w->trials)) || pg_heap_init(&w->thinkers, w->n_slots) != 0)
+    if (!(w->slots = calloc(w->n_slots, sizeof *w->slots)) ||
+        !(w->free_slots = calloc(w->n_slots, sizeof *w->free_slots)) ||
+        !(w->trials = calloc(cfg->n_trials, sizeof *w->trials)) ||
+        pg_heap_init(&w->thinkers, w->n_slots) != 0)
         goto oom;
     for (size_t i = 0; i < cfg->n_trials; i++) {
         if (pg_trial_init(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) != 0)
@@ -682,7 +680,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
         double warm_rate = pg_schedule_warmup_level(l);
         uint64_t warm_us = (cfg->measure_ns - cfg->t0_ns) / 1000u;
         pg_arrivals_init_flat(&w->warm, warm_rate, cfg->gindex, cfg->gstride, warm_us);
-        pg_arrivals_init(&w->main, l, cfg->gindex, cfg->gstride, (cfg->end_ns - cfg->measure_ns) / 1000u);
+        pg_arrivals_init(&w->main, l, cfg->gindex, cfg->gstride,
+                         (cfg->end_ns - cfg->measure_ns) / 1000u);
         w->in_warm = warm_us > 0;
         w->have_arrival = 1;
         w->drop_after_ns = l->timeout_us * 1000u;

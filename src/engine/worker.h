@@ -20,7 +20,7 @@ typedef struct pg_worker_cfg {
     uint64_t t0_ns, measure_ns, end_ns, trial_ns; /* CLOCK_MONOTONIC */
     uint64_t second0_ns; /* whole seconds before measure_ns: live seconds count from here */
     size_t n_trials;
-    long peak_vus;      /* closed model: VUs at the schedule's peak (all workers) */
+    long peak_vus; /* closed model: VUs at the schedule's peak (all workers) */
     volatile sig_atomic_t *stop;
     int poll_loop; /* drive libcurl with curl_multi_poll instead of socket_action */
 } pg_worker_cfg;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINEAR 256u   /* values below this have a bucket each */
-#define SUB_BITS 7u   /* 128 buckets per power of two above */
+#define LINEAR 256u /* values below this have a bucket each */
+#define SUB_BITS 7u /* 128 buckets per power of two above */
 #define SUB (1u << SUB_BITS)
 
 void pg_hist_reset(pg_hist *h)
@@ -249,7 +249,8 @@ int pg_hist_decode(pg_hist *h, const char *text, pg_err *err)
     text += 5;
     len = strlen(text);
     if (len % 4)
-        return pg_err_set(err, PG_EINVALID, "histogram: base64 length %zu is not a multiple of 4", len);
+        return pg_err_set(err, PG_EINVALID, "histogram: base64 length %zu is not a multiple of 4",
+                          len);
     if (!(raw = malloc(len / 4 * 3 + 1)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     for (size_t i = 0; i < len; i += 4) {
@@ -259,7 +260,8 @@ int pg_hist_decode(pg_hist *h, const char *text, pg_err *err)
         int d = pad3 ? 0 : b64_value(text[i + 3]);
         uint32_t x;
         /* padding only at the very end, and "x=" never before "=" */
-        if (a < 0 || b < 0 || c < 0 || d < 0 || (pad2 && !pad3) || ((pad2 || pad3) && i + 4 != len)) {
+        if (a < 0 || b < 0 || c < 0 || d < 0 || (pad2 && !pad3) ||
+            ((pad2 || pad3) && i + 4 != len)) {
             pg_err_set(err, PG_EINVALID, "histogram: invalid base64 at character %zu", i + 5);
             goto out;
         }
@@ -270,15 +272,16 @@ int pg_hist_decode(pg_hist *h, const char *text, pg_err *err)
         if (!pad3)
             raw[n++] = (unsigned char)x;
     }
-    if (get_varint(raw, n, &at, &min) || get_varint(raw, n, &at, &max) || min > max || max > PG_HIST_MAX_US) {
+    if (get_varint(raw, n, &at, &min) || get_varint(raw, n, &at, &max) || min > max ||
+        max > PG_HIST_MAX_US) {
         pg_err_set(err, PG_EINVALID, "histogram: bad header");
         goto out;
     }
     while (at < n) {
         uint64_t gap, count;
-        if (get_varint(raw, n, &at, &gap) || get_varint(raw, n, &at, &count) || (!first && gap == 0) ||
-            gap >= PG_HIST_BUCKETS || bucket + gap >= PG_HIST_BUCKETS || count == 0 ||
-            h->total + count < h->total) {
+        if (get_varint(raw, n, &at, &gap) || get_varint(raw, n, &at, &count) ||
+            (!first && gap == 0) || gap >= PG_HIST_BUCKETS || bucket + gap >= PG_HIST_BUCKETS ||
+            count == 0 || h->total + count < h->total) {
             pg_err_set(err, PG_EINVALID, "histogram: corrupt bucket list");
             goto out;
         }

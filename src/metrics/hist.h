@@ -22,7 +22,7 @@
 typedef struct pg_hist {
     uint64_t counts[PG_HIST_BUCKETS];
     uint64_t total;
-    uint64_t min, max; /* exact, of recorded (clamped) values; min = UINT64_MAX when empty */
+    uint64_t min, max;  /* exact, of recorded (clamped) values; min = UINT64_MAX when empty */
     double sum, sum_sq; /* exact mean and stdev */
     uint64_t clamped;
 } pg_hist;

@@ -11,20 +11,25 @@
 
 #define PG_RESULTS_FORMAT "perfgate-results/1"
 
-typedef enum { PG_VERDICT_PASS, PG_VERDICT_FAIL, PG_VERDICT_INCONCLUSIVE, PG_VERDICT_SKIPPED } pg_verdict;
+typedef enum {
+    PG_VERDICT_PASS,
+    PG_VERDICT_FAIL,
+    PG_VERDICT_INCONCLUSIVE,
+    PG_VERDICT_SKIPPED
+} pg_verdict;
 
 extern const char *const pg_verdict_names[4]; /* "pass", "fail", "inconclusive", "skipped" */
 
 typedef struct pg_check {
-    char kind[16];     /* "threshold" or "regression" */
-    char metric[160];  /* e.g. "http_req_duration{scenario:browse}" */
-    char expr[96];     /* e.g. "p(95)<200ms" */
+    char kind[16];    /* "threshold" or "regression" */
+    char metric[160]; /* e.g. "http_req_duration{scenario:browse}" */
+    char expr[96];    /* e.g. "p(95)<200ms" */
     pg_verdict verdict;
-    double observed;   /* in the threshold's own unit (us for time) */
+    double observed; /* in the threshold's own unit (us for time) */
     int is_time;
     int abort_on_fail;
-    char detail[512];  /* "p(95) 212ms > 200ms" */
-    int line, col;     /* of the threshold in the budget file */
+    char detail[512]; /* "p(95) 212ms > 200ms" */
+    int line, col;    /* of the threshold in the budget file */
 } pg_check;
 
 typedef struct pg_budget_result {

@@ -147,12 +147,14 @@ static cJSON *budget_json(const pg_budget_result *b)
     cJSON_AddNumberToObject(o, "generator_cpu_percent", round(r->cpu_percent));
     for (size_t i = 0; i < r->n_trials; i++) {
         cJSON *t = trial_json(&r->trials[i], b, 1);
-        cJSON_AddItemToObject(t, "timeline", timeline_json(r, start, start + r->trials[i].duration_s));
+        cJSON_AddItemToObject(t, "timeline",
+                              timeline_json(r, start, start + r->trials[i].duration_s));
         start += r->trials[i].duration_s;
         cJSON_AddItemToArray(trials, t);
     }
     cJSON_AddItemToObject(o, "trials", trials);
-    if (r->n_trials && pg_trial_init(&all, r->trials[0].n_scenarios, r->trials[0].n_names, &err) == 0) {
+    if (r->n_trials &&
+        pg_trial_init(&all, r->trials[0].n_scenarios, r->trials[0].n_names, &err) == 0) {
         double dur = 0.0;
         for (size_t i = 0; i < r->n_trials; i++) {
             pg_trial_merge(&all, &r->trials[i]);

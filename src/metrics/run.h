@@ -17,19 +17,19 @@ typedef struct pg_timeline_point {
 
 typedef struct pg_budget_run {
     size_t n_trials;
-    pg_trial *trials;  /* merged over workers */
+    pg_trial *trials; /* merged over workers */
     size_t n_timeline;
     pg_timeline_point *timeline;
     size_t n_names;
-    char **names;      /* request names, index of pg_trial.by_name */
+    char **names; /* request names, index of pg_trial.by_name */
     size_t n_scenarios;
     char **scenario_names; /* index of pg_trial.by_scenario */
-    int interrupted;   /* stopped before the schedule ended */
-    int saturated;     /* the generator, not the target, limited the run */
-    char saturation[512]; /* why, when saturated */
-    double cpu_percent;   /* perfgate's CPU over the run, % of one core */
+    int interrupted;       /* stopped before the schedule ended */
+    int saturated;         /* the generator, not the target, limited the run */
+    char saturation[512];  /* why, when saturated */
+    double cpu_percent;    /* perfgate's CPU over the run, % of one core */
     unsigned threads;
-    double started_unix;  /* wall clock at the start of measurement */
+    double started_unix; /* wall clock at the start of measurement */
 } pg_budget_run;
 
 void pg_budget_run_clear(pg_budget_run *r);

@@ -14,13 +14,13 @@
 
 /* Why a request counted as failed. */
 typedef enum {
-    PG_FAIL_REFUSED,  /* connection refused */
-    PG_FAIL_RESET,    /* connection reset / closed mid-response */
-    PG_FAIL_TIMEOUT,  /* request timeout */
-    PG_FAIL_DNS,      /* name did not resolve */
-    PG_FAIL_TLS,      /* TLS handshake or certificate */
-    PG_FAIL_STATUS,   /* status not expected */
-    PG_FAIL_EXPECT,   /* body_contains not found */
+    PG_FAIL_REFUSED, /* connection refused */
+    PG_FAIL_RESET,   /* connection reset / closed mid-response */
+    PG_FAIL_TIMEOUT, /* request timeout */
+    PG_FAIL_DNS,     /* name did not resolve */
+    PG_FAIL_TLS,     /* TLS handshake or certificate */
+    PG_FAIL_STATUS,  /* status not expected */
+    PG_FAIL_EXPECT,  /* body_contains not found */
     PG_FAIL_OTHER,
     PG_FAIL_KINDS
 } pg_fail_kind;
@@ -30,11 +30,11 @@ extern const char *const pg_fail_kind_names[PG_FAIL_KINDS];
 #define PG_STATUS_CODES 600
 
 typedef struct pg_trial {
-    double duration_s;  /* wall time of the trial */
-    uint64_t requests;  /* completed (answered or failed) */
-    uint64_t failed;    /* http_req_failed numerator */
+    double duration_s; /* wall time of the trial */
+    uint64_t requests; /* completed (answered or failed) */
+    uint64_t failed;   /* http_req_failed numerator */
     uint64_t iterations;
-    uint64_t dropped;   /* open model: starts skipped for lack of a connection */
+    uint64_t dropped; /* open model: starts skipped for lack of a connection */
     uint64_t checks, checks_failed;
     uint64_t bytes_in, bytes_out;
     uint64_t status[PG_STATUS_CODES]; /* by HTTP status; 0 = no response */
@@ -51,7 +51,7 @@ typedef struct pg_trial {
 } pg_trial;
 
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err);
-void pg_trial_clear(pg_trial *t); /* frees the sub-metric arrays */
+void pg_trial_clear(pg_trial *t);                          /* frees the sub-metric arrays */
 void pg_trial_merge(pg_trial *into, const pg_trial *from); /* same shapes */
 double pg_trial_rps(const pg_trial *t);
 double pg_trial_error_rate(const pg_trial *t);

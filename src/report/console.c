@@ -23,7 +23,8 @@ static void row(FILE *fp, const char *label, const pg_trial *t)
     dur(t->duration.max, max, sizeof max);
     fprintf(fp, "  %-7s %9llu %9.1f %7llu %6.2f%% %8llu %8s %8s %8s %8s %8s %8s\n", label,
             (unsigned long long)t->requests, pg_trial_rps(t), (unsigned long long)t->failed,
-            100.0 * pg_trial_error_rate(t), (unsigned long long)t->dropped, p50, p90, p95, p99, p999, max);
+            100.0 * pg_trial_error_rate(t), (unsigned long long)t->dropped, p50, p90, p95, p99,
+            p999, max);
 }
 
 void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
@@ -36,9 +37,10 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     double dur_s = 0.0;
     char label[24], p50[16], p99[16], raw50[16], raw99[16], ttfb[16];
 
-    fprintf(fp, "\n%s — %s%s\n", b->name, b->target, r->interrupted ? "  (INTERRUPTED: partial results)" : "");
-    fprintf(fp, "  %-7s %9s %9s %7s %7s %8s %8s %8s %8s %8s %8s %8s\n", "trial", "requests", "req/s", "errors",
-            "err%", "dropped", "p50", "p90", "p95", "p99", "p99.9", "max");
+    fprintf(fp, "\n%s — %s%s\n", b->name, b->target,
+            r->interrupted ? "  (INTERRUPTED: partial results)" : "");
+    fprintf(fp, "  %-7s %9s %9s %7s %7s %8s %8s %8s %8s %8s %8s %8s\n", "trial", "requests",
+            "req/s", "errors", "err%", "dropped", "p50", "p90", "p95", "p99", "p99.9", "max");
     for (size_t i = 0; i < r->n_trials; i++) {
         snprintf(label, sizeof label, "%zu", i + 1);
         row(fp, label, &r->trials[i]);
@@ -56,19 +58,23 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     dur(pg_hist_percentile(&all.duration_raw, 50), raw50, sizeof raw50);
     dur(pg_hist_percentile(&all.duration_raw, 99), raw99, sizeof raw99);
     dur(pg_hist_percentile(&all.waiting, 50), ttfb, sizeof ttfb);
-    fprintf(fp, "  latency from intended start p50 %s p99 %s; from actual send p50 %s p99 %s; TTFB p50 %s\n", p50,
-            p99, raw50, raw99, ttfb);
+    fprintf(fp,
+            "  latency from intended start p50 %s p99 %s; from actual send p50 %s p99 %s; TTFB p50 "
+            "%s\n",
+            p50, p99, raw50, raw99, ttfb);
     if (all.failed) {
         fprintf(fp, "  errors:");
         for (int i = 0; i < PG_FAIL_KINDS; i++)
             if (all.fails[i])
                 fprintf(fp, " %s %llu", pg_fail_kind_names[i], (unsigned long long)all.fails[i]);
         fputc('\n', fp);
-        if (all.fails[PG_FAIL_REFUSED] + all.fails[PG_FAIL_DNS] == all.failed && all.requests == all.failed)
+        if (all.fails[PG_FAIL_REFUSED] + all.fails[PG_FAIL_DNS] == all.failed &&
+            all.requests == all.failed)
             fprintf(fp, "  %sthe target could not be reached (%s)%s\n", red, b->target, off);
     }
     if (all.checks)
-        fprintf(fp, "  checks: %llu of %llu passed\n", (unsigned long long)(all.checks - all.checks_failed),
+        fprintf(fp, "  checks: %llu of %llu passed\n",
+                (unsigned long long)(all.checks - all.checks_failed),
                 (unsigned long long)all.checks);
     fprintf(fp, "  generator: %u threads, %.0f%% CPU\n", r->threads, r->cpu_percent);
     if (r->saturated)
@@ -76,8 +82,13 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     pg_trial_clear(&all);
     for (size_t i = 0; i < b->n_checks; i++) {
         const pg_check *c = &b->checks[i];
-        const char *col = c->verdict == PG_VERDICT_PASS ? green : c->verdict == PG_VERDICT_FAIL ? red : yellow;
-        fprintf(fp, "  %s%-5s%s %s\n", col, c->verdict == PG_VERDICT_PASS ? "PASS" : c->verdict == PG_VERDICT_FAIL ? "FAIL" : "SKIP",
+        const char *col = c->verdict == PG_VERDICT_PASS   ? green
+                          : c->verdict == PG_VERDICT_FAIL ? red
+                                                          : yellow;
+        fprintf(fp, "  %s%-5s%s %s\n", col,
+                c->verdict == PG_VERDICT_PASS   ? "PASS"
+                : c->verdict == PG_VERDICT_FAIL ? "FAIL"
+                                                : "SKIP",
                 off, c->detail);
     }
 }

@@ -97,7 +97,8 @@ static uint64_t due_time(const struct pg_server *s, double service_ms)
 
 static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned code, const char *text)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result rc;
 
     if (!r)
@@ -134,8 +135,8 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
             MHD_resume_connection(st->conn);
         return 0;
     }
-    n = snprintf(buf, max, "id: %u\nevent: message\ndata: {\"seq\":%u,\"text\":\"token%u\"}\n\n", st->sent,
-                 st->sent, st->sent);
+    n = snprintf(buf, max, "id: %u\nevent: message\ndata: {\"seq\":%u,\"text\":\"token%u\"}\n\n",
+                 st->sent, st->sent, st->sent);
     if (n < 0 || (size_t)n >= max)
         return MHD_CONTENT_READER_END_WITH_ERROR;
     st->sent++;
@@ -197,7 +198,8 @@ static enum MHD_Result answer(struct pg_server *s, struct MHD_Connection *c, con
         st->events = query_uint(c, "events", 10, 100000);
         st->interval_ns = (uint64_t)query_uint(c, "interval", 100, 60000) * 1000000ull;
         st->next_ns = pg_now_ns() + st->interval_ns;
-        if (!(r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, st, NULL)))
+        if (!(r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, st,
+                                                    NULL)))
             return MHD_NO;
         MHD_add_response_header(r, "Content-Type", "text/event-stream");
         MHD_add_response_header(r, "Cache-Control", "no-cache");
@@ -208,7 +210,8 @@ static enum MHD_Result answer(struct pg_server *s, struct MHD_Connection *c, con
     if (strcmp(url, "/echo") == 0) {
         if (st->too_large)
             return queue_text(c, 413, "body over 64 MiB\n");
-        r = MHD_create_response_from_buffer(st->len, st->body ? st->body : (void *)"", MHD_RESPMEM_MUST_COPY);
+        r = MHD_create_response_from_buffer(st->len, st->body ? st->body : (void *)"",
+                                            MHD_RESPMEM_MUST_COPY);
         if (!r)
             return MHD_NO;
         MHD_add_response_header(r, "Content-Type", "application/octet-stream");
@@ -230,20 +233,23 @@ static double path_delay_ms(const char *url)
     return (*end || !(ms >= 0.0) || ms > 3600e3) ? 0.0 : ms;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
 {
     struct pg_server *s = cls;
     req_state *st = *req_cls;
     int shaped = s->opts.delay_ms > 0.0 || s->opts.jitter_ms > 0.0 || s->opts.stall_every_s > 0.0;
-    int has_body = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0;
+    int has_body =
+        strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0;
 
     (void)version;
     /* Fast path: nothing to wait for and no body. MHD keeps the connection
      * alive only if the answer is queued after the first call (which carries
      * just the headers), so the first call marks the request with a static
      * sentinel instead of allocating state. */
-    if (!st && !shaped && !has_body && strncmp(url, "/delay/", 7) != 0 && strcmp(url, "/stream") != 0) {
+    if (!st && !shaped && !has_body && strncmp(url, "/delay/", 7) != 0 &&
+        strcmp(url, "/stream") != 0) {
         *req_cls = &fast_path;
         return MHD_YES;
     }
@@ -292,7 +298,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return answer(s, c, url, st);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     req_state *st = *req_cls;
 
@@ -317,7 +324,8 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)opts->port);
     if (inet_pton(AF_INET, opts->host, &addr.sin_addr) != 1)
-        return pg_err_set(err, PG_EUSAGE, "--listen: \"%s\" is not an IPv4 address such as 127.0.0.1", opts->host);
+        return pg_err_set(err, PG_EUSAGE,
+                          "--listen: \"%s\" is not an IPv4 address such as 127.0.0.1", opts->host);
     if (!threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
@@ -326,23 +334,25 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err)
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     s->opts = *opts;
     s->start_ns = pg_now_ns();
-    s->root = MHD_create_response_from_buffer(sizeof ROOT_BODY - 1, (void *)ROOT_BODY, MHD_RESPMEM_PERSISTENT);
-    s->not_found = MHD_create_response_from_buffer(sizeof NOT_FOUND_BODY - 1, (void *)NOT_FOUND_BODY,
-                                                   MHD_RESPMEM_PERSISTENT);
+    s->root = MHD_create_response_from_buffer(sizeof ROOT_BODY - 1, (void *)ROOT_BODY,
+                                              MHD_RESPMEM_PERSISTENT);
+    s->not_found = MHD_create_response_from_buffer(sizeof NOT_FOUND_BODY - 1,
+                                                   (void *)NOT_FOUND_BODY, MHD_RESPMEM_PERSISTENT);
     if (!s->root || !s->not_found || pg_timer_start(&s->timer) != 0) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto fail;
     }
     MHD_add_response_header(s->root, "Content-Type", "text/plain");
     MHD_add_response_header(s->not_found, "Content-Type", "text/plain");
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME, 0,
-                                 NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                 MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 20000u,
-                                 MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 20000u,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
-        rc = pg_err_set(err, PG_ERUN, "cannot listen on %s:%u (port taken, or no permission)", opts->host,
-                        opts->port);
+        rc = pg_err_set(err, PG_ERUN, "cannot listen on %s:%u (port taken, or no permission)",
+                        opts->host, opts->port);
         goto fail;
     }
     info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -13,12 +13,12 @@
 #include "common/err.h"
 
 typedef struct pg_serve_opts {
-    char host[64];         /* IPv4 literal, default 127.0.0.1 */
-    unsigned port;         /* 0 picks a free port */
-    unsigned threads;      /* 0: number of cores */
-    double delay_ms;       /* added to every response */
-    double jitter_ms;      /* uniform +- around delay_ms */
-    double stall_every_s;  /* 0: never */
+    char host[64];        /* IPv4 literal, default 127.0.0.1 */
+    unsigned port;        /* 0 picks a free port */
+    unsigned threads;     /* 0: number of cores */
+    double delay_ms;      /* added to every response */
+    double jitter_ms;     /* uniform +- around delay_ms */
+    double stall_every_s; /* 0: never */
     double stall_for_ms;
 } pg_serve_opts;
 

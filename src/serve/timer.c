@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/heap.h"
 
 struct pg_timer {
@@ -14,14 +15,6 @@ struct pg_timer {
     pg_heap heap; /* of suspended connections by due time */
     int stopping;
 };
-
-uint64_t pg_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void *run(void *arg)
 {

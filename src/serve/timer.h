@@ -6,6 +6,8 @@
 #include <microhttpd.h>
 #include <stdint.h>
 
+#include "common/clock.h"
+
 typedef struct pg_timer pg_timer;
 
 int pg_timer_start(pg_timer **out);
@@ -16,7 +18,5 @@ int pg_timer_add(pg_timer *t, uint64_t due_ns, struct MHD_Connection *c);
 
 /* Resumes everything still waiting, then stops the thread and frees. */
 void pg_timer_stop(pg_timer *t);
-
-uint64_t pg_now_ns(void);
 
 #endif

@@ -51,7 +51,8 @@ static double counter_of(const char *m, const pg_trial *all)
     return NAN;
 }
 
-double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run, double duration_s)
+double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run,
+                            double duration_s)
 {
     const pg_hist *h;
 
@@ -131,13 +132,15 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
         format_value(t, t->value, limit, sizeof limit);
         if (isnan(v)) {
             c->verdict = PG_VERDICT_SKIPPED;
-            snprintf(c->detail, sizeof c->detail, "%s %s: no data (nothing was measured for this metric)", t->metric, agg);
+            snprintf(c->detail, sizeof c->detail,
+                     "%s %s: no data (nothing was measured for this metric)", t->metric, agg);
             continue;
         }
         format_value(t, v, seen, sizeof seen);
         c->verdict = pg_threshold_holds(t, v) ? PG_VERDICT_PASS : PG_VERDICT_FAIL;
         snprintf(c->detail, sizeof c->detail, "%s %s %s %s %s", t->metric, agg, seen,
-                 c->verdict == PG_VERDICT_PASS ? pg_op_name(t->op) : "breaks", c->verdict == PG_VERDICT_PASS ? limit : t->source);
+                 c->verdict == PG_VERDICT_PASS ? pg_op_name(t->op) : "breaks",
+                 c->verdict == PG_VERDICT_PASS ? limit : t->source);
     }
     pg_trial_clear(&all);
     return PG_OK;

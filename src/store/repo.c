@@ -22,7 +22,8 @@ int pg_repo_head(const char *dir, char commit[41], char *ref, size_t ref_size, p
         goto out; /* unborn branch: no commit yet */
     if ((oid = git_reference_target(head)))
         git_oid_tostr(commit, 41, oid);
-    snprintf(ref, ref_size, "%s", git_repository_head_detached(repo) ? "HEAD" : git_reference_shorthand(head));
+    snprintf(ref, ref_size, "%s",
+             git_repository_head_detached(repo) ? "HEAD" : git_reference_shorthand(head));
 out:
     git_reference_free(head);
     git_repository_free(repo);

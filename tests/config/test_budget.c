@@ -45,7 +45,8 @@ static void invalid_corpus(void **state)
             continue;
         files++;
         snprintf(path, sizeof path, "invalid/%s", e->d_name);
-        snprintf(errpath, sizeof errpath, "invalid/%.*s.err", (int)(strlen(e->d_name) - 5), e->d_name);
+        snprintf(errpath, sizeof errpath, "invalid/%.*s.err", (int)(strlen(e->d_name) - 5),
+                 e->d_name);
         if (pg_file_read(&want, NULL, errpath, 0, &err) != 0) {
             print_error("%s: no expectation file %s\n", path, errpath);
             failures++;
@@ -177,7 +178,7 @@ static void schedules(void **state)
     b = load("spike.json");
     assert_string_equal(b->load.preset, "spike");
     assert_int_equal(b->load.duration_us, 60000000);
-    assert_true(pg_load_target_at(&b->load, 12000000) == 50.0); /* quiet: 10% of the peak */
+    assert_true(pg_load_target_at(&b->load, 12000000) == 50.0);  /* quiet: 10% of the peak */
     assert_true(pg_load_target_at(&b->load, 25000000) == 500.0); /* the spike */
     pg_budget_free(b);
 
@@ -190,9 +191,10 @@ static void schedules(void **state)
 
 static void parse_from_memory(void **state)
 {
-    const char *text = "{\"name\":\"m\",\"target\":\"http://127.0.0.1:1\",\"load\":{\"executor\":\"constant-vus\","
-                       "\"vus\":1,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
-                       "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}";
+    const char *text =
+        "{\"name\":\"m\",\"target\":\"http://127.0.0.1:1\",\"load\":{\"executor\":\"constant-vus\","
+        "\"vus\":1,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
+        "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}";
     pg_budget *b = NULL;
     pg_err err;
     (void)state;
@@ -207,9 +209,9 @@ static void parse_from_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(invalid_corpus), cmocka_unit_test(valid_corpus),
+        cmocka_unit_test(invalid_corpus),      cmocka_unit_test(valid_corpus),
         cmocka_unit_test(closed_model_fields), cmocka_unit_test(open_model_fields),
-        cmocka_unit_test(schedules), cmocka_unit_test(parse_from_memory),
+        cmocka_unit_test(schedules),           cmocka_unit_test(parse_from_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,8 @@
 
 static void positions_of_keys_and_values(void **state)
 {
-    const char *text = "{\n  \"a\": 1,\n  \"b\": [true, {\"c\": \"x\"}],\n  \"é\": \"ü\", \"d\": null\n}\n";
+    const char *text =
+        "{\n  \"a\": 1,\n  \"b\": [true, {\"c\": \"x\"}],\n  \"é\": \"ü\", \"d\": null\n}\n";
     pg_json_doc doc;
     pg_err err;
     const cJSON *b, *c, *d;
@@ -44,8 +45,8 @@ static void syntax_error_at(const char *text, int line, int col, const char *why
 
     assert_int_equal(pg_json_doc_parse(&doc, "s.json", text, strlen(text), &err), PG_EINVALID);
     if (err.line != line || err.col != col || !strstr(err.msg, why_part))
-        fail_msg("%s: expected %d:%d \"%s\", got %d:%d \"%s\"", text, line, col, why_part, err.line, err.col,
-                 err.msg);
+        fail_msg("%s: expected %d:%d \"%s\", got %d:%d \"%s\"", text, line, col, why_part, err.line,
+                 err.col, err.msg);
 }
 
 static void syntax_errors(void **state)

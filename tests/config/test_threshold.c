@@ -105,7 +105,9 @@ static void metric_keys(void **state)
 {
     char *base, *k, *v, why[256];
     (void)state;
-    assert_int_equal(pg_metric_key_split("http_req_duration{scenario:browse}", &base, &k, &v, why, sizeof why), 0);
+    assert_int_equal(
+        pg_metric_key_split("http_req_duration{scenario:browse}", &base, &k, &v, why, sizeof why),
+        0);
     assert_string_equal(base, "http_req_duration");
     assert_string_equal(k, "scenario");
     assert_string_equal(v, "browse");
@@ -114,10 +116,13 @@ static void metric_keys(void **state)
     assert_string_equal(base, "http_reqs");
     assert_null(k);
     free(base);
-    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario}", &base, &k, &v, why, sizeof why), 0);
-    assert_int_not_equal(pg_metric_key_split("http_reqs{color:red}", &base, &k, &v, why, sizeof why), 0);
+    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario}", &base, &k, &v, why, sizeof why),
+                         0);
+    assert_int_not_equal(
+        pg_metric_key_split("http_reqs{color:red}", &base, &k, &v, why, sizeof why), 0);
     assert_non_null(strstr(why, "unknown tag"));
-    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario:a}x", &base, &k, &v, why, sizeof why), 0);
+    assert_int_not_equal(
+        pg_metric_key_split("http_reqs{scenario:a}x", &base, &k, &v, why, sizeof why), 0);
     assert_non_null(pg_metric_lookup("http_req_waiting"));
     assert_null(pg_metric_lookup("http_req_duraton"));
 }

@@ -155,8 +155,8 @@ static void formatting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(durations), cmocka_unit_test(durations_invalid), cmocka_unit_test(rates),
-        cmocka_unit_test(sizes),     cmocka_unit_test(percents),          cmocka_unit_test(ranges),
+        cmocka_unit_test(durations),  cmocka_unit_test(durations_invalid), cmocka_unit_test(rates),
+        cmocka_unit_test(sizes),      cmocka_unit_test(percents),          cmocka_unit_test(ranges),
         cmocka_unit_test(formatting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

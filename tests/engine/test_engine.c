@@ -70,10 +70,12 @@ static pg_trial merged(const pg_budget_run *r)
 static void open_model_measures_known_delay(void **state)
 {
     fixture *f = *state;
-    pg_budget *b = budget("{\"name\":\"d\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
-                          "\"rate\":100,\"duration\":\"2s\",\"warmup\":\"200ms\",\"max_connections\":8},\"trials\":2,"
-                          "\"regression\":false,\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/delay/5\"}]}]}",
-                          f->target);
+    pg_budget *b = budget(
+        "{\"name\":\"d\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
+        "\"rate\":100,\"duration\":\"2s\",\"warmup\":\"200ms\",\"max_connections\":8},\"trials\":2,"
+        "\"regression\":false,\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/delay/"
+        "5\"}]}]}",
+        f->target);
     pg_run_opts o = {.threads = 2, .seed = 1};
     pg_budget_run r;
     pg_err err;
@@ -102,10 +104,11 @@ static void open_model_measures_known_delay(void **state)
 static void closed_model_loops_vus(void **state)
 {
     fixture *f = *state;
-    pg_budget *b = budget("{\"name\":\"c\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-vus\",\"vus\":2,"
-                          "\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":[{\"name\":\"s\","
-                          "\"think_time\":\"10ms\",\"requests\":[{\"path\":\"/\"},{\"path\":\"/delay/1\"}]}]}",
-                          f->target);
+    pg_budget *b = budget(
+        "{\"name\":\"c\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-vus\",\"vus\":2,"
+        "\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":[{\"name\":\"s\","
+        "\"think_time\":\"10ms\",\"requests\":[{\"path\":\"/\"},{\"path\":\"/delay/1\"}]}]}",
+        f->target);
     pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
@@ -127,13 +130,14 @@ static void closed_model_loops_vus(void **state)
 static void expectation_failures_are_counted(void **state)
 {
     fixture *f = *state;
-    pg_budget *b = budget("{\"name\":\"e\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
-                          "\"rate\":50,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":["
-                          "{\"name\":\"s\",\"requests\":[{\"path\":\"/\",\"expect\":{\"status\":201}},"
-                          "{\"path\":\"/\",\"expect\":{\"body_contains\":\"nope\"}},"
-                          "{\"path\":\"/status/503\"},"
-                          "{\"path\":\"/\",\"expect\":{\"status\":200,\"body_contains\":\"serve: ok\"}}]}]}",
-                          f->target);
+    pg_budget *b =
+        budget("{\"name\":\"e\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
+               "\"rate\":50,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":["
+               "{\"name\":\"s\",\"requests\":[{\"path\":\"/\",\"expect\":{\"status\":201}},"
+               "{\"path\":\"/\",\"expect\":{\"body_contains\":\"nope\"}},"
+               "{\"path\":\"/status/503\"},"
+               "{\"path\":\"/\",\"expect\":{\"status\":200,\"body_contains\":\"serve: ok\"}}]}]}",
+               f->target);
     pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
@@ -143,7 +147,8 @@ static void expectation_failures_are_counted(void **state)
     all = merged(&r);
     assert_in_range(all.iterations, 49, 50);
     assert_int_equal(all.requests, 4 * all.iterations);
-    assert_int_equal(all.fails[PG_FAIL_STATUS], 2 * all.iterations); /* 201 expected, and 503 by default */
+    assert_int_equal(all.fails[PG_FAIL_STATUS],
+                     2 * all.iterations); /* 201 expected, and 503 by default */
     assert_int_equal(all.fails[PG_FAIL_EXPECT], all.iterations);
     assert_int_equal(all.failed, 3 * all.iterations);
     assert_int_equal(all.checks, 4 * all.iterations);
@@ -156,10 +161,11 @@ static void expectation_failures_are_counted(void **state)
 
 static void unreachable_target_counts_errors(void **state)
 {
-    pg_budget *b = budget("{\"name\":\"u\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
-                          "\"rate\":20,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
-                          "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
-                          "http://127.0.0.1:1");
+    pg_budget *b =
+        budget("{\"name\":\"u\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
+               "\"rate\":20,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,"
+               "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
+               "http://127.0.0.1:1");
     pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
     pg_err err;
@@ -191,10 +197,11 @@ static void *stop_later(void *arg)
 static void stop_keeps_what_was_measured(void **state)
 {
     fixture *f = *state;
-    pg_budget *b = budget("{\"name\":\"i\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
-                          "\"rate\":100,\"duration\":\"10s\"},\"trials\":5,\"regression\":false,"
-                          "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
-                          f->target);
+    pg_budget *b =
+        budget("{\"name\":\"i\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
+               "\"rate\":100,\"duration\":\"10s\"},\"trials\":5,\"regression\":false,"
+               "\"scenarios\":[{\"name\":\"s\",\"requests\":[{\"path\":\"/\"}]}]}",
+               f->target);
     pg_run_opts o = {.threads = 1, .seed = 1, .stop = &stop_flag};
     pg_budget_run r;
     pg_err err;

@@ -48,7 +48,8 @@ static void workers_interleave_and_sum_to_the_rate(void **state)
         pg_arrivals_init(&a, &l, w, 3, l.duration_us);
         while (pg_arrivals_next(&a, &t) == 0) {
             /* worker w takes iterations w, w+3, ...: k/300 s */
-            assert_int_equal(t, (uint64_t)llround((double)(w + 3 * (unsigned)count[w]) / 300.0 * 1e6));
+            assert_int_equal(t,
+                             (uint64_t)llround((double)(w + 3 * (unsigned)count[w]) / 300.0 * 1e6));
             last[w] = t;
             count[w]++;
         }

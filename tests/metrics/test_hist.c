@@ -45,7 +45,8 @@ static void within_one_percent(uint64_t got, uint64_t want)
 {
     double rel = fabs((double)got - (double)want) / (double)want;
     if (rel > 0.01)
-        fail_msg("got %llu, want %llu (%.3f%% off)", (unsigned long long)got, (unsigned long long)want, rel * 100);
+        fail_msg("got %llu, want %llu (%.3f%% off)", (unsigned long long)got,
+                 (unsigned long long)want, rel * 100);
 }
 
 static void p99_of_known_samples(void **state)
@@ -86,7 +87,9 @@ static void random_lognormal_within_one_percent(void **state)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         u2 = (double)(x >> 11) / 9007199254740992.0;
         /* lognormal around 5 ms with a long tail, 1 us .. ~10 s */
-        v[i] = (uint64_t)(5000.0 * exp(1.2 * sqrt(-2 * log(u1)) * cos(2 * 3.14159265358979323846 * u2))) + 1;
+        v[i] = (uint64_t)(5000.0 *
+                          exp(1.2 * sqrt(-2 * log(u1)) * cos(2 * 3.14159265358979323846 * u2))) +
+               1;
         pg_hist_record(h, v[i]);
     }
     qsort(v, N, sizeof *v, cmp_u64);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Does perfgate measure what is there?
+# 1. Against `perfgate serve --delay 5`: perfgate's open-model p50 at 100 req/s
+#    beside wrk's p50 on the same target (issue #3: within 3%).
+# 2. Against a server that stalls 500 ms every 5 s, 200 req/s open model:
+#    latency from the intended start (coordinated omission corrected) must
+#    show the stall (p99 >= 400 ms) while latency from the actual send hides it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+secs=${1:-10}
+bench_build
+tmp=$(mktemp -d)
+trap 'kill $serve_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+bench_serve taskset -c 0 "$perfgate" serve --listen 127.0.0.1:0 --delay 5 --quiet
+cat >"$tmp/delay.json" <<JSON
+{ "name": "fidelity", "target": "$serve_url",
+  "load": { "executor": "constant-arrival-rate", "rate": 100, "duration": "${secs}s", "warmup": "1s", "max_connections": 16 },
+  "trials": 1, "regression": false, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+taskset -c 1 "$perfgate" run "$tmp/delay.json" --threads 1 --quiet -o "$tmp/delay.out" >/dev/null 2>&1
+pg=$(bench_summary "$tmp/delay.out" latency_us p50)
+wrk_p50=$(taskset -c 1 wrk -t1 -c1 -d"${secs}s" --latency "$serve_url/" | awk '$1 == "50%" { v = $2; if (v ~ /ms$/) { sub(/ms$/, "", v); v *= 1000 } else if (v ~ /us$/) { sub(/us$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1e6 } print v }')
+kill $serve_pid
+wait $serve_pid 2>/dev/null || true
+awk -v p="$pg" -v w="$wrk_p50" 'BEGIN { printf "delay 5ms: perfgate p50 %.0fus, wrk p50 %.0fus, difference %+.1f%% (target within 3%%)\n", p, w, (p - w) * 100 / w }'
+
+bench_serve taskset -c 0 "$perfgate" serve --listen 127.0.0.1:0 --stall-every 5 --stall-for 500 --quiet
+cat >"$tmp/stall.json" <<JSON
+{ "name": "stall", "target": "$serve_url",
+  "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "20s", "max_connections": 8 },
+  "trials": 1, "regression": false, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+taskset -c 1 "$perfgate" run "$tmp/stall.json" --threads 1 --quiet -o "$tmp/stall.out" >/dev/null 2>&1
+c99=$(bench_summary "$tmp/stall.out" latency_us p99)
+u99=$(bench_summary "$tmp/stall.out" latency_uncorrected_us p99)
+w99=$(taskset -c 1 wrk -t1 -c8 -d20s --latency "$serve_url/" | awk '$1 == "99%" { print $2 }')
+echo "stall 500ms every 5s at 200 req/s: p99 from intended start $((c99 / 1000))ms (target >= 400ms), from actual send $((u99 / 1000))ms; wrk -c8 p99 $w99"

@@ -63,7 +63,7 @@ struct pg_worker {
     int in_warm, have_arrival;
     int starved; /* the last due start found no free slot: lateness is the target's */
     uint64_t arrival_ns, drop_after_ns;
-    int stopping, interrupted;
+    int stopping, interrupted, ended;
     uint64_t started, behind;
     char error[256];
 };
@@ -422,6 +422,17 @@ static void advance_arrival(pg_worker *w)
     w->have_arrival = 0;
 }
 
+/* The iteration due at arrival_ns will not run. */
+static void count_dropped(pg_worker *w, uint64_t now)
+{
+    int trial = trial_of(w, w->arrival_ns);
+
+    pg_live_add(&w->live.dropped, 1);
+    pg_live_add(&w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1].dropped, 1);
+    if (trial >= 0)
+        w->trials[trial].dropped++;
+}
+
 static uint64_t schedule_open(pg_worker *w, uint64_t now)
 {
     while (w->have_arrival && w->arrival_ns <= now) {
@@ -484,6 +495,15 @@ static uint64_t schedule(pg_worker *w, uint64_t now)
         w->stopping = 1;
         w->interrupted = now < w->cfg.end_ns;
         abort_in_flight(w); /* stop at once: an interrupted run must not wait for slow answers */
+    }
+    if (!w->stopping && now >= w->cfg.end_ns && !w->ended) {
+        w->ended = 1;
+        /* Starts that were due but still waiting for a connection when the
+         * schedule ended never ran: count them as dropped, not as nothing. */
+        while (w->cfg.load->open_model && w->have_arrival) {
+            count_dropped(w, now);
+            advance_arrival(w);
+        }
     }
     if (w->stopping || now >= w->cfg.end_ns) {
         if (!w->busy || now >= w->cfg.end_ns + grace_ns) {

@@ -101,6 +101,36 @@ static void open_model_measures_known_delay(void **state)
     pg_budget_free(b);
 }
 
+static void every_scheduled_iteration_is_counted(void **state)
+{
+    /* 50 starts a second on one connection to a 200 ms service time: about
+     * 5 run, the rest wait and are dropped when the schedule ends. Requests
+     * sent + dropped must equal what was scheduled. */
+    fixture *f = *state;
+    pg_budget *b =
+        budget("{\"name\":\"q\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
+               "\"rate\":50,\"duration\":\"1s\",\"max_connections\":1,\"timeout\":\"5s\"},"
+               "\"trials\":1,\"regression\":false,\"scenarios\":[{\"name\":\"s\",\"requests\":"
+               "[{\"path\":\"/delay/200\"}]}]}",
+               f->target);
+    pg_run_opts o = {.threads = 1, .seed = 1};
+    pg_budget_run r;
+    pg_err err;
+    pg_trial all;
+
+    assert_int_equal(pg_engine_run(&r, b, &o, &err), 0);
+    all = merged(&r);
+    assert_in_range(all.requests, 4, 7);
+    assert_int_equal(all.failed, 0);
+    assert_int_equal(all.requests + all.dropped, 50);
+    /* the later starts waited for the connection: latency from the intended start shows it */
+    assert_true(all.duration.max >= 600000);
+    assert_true(all.duration_raw.max < 400000);
+    pg_trial_clear(&all);
+    pg_budget_run_clear(&r);
+    pg_budget_free(b);
+}
+
 static void closed_model_loops_vus(void **state)
 {
     fixture *f = *state;
@@ -227,6 +257,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(open_model_measures_known_delay),
+        cmocka_unit_test(every_scheduled_iteration_is_counted),
         cmocka_unit_test(closed_model_loops_vus),
         cmocka_unit_test(expectation_failures_are_counted),
         cmocka_unit_test(unreachable_target_counts_errors),

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # perfgate beside wrk on the same nginx, in alternation: closed model,
-# 1 thread, 50 connections, N pairs (default 3). Prints req/s and the ratio.
+# 1 thread, 50 connections, N pairs (default 3) of S seconds (default 10).
+# nginx runs on core 0, the load generator under test on core 1.
+# perfgate runs twice per pair: with its curl_multi_socket_action driver
+# (PERFGATE_SOCKET_LOOP=1) and its default curl_multi_poll driver, to compare.
 # Target from issue #3: perfgate >= 0.6x wrk.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -12,15 +15,16 @@ bench_nginx $port
 trap bench_nginx_stop EXIT
 budget=$(bench_closed_budget "http://127.0.0.1:$port" 50 "${secs}s")
 res=$(mktemp)
-echo "pair  wrk_rps  perfgate_rps  ratio"
-sum=0
+perfgate_rps() {
+  taskset -c 1 env "$@" "$perfgate" run "$budget" --threads 1 --quiet -o "$res" >/dev/null 2>&1
+  bench_rps "$res"
+}
+echo "pair  wrk_rps  socket_action_rps  ratio  multi_poll_rps  ratio"
 for i in $(seq "$pairs"); do
   w=$(taskset -c 1 wrk -t1 -c50 -d"${secs}s" "http://127.0.0.1:$port/" | sed -n 's/^Requests\/sec:[[:space:]]*//p')
-  taskset -c 1 "$perfgate" run "$budget" --threads 1 --quiet -o "$res" >/dev/null 2>&1
-  p=$(bench_rps "$res")
-  r=$(awk -v p="$p" -v w="$w" 'BEGIN { printf "%.2f", p / w }')
-  printf "%4d %9.0f %13.0f %6s\n" "$i" "$w" "$p" "$r"
-  sum=$(awk -v s="$sum" -v r="$r" 'BEGIN { print s + r }')
-done
-awk -v s="$sum" -v n="$pairs" 'BEGIN { printf "mean ratio perfgate/wrk: %.2f (target >= 0.60)\n", s / n }'
-rm -f "$budget" "$res"
+  s=$(perfgate_rps PERFGATE_SOCKET_LOOP=1)
+  p=$(perfgate_rps PERFGATE_BENCH=1)
+  echo "$i $w $s $p" | awk '{ printf "%4d %8.0f %18.0f %6.2f %15.0f %6.2f\n", $1, $2, $3, $3 / $2, $4, $4 / $2 }'
+done | tee "$res.table"
+awk '{ s += $4; p += $6; n++ } END { printf "mean ratio to wrk: socket_action %.2f, multi_poll %.2f (target >= 0.60)\n", s / n, p / n }' "$res.table"
+rm -f "$budget" "$res" "$res.table"

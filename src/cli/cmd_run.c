@@ -216,7 +216,7 @@ int pg_cmd_run(int argc, char **argv)
                          &stop_signal,
                          pg_progress_update,
                          &prog,
-                         getenv("PERFGATE_POLL_LOOP") != NULL};
+                         getenv("PERFGATE_SOCKET_LOOP") != NULL};
         pg_budget_result *br = &res.budgets[res.n_budgets];
         if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
             pg_progress_done(&prog);

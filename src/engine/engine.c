@@ -184,7 +184,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     cfg.trial_ns = b->load.duration_us * 1000u / (uint64_t)b->trials;
     cfg.peak_vus = peak_vus(&b->load);
     cfg.stop = &stop;
-    cfg.poll_loop = o->poll_loop;
+    cfg.socket_loop = o->socket_loop;
     for (unsigned i = 0; i < n; i++) {
         cfg.gindex = shard_i * n + i;
         if ((rc = pg_worker_new(&w[i], &cfg, err)) != 0)

@@ -1,9 +1,10 @@
 /* worker.c — one load-generating thread (see worker.h and engine.h).
  *
- * The loop: start what the schedule says is due, let libcurl move bytes on
- * the sockets epoll reports, record what completed, sleep on epoll until the
- * next socket event or the next due start (a timerfd armed in absolute
- * CLOCK_MONOTONIC time, so starts are not rounded to milliseconds).
+ * The loop: start what the schedule says is due, let libcurl move bytes,
+ * record what completed, and wait for the next socket event or the next due
+ * start (a timerfd armed in absolute CLOCK_MONOTONIC time, so starts are not
+ * rounded to milliseconds). Two drivers: curl_multi_poll (default, measured
+ * faster) and curl_multi_socket_action on epoll.
  *
  * A slot is an easy handle plus the iteration it is running. Closed model:
  * one slot per virtual user, which loops through scenarios with think time.
@@ -574,16 +575,16 @@ static void run_poll_loop(pg_worker *w)
     int running = 0;
 
     for (;;) {
-        uint64_t now = pg_now_ns(), next = schedule(w, now);
-        uint64_t expirations;
+        uint64_t now, next, expirations, started = w->started;
 
-        if (!next)
-            return;
         curl_multi_perform(w->multi, &running);
-        drain(w);
+        drain(w); /* may start next steps, or put VUs into think time */
         now = pg_now_ns();
-        if (next <= now)
-            continue;
+        /* schedule after draining, so a VU that just began thinking is waited for */
+        if (!(next = schedule(w, now)))
+            return;
+        if (w->started != started || next <= now)
+            continue; /* new transfers: let curl send them now */
         arm(w, next);
         curl_multi_poll(w->multi, &timer, 1, (int)((next - now) / 1000000u) + 1, NULL);
         if (read(w->tfd, &expirations, sizeof expirations) > 0)
@@ -595,10 +596,10 @@ void *pg_worker_main(void *arg)
 {
     pg_worker *w = arg;
 
-    if (w->cfg.poll_loop)
-        run_poll_loop(w);
-    else
+    if (w->cfg.socket_loop)
         run_socket_loop(w);
+    else
+        run_poll_loop(w);
     atomic_store(&w->live.done, 1);
     return NULL;
 }
@@ -682,7 +683,7 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
     epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev);
     if (!(w->multi = curl_multi_init()))
         goto oom;
-    if (!cfg->poll_loop) {
+    if (cfg->socket_loop) {
         curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
         curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w);
         curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, on_timer);

@@ -22,7 +22,7 @@ typedef struct pg_worker_cfg {
     size_t n_trials;
     long peak_vus; /* closed model: VUs at the schedule's peak (all workers) */
     volatile sig_atomic_t *stop;
-    int poll_loop; /* drive libcurl with curl_multi_poll instead of socket_action */
+    int socket_loop; /* drive libcurl with socket_action + epoll instead of curl_multi_poll */
 } pg_worker_cfg;
 
 typedef struct pg_worker pg_worker;

@@ -1,0 +1,55 @@
+/* baselines.h — baselines keyed by commit (DESIGN.md, "Baselines keyed by commit").
+ *
+ * A baseline is a results file stored as DIR/<40-hex commit>.json. To check a
+ * change, the base ref is resolved (--base, else $GITHUB_BASE_REF as
+ * origin/<name>, else origin/main, else main), its merge-base with HEAD is
+ * taken, and first-parent ancestors are walked from there to the nearest
+ * commit that has a baseline. All through libgit2; git is never run. */
+#ifndef PG_STORE_BASELINES_H
+#define PG_STORE_BASELINES_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+
+#define PG_STORE_MAX_DEPTH 200
+
+typedef struct pg_baseline_found {
+    int found;
+    char commit[41]; /* the commit whose baseline is used */
+    int distance;    /* first-parent steps from the merge-base */
+    char path[1024];
+    char head[41];
+    char merge_base[41];
+    char base_ref[256]; /* the ref that was resolved, e.g. origin/main */
+    int shallow_stop;   /* the walk ended at a shallow clone's boundary */
+    char notes[2048];   /* skipped files, shallow hint: one sentence a line */
+} pg_baseline_found;
+
+/* Writes results_path's content to dir/<commit>.json atomically, after
+ * checking it is a perfgate results file; refuses an interrupted run unless
+ * force. rev names the commit (NULL: HEAD) in the repository at repo_dir. */
+int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, const char *rev,
+                    const char *results_path, int force, pg_err *err);
+
+/* Finds the baseline a check would use. Not finding one is not an error
+ * (found = 0, notes say why); an unreadable repository or base ref is. */
+int pg_store_find(pg_baseline_found *out, const char *repo_dir, const char *dir,
+                  const char *base_ref, int max_depth, pg_err *err);
+
+/* The baselines of up to k first-parent ancestors from HEAD's merge-base,
+ * nearest first (for the history band). paths[i] are malloc'd. */
+int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char *dir,
+                     const char *base_ref, size_t k, pg_err *err);
+
+/* Prints commit, date, subject and budgets of every baseline, newest first. */
+int pg_store_list(const char *repo_dir, const char *dir, pg_err *err);
+
+/* Deletes all but the keep newest baselines (by commit date). */
+int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *removed,
+                   pg_err *err);
+
+/* 0 when path holds a perfgate-results/1 file; otherwise PG_EINVALID with a reason. */
+int pg_store_check_file(const char *path, int *interrupted, pg_err *err);
+
+#endif

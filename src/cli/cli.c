@@ -32,7 +32,8 @@ typedef struct command {
 
 #define REPORT_OPTIONS                                                                             \
     "Report options:\n"                                                                            \
-    "  --junit F  --markdown F  --html F  --json F   write reports\n"                              \
+    "  --json F         write the results with the verdict as JSON\n"                              \
+    "  --junit F  --markdown F  --html F   reports (not built yet: issue #5)\n"                    \
     "  --baselines DIR  baselines folder (default baselines/)\n"                                   \
     "  --repo DIR       git repository (default .)\n"                                              \
     "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"        \
@@ -46,20 +47,35 @@ static const command commands[] = {
      "2 on a bad budget file, 3 when the run could not start.\n\n"
      "  -o, --output F   write results (perfgate-results/1 JSON) to F, atomically\n\n" RUN_OPTIONS,
      NULL},
-    {"check", NULL, "run + compare with the baseline + report: the CI gate",
-     "Usage: perfgate check BUDGET... [run options] [report options]\n\n" RUN_OPTIONS
-     "\n" REPORT_OPTIONS,
-     "#4"},
-    {"compare", NULL, "compare saved results with the baseline, no load",
-     "Usage: perfgate compare RESULTS [report options]\n\n" REPORT_OPTIONS, "#4"},
+    {"check", pg_cmd_check, "run + compare with the baseline + report: the CI gate",
+     "Usage: perfgate check BUDGET... [run options] [report options]\n\n"
+     "Runs the budgets, then compares each regression metric's per-trial values\n"
+     "with the baseline of the nearest ancestor commit (see perfgate compare).\n"
+     "Exit 0 passed, 1 a threshold broke or a regression was found, 2 bad input,\n"
+     "3 could not run.\n\n"
+     "  -o, --output F   also keep the raw results in F\n\n" RUN_OPTIONS "\n" REPORT_OPTIONS,
+     NULL},
+    {"compare", pg_cmd_compare, "compare saved results with the baseline, no load",
+     "Usage: perfgate compare RESULTS [report options]\n\n"
+     "Finds the baseline (merge-base of HEAD and the base ref, then the nearest\n"
+     "first-parent ancestor with baselines/<commit>.json) and compares per metric:\n"
+     "one-sided Mann-Whitney U on the trials, ratio of medians with a bootstrap 95%\n"
+     "interval, Benjamini-Hochberg across all metrics. FAIL: p < alpha and the whole\n"
+     "interval worse than min_effect; PASS: the whole interval better than it;\n"
+     "otherwise INCONCLUSIVE. Thresholds recorded in RESULTS gate as well.\n\n" REPORT_OPTIONS
+     "  --max-depth N    first-parent commits to walk (default 200)\n",
+     NULL},
     {"ab", NULL, "interleaved A/B trials against two live targets",
      "Usage: perfgate ab BUDGET... --a URL --b URL [run options] [report options]\n", "#4"},
-    {"baseline", NULL, "record, find, list or prune baselines keyed by commit",
+    {"baseline", pg_cmd_baseline, "record, find, list or prune baselines keyed by commit",
      "Usage: perfgate baseline record RESULTS [--commit REV] [--force]\n"
-     "       perfgate baseline find [--base REF]\n"
+     "       perfgate baseline find [--base REF] [--max-depth N]\n"
      "       perfgate baseline list\n"
-     "       perfgate baseline prune --keep N\n",
-     "#4"},
+     "       perfgate baseline prune --keep N\n\n"
+     "Baselines are baselines/<40-hex commit>.json (--baselines DIR), in the git\n"
+     "repository at --repo DIR (default .). record refuses an interrupted run\n"
+     "unless --force. find prints: commit distance path.\n",
+     NULL},
     {"report", NULL, "render reports from saved results",
      "Usage: perfgate report RESULTS [--junit F] [--markdown F] [--html F]\n", "#5"},
     {"merge", NULL, "merge results of sharded runs",

@@ -8,6 +8,9 @@ int pg_cli_main(int argc, char **argv);
 /* Subcommands (cmd_*.c). argv[0] is the command name. */
 int pg_cmd_run(int argc, char **argv);
 int pg_cmd_serve(int argc, char **argv);
+int pg_cmd_compare(int argc, char **argv);
+int pg_cmd_check(int argc, char **argv);
+int pg_cmd_baseline(int argc, char **argv);
 
 /* Prints the --help text of a command to stdout; returns 0, or -1 if unknown. */
 int pg_cli_help(const char *command);

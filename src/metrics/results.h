@@ -32,10 +32,25 @@ typedef struct pg_check {
     int line, col;    /* of the threshold in the budget file */
 } pg_check;
 
+#define PG_MAX_REGRESSION_METRICS 16
+
+/* The budget's regression settings, kept in the results so a later compare
+ * needs no budget file. */
+typedef struct pg_regression_setting {
+    int enabled;
+    double alpha;
+    size_t n;
+    struct {
+        char name[16];
+        double min_effect;
+    } metric[PG_MAX_REGRESSION_METRICS];
+} pg_regression_setting;
+
 typedef struct pg_budget_result {
     char *name;
     char *path; /* the budget file */
     char *target;
+    pg_regression_setting regression;
     pg_budget_run run;
     pg_check *checks;
     size_t n_checks;

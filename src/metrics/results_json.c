@@ -167,6 +167,18 @@ static cJSON *budget_json(const pg_budget_result *b)
     } else {
         cJSON_AddObjectToObject(o, "summary");
     }
+    {
+        cJSON *reg = cJSON_AddObjectToObject(o, "regression"), *ms;
+        cJSON_AddBoolToObject(reg, "enabled", b->regression.enabled);
+        cJSON_AddNumberToObject(reg, "alpha", b->regression.alpha);
+        ms = cJSON_AddArrayToObject(reg, "metrics");
+        for (size_t i = 0; i < b->regression.n; i++) {
+            cJSON *m = cJSON_CreateObject();
+            cJSON_AddStringToObject(m, "name", b->regression.metric[i].name);
+            cJSON_AddNumberToObject(m, "min_effect", b->regression.metric[i].min_effect);
+            cJSON_AddItemToArray(ms, m);
+        }
+    }
     cJSON_AddItemToObject(o, "checks", checks_json(b));
     return o;
 }

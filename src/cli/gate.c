@@ -1,0 +1,151 @@
+/* gate.c — results against the baseline: find it, compare, report (see gate.h). */
+#include "cli/gate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/err.h"
+#include "metrics/values.h"
+#include "report/verdict.h"
+#include "stats/gate.h"
+#include "store/baselines.h"
+
+#define HISTORY 20
+
+const struct option pg_gate_longopts[] = {
+    {"json", required_argument, NULL, 'J'},  {"baselines", required_argument, NULL, 'B'},
+    {"repo", required_argument, NULL, 'R'},  {"base", required_argument, NULL, 'b'},
+    {"strict", no_argument, NULL, 'x'},      {"max-depth", required_argument, NULL, 'd'},
+    {"junit", required_argument, NULL, 'j'}, {"markdown", required_argument, NULL, 'm'},
+    {"html", required_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
+};
+
+void pg_gate_args_init(pg_gate_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->baselines = "baselines";
+    a->repo = ".";
+    a->max_depth = PG_STORE_MAX_DEPTH;
+}
+
+int pg_gate_option(int opt, const char *arg, pg_gate_args *a)
+{
+    switch (opt) {
+    case 'J':
+        a->json = arg;
+        return 1;
+    case 'B':
+        a->baselines = arg;
+        return 1;
+    case 'R':
+        a->repo = arg;
+        return 1;
+    case 'b':
+        a->base = arg;
+        return 1;
+    case 'x':
+        a->strict = 1;
+        return 1;
+    case 'd':
+        return pg_cli_parse_long("--max-depth", arg, 1, 100000, &a->max_depth) == 0 ? 1 : -1;
+    case 'j':
+        a->unbuilt = "--junit";
+        return 1;
+    case 'm':
+        a->unbuilt = "--markdown";
+        return 1;
+    case 'h':
+        a->unbuilt = "--html";
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void load_history(pg_results_values **out, size_t *n, const pg_gate_args *a)
+{
+    char **paths = NULL;
+    size_t np = 0;
+    pg_err err;
+
+    *out = NULL;
+    *n = 0;
+    if (pg_store_history(&paths, &np, a->repo, a->baselines, a->base, HISTORY, &err) == 0 && np &&
+        (*out = calloc(np, sizeof **out))) {
+        for (size_t i = 0; i < np; i++)
+            if (pg_values_load(&(*out)[*n], paths[i], &err) == 0)
+                (*n)++;
+    }
+    for (size_t i = 0; i < np; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+int pg_gate_file(const char *results_path, const pg_gate_args *a)
+{
+    pg_results_values cur, base, *history = NULL;
+    pg_baseline_found found;
+    pg_gate gate;
+    pg_err err;
+    size_t n_history = 0;
+    char reason[1200] = "";
+    int have_base = 0, rc;
+
+    if (a->unbuilt) {
+        fprintf(stderr,
+                "perfgate: %s is not built yet (reports are planned in issue #5); use --json\n",
+                a->unbuilt);
+        return PG_EXIT_USAGE;
+    }
+    memset(&base, 0, sizeof base);
+    memset(&gate, 0, sizeof gate);
+    if ((rc = pg_values_load(&cur, results_path, &err)) != 0) {
+        pg_err_print(&err, stderr);
+        return pg_err_exit_code(rc);
+    }
+    rc = pg_store_find(&found, a->repo, a->baselines, a->base, (int)a->max_depth, &err);
+    if (rc == PG_ERUN && strstr(err.msg, "cannot open")) {
+        pg_err_print(&err, stderr);
+        rc = PG_EXIT_NORUN;
+        goto out;
+    }
+    if (rc != 0) {
+        /* no base ref or merge-base: thresholds still gate; say why regressions cannot */
+        snprintf(reason, sizeof reason, "no baseline: %s", err.msg);
+        fprintf(stderr, "perfgate: %s\n", reason);
+    } else if (!found.found) {
+        snprintf(reason, sizeof reason,
+                 "no baseline in %s on the first-parent ancestry of the merge-base with %s",
+                 a->baselines, found.base_ref);
+    } else if (pg_values_load(&base, found.path, &err) != 0) {
+        pg_err_print(&err, stderr);
+        snprintf(reason, sizeof reason, "baseline %s could not be read", found.path);
+    } else {
+        have_base = 1;
+        load_history(&history, &n_history, a);
+    }
+    if ((rc = pg_gate_evaluate(&gate, &cur, have_base ? &base : NULL, history, n_history, reason,
+                               a->strict, &err)) != 0) {
+        pg_err_print(&err, stderr);
+        rc = pg_err_exit_code(rc);
+        goto out;
+    }
+    pg_verdict_console(stdout, &gate, rc == 0 ? &found : NULL, isatty(STDOUT_FILENO));
+    if (a->json && pg_verdict_json(a->json, results_path, &gate, &found, &err) != 0) {
+        pg_err_print(&err, stderr);
+        rc = PG_EXIT_NORUN;
+        goto out;
+    }
+    rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
+out:
+    pg_gate_clear(&gate);
+    for (size_t i = 0; i < n_history; i++)
+        pg_values_clear(&history[i]);
+    free(history);
+    pg_values_clear(&base);
+    pg_values_clear(&cur);
+    return rc;
+}

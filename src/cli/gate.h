@@ -1,0 +1,30 @@
+/* gate.h — comparing a results file with its baseline, shared by `compare`
+ * and `check` (internal to cli/). */
+#ifndef PG_CLI_GATE_H
+#define PG_CLI_GATE_H
+
+#include <getopt.h>
+
+typedef struct pg_gate_args {
+    const char *json;      /* --json: results + verdict */
+    const char *baselines; /* --baselines DIR */
+    const char *repo;      /* --repo DIR */
+    const char *base;      /* --base REF */
+    int strict;
+    long max_depth;
+    const char *unbuilt; /* a report option that is not built yet */
+} pg_gate_args;
+
+/* getopt_long entries of the report options (vals 'J','B','R','b','x','d','j','m','h'). */
+extern const struct option pg_gate_longopts[];
+#define PG_GATE_OPTION_COUNT 9
+
+void pg_gate_args_init(pg_gate_args *a);
+int pg_gate_option(int opt, const char *arg, pg_gate_args *a); /* 1 handled, 0 not mine, -1 bad */
+
+/* Compares results_path with the baseline found for it and reports. Returns
+ * the exit code: 0 pass (or inconclusive without --strict), 1 gate failed,
+ * 2 bad input, 3 could not run. */
+int pg_gate_file(const char *results_path, const pg_gate_args *a);
+
+#endif

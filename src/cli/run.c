@@ -1,0 +1,247 @@
+/* run.c — running budgets for `run` and `check` (see run.h): load them,
+ * run them, evaluate thresholds, print the table, write the results file.
+ *
+ * SIGINT/SIGTERM stop the load; what was measured is still written, marked
+ * "interrupted", and the exit code is 130/143 as shells expect. A second
+ * signal exits at once. */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "cli/run.h"
+#include "config/budget.h"
+#include "engine/engine.h"
+#include "metrics/results.h"
+#include "report/console.h"
+#include "stats/thresholds.h"
+#include "store/repo.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    if (stop_signal)
+        _exit(128 + sig); /* second signal: leave now */
+    stop_signal = sig;
+}
+
+static int parse_shard(const char *s, pg_run_args *a)
+{
+    char extra;
+
+    if (sscanf(s, "%ld/%ld%c", &a->shard_i, &a->shard_n, &extra) != 2 || a->shard_n < 1 ||
+        a->shard_n > 1000 || a->shard_i < 1 || a->shard_i > a->shard_n) {
+        fprintf(stderr, "perfgate: --shard takes I/N with 1 <= I <= N, e.g. 2/4, not \"%s\"\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+const struct option pg_run_longopts[] = {
+    {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
+    {"quiet", no_argument, NULL, 'q'},        {"seed", required_argument, NULL, 's'},
+    {"shard", required_argument, NULL, 'S'},  {"dry-run", no_argument, NULL, 'n'},
+    {"target", required_argument, NULL, 'T'}, {"duration", required_argument, NULL, 'D'},
+    {"trials", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+};
+
+void pg_run_args_init(pg_run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->seed = 1;
+}
+
+int pg_run_option(int opt, const char *arg, pg_run_args *a)
+{
+    char why[256];
+
+    switch (opt) {
+    case 'o':
+        a->output = arg;
+        return 1;
+    case 't':
+        return pg_cli_parse_long("--threads", arg, 1, 256, &a->threads) == 0 ? 1 : -1;
+    case 'q':
+        a->quiet = 1;
+        return 1;
+    case 's':
+        return pg_cli_parse_long("--seed", arg, 0, 0x7fffffffL, &a->seed) == 0 ? 1 : -1;
+    case 'S':
+        return parse_shard(arg, a) == 0 ? 1 : -1;
+    case 'n':
+        a->dry_run = 1;
+        return 1;
+    case 'T':
+        a->target = arg;
+        return 1;
+    case 'D':
+        if (pg_parse_duration(arg, &a->duration_us, why, sizeof why) != 0 ||
+            a->duration_us < 1000000) {
+            fprintf(stderr, "perfgate: --duration: %s\n", a->duration_us ? "at least 1s" : why);
+            return -1;
+        }
+        return 1;
+    case 'r':
+        return pg_cli_parse_long("--trials", arg, 1, 100, &a->trials) == 0 ? 1 : -1;
+    default:
+        return 0;
+    }
+}
+
+/* Command-line overrides, applied after the file validated. */
+static int apply_overrides(pg_budget *b, const pg_run_args *a)
+{
+    if (a->target) {
+        char *t = strdup(a->target);
+        size_t n;
+        if (!t || (strncmp(t, "http://", 7) != 0 && strncmp(t, "https://", 8) != 0)) {
+            fprintf(stderr, "perfgate: --target must be an http:// or https:// URL, not \"%s\"\n",
+                    a->target);
+            free(t);
+            return -1;
+        }
+        n = strlen(t);
+        while (n > 0 && t[n - 1] == '/')
+            t[--n] = '\0';
+        free(b->target);
+        b->target = t;
+    }
+    if (a->trials)
+        b->trials = a->trials;
+    if (a->duration_us) {
+        if (b->load.n_stages) {
+            /* stretch the stages in proportion */
+            double f = (double)a->duration_us / (double)b->load.duration_us;
+            for (size_t i = 0; i < b->load.n_stages; i++)
+                b->load.stages[i].duration_us =
+                    (uint64_t)((double)b->load.stages[i].duration_us * f);
+        }
+        b->load.duration_us = a->duration_us;
+    }
+    if (b->load.duration_us / (uint64_t)b->trials < 100000) {
+        fprintf(stderr, "perfgate: %s: %ld trials leave under 100ms each\n", b->path, b->trials);
+        return -1;
+    }
+    return 0;
+}
+
+static int any_failed(const pg_budget_result *b)
+{
+    for (size_t i = 0; i < b->n_checks; i++)
+        if (b->checks[i].verdict == PG_VERDICT_FAIL)
+            return 1;
+    return 0;
+}
+
+int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *output)
+{
+    pg_run_args a = *ap;
+    pg_budget **budgets = NULL;
+    pg_results res;
+    pg_progress prog;
+    pg_err err;
+    struct sigaction sa;
+    int rc = PG_EXIT_PASS, failed = 0;
+
+    memset(&res, 0, sizeof res);
+    if (!(budgets = calloc((size_t)n, sizeof *budgets)))
+        return PG_EXIT_NORUN;
+    for (int i = 0; i < n; i++) {
+        if (pg_budget_load(&budgets[i], files[i], &err) != 0) {
+            pg_err_print(&err, stderr);
+            rc = pg_err_exit_code(err.code);
+        } else if (apply_overrides(budgets[i], &a) != 0) {
+            rc = PG_EXIT_USAGE;
+        } else if (a.dry_run) {
+            pg_budget_print_plan(budgets[i], stdout);
+        }
+    }
+    if (rc != PG_EXIT_PASS || a.dry_run)
+        goto out;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    pg_env_detect(&res.env);
+    pg_repo_head(".", res.commit, res.ref, sizeof res.ref, &err);
+    pg_results_stamp(&res);
+    if (a.shard_n)
+        snprintf(res.shard, sizeof res.shard, "%ld/%ld", a.shard_i, a.shard_n);
+    if (!(res.budgets = calloc((size_t)n, sizeof *res.budgets))) {
+        rc = PG_EXIT_NORUN;
+        goto out;
+    }
+    pg_progress_init(&prog, a.quiet);
+    for (int i = 0; i < n && !stop_signal; i++) {
+        pg_run_opts o = {(unsigned)a.threads,
+                         (uint64_t)a.seed,
+                         (unsigned)a.shard_i,
+                         (unsigned)a.shard_n,
+                         &stop_signal,
+                         pg_progress_update,
+                         &prog,
+                         getenv("PERFGATE_SOCKET_LOOP") != NULL};
+        pg_budget_result *br = &res.budgets[res.n_budgets];
+        if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
+            pg_progress_done(&prog);
+            pg_err_print(&err, stderr);
+            rc = pg_err_exit_code(err.code);
+            goto out;
+        }
+        res.n_budgets++;
+        pg_progress_done(&prog);
+        br->name = strdup(budgets[i]->name);
+        br->path = strdup(budgets[i]->path);
+        br->target = strdup(budgets[i]->target);
+        if (!br->name || !br->path || !br->target ||
+            pg_thresholds_evaluate(br, budgets[i], &err) != 0) {
+            rc = PG_EXIT_NORUN;
+            goto out;
+        }
+        br->regression.enabled = budgets[i]->regression.enabled;
+        br->regression.alpha = budgets[i]->regression.alpha;
+        for (size_t k = 0; k < budgets[i]->regression.n_metrics && k < PG_MAX_REGRESSION_METRICS;
+             k++) {
+            snprintf(br->regression.metric[k].name, sizeof br->regression.metric[k].name, "%s",
+                     budgets[i]->regression.metrics[k].name);
+            br->regression.metric[k].min_effect = budgets[i]->regression.metrics[k].min_effect;
+            br->regression.n = k + 1;
+        }
+        res.interrupted |= br->run.interrupted;
+        failed |= any_failed(br);
+        pg_console_budget(stdout, br, isatty(STDOUT_FILENO));
+        fflush(stdout);
+    }
+    if (output) {
+        if (pg_results_write(&res, output, &err) != 0) {
+            pg_err_print(&err, stderr);
+            rc = PG_EXIT_NORUN;
+            goto out;
+        }
+        if (!a.quiet || res.interrupted)
+            fprintf(stderr, "perfgate: results written to %s%s\n", output,
+                    res.interrupted ? " (interrupted)" : "");
+    }
+    if (stop_signal)
+        rc = 128 + stop_signal;
+    else
+        rc = failed ? PG_EXIT_FAIL : PG_EXIT_PASS;
+    printf("\n%s\n", stop_signal ? "interrupted: partial results"
+                     : failed    ? "FAILED: a threshold was broken"
+                                 : "thresholds: all hold");
+out:
+    for (int i = 0; i < n; i++)
+        pg_budget_free(budgets[i]);
+    free(budgets);
+    pg_results_clear(&res);
+    return rc;
+}

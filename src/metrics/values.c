@@ -1,0 +1,197 @@
+/* values.c — reading per-trial values back from a results file (see values.h). */
+#include "metrics/values.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+
+const char *const pg_value_names[] = {"p50",      "p90",      "p95",      "p99",
+                                      "p999",     "mean",     "rps",      "error_rate",
+                                      "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
+
+int pg_value_index(const char *name)
+{
+    for (int i = 0; pg_value_names[i]; i++)
+        if (strcmp(pg_value_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* The string member key of o, or "" when absent. */
+static const char *str(const cJSON *o, const char *key)
+{
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+    return s ? s : "";
+}
+
+static double num(const cJSON *o, const char *key, int *ok)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsNumber(v)) {
+        *ok = 0;
+        return 0.0;
+    }
+    return v->valuedouble;
+}
+
+static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
+{
+    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(trial, "latency_us");
+    const cJSON *ttfb = cJSON_GetObjectItemCaseSensitive(trial, "ttfb_us");
+    int ok = 1;
+
+    b->v[0][t] = num(lat, "p50", &ok);
+    b->v[1][t] = num(lat, "p90", &ok);
+    b->v[2][t] = num(lat, "p95", &ok);
+    b->v[3][t] = num(lat, "p99", &ok);
+    b->v[4][t] = num(lat, "p999", &ok);
+    b->v[5][t] = num(lat, "mean", &ok);
+    b->v[6][t] = num(trial, "rps", &ok);
+    b->v[7][t] = num(trial, "error_rate", &ok);
+    b->v[8][t] = num(ttfb, "p50", &ok);
+    b->v[9][t] = num(ttfb, "p95", &ok);
+    b->v[10][t] = num(ttfb, "p99", &ok);
+    return ok;
+}
+
+static void read_regression(pg_budget_values *b, const cJSON *reg)
+{
+    const cJSON *m;
+
+    b->regression.enabled =
+        reg ? cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reg, "enabled")) : 0;
+    b->regression.alpha = 0.01;
+    if (!reg)
+        return;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reg, "alpha")))
+        b->regression.alpha = cJSON_GetObjectItemCaseSensitive(reg, "alpha")->valuedouble;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(reg, "metrics"))
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+        const cJSON *eff = cJSON_GetObjectItemCaseSensitive(m, "min_effect");
+        if (!cJSON_IsString(name) || !cJSON_IsNumber(eff) ||
+            pg_value_index(name->valuestring) < 0 || b->regression.n >= PG_MAX_REGRESSION_METRICS)
+            continue;
+        snprintf(b->regression.metric[b->regression.n].name, sizeof b->regression.metric[0].name,
+                 "%s", name->valuestring);
+        b->regression.metric[b->regression.n++].min_effect = eff->valuedouble;
+    }
+}
+
+static void read_checks(pg_budget_values *b, const cJSON *checks)
+{
+    const cJSON *c;
+    size_t n = (size_t)cJSON_GetArraySize(checks);
+
+    if (!n || !(b->checks = calloc(n, sizeof *b->checks)))
+        return;
+    cJSON_ArrayForEach(c, checks)
+    {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(c, "kind");
+        const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(c, "verdict");
+        pg_check *k = &b->checks[b->n_checks];
+        if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "threshold") != 0 ||
+            !cJSON_IsString(verdict))
+            continue;
+        snprintf(k->kind, sizeof k->kind, "threshold");
+        snprintf(k->metric, sizeof k->metric, "%s", str(c, "metric"));
+        snprintf(k->expr, sizeof k->expr, "%s", str(c, "expr"));
+        snprintf(k->detail, sizeof k->detail, "%s", str(c, "detail"));
+        for (int v = 0; v < 4; v++)
+            if (strcmp(pg_verdict_names[v], verdict->valuestring) == 0)
+                k->verdict = (pg_verdict)v;
+        b->n_checks++;
+    }
+}
+
+int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
+{
+    char *text = NULL;
+    cJSON *doc = NULL;
+    const cJSON *fmt, *budgets, *b;
+    int rc = PG_EINVALID;
+    size_t i = 0;
+
+    memset(out, 0, sizeof *out);
+    snprintf(out->path, sizeof out->path, "%s", path);
+    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
+        return rc;
+    rc = PG_EINVALID;
+    if (!(doc = cJSON_Parse(text))) {
+        pg_err_at(err, PG_EINVALID, path, 0, 0, "not valid JSON");
+        goto out;
+    }
+    fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PG_RESULTS_FORMAT) != 0) {
+        pg_err_at(err, PG_EINVALID, path, 0, 0,
+                  "not a perfgate results file (\"format\" is not \"%s\")", PG_RESULTS_FORMAT);
+        goto out;
+    }
+    snprintf(out->commit, sizeof out->commit, "%s", str(doc, "commit"));
+    snprintf(out->created, sizeof out->created, "%s", str(doc, "created"));
+    out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
+    budgets = cJSON_GetObjectItemCaseSensitive(doc, "budgets");
+    if (!cJSON_IsArray(budgets)) {
+        pg_err_at(err, PG_EINVALID, path, 0, 0, "no \"budgets\" list");
+        goto out;
+    }
+    out->n_budgets = (size_t)cJSON_GetArraySize(budgets);
+    if (out->n_budgets && !(out->budgets = calloc(out->n_budgets, sizeof *out->budgets))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    cJSON_ArrayForEach(b, budgets)
+    {
+        pg_budget_values *bv = &out->budgets[i++];
+        const cJSON *trials = cJSON_GetObjectItemCaseSensitive(b, "trials"), *t;
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
+        if (!name) {
+            pg_err_at(err, PG_EINVALID, path, 0, 0, "budget %zu has no name", i);
+            goto out;
+        }
+        snprintf(bv->name, sizeof bv->name, "%s", name);
+        snprintf(bv->target, sizeof bv->target, "%s", str(b, "target"));
+        bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
+        cJSON_ArrayForEach(t, trials)
+        {
+            if (bv->n_trials == PG_MAX_TRIALS)
+                break;
+            if (!read_trial(bv, bv->n_trials, t)) {
+                pg_err_at(err, PG_EINVALID, path, 0, 0,
+                          "budget \"%s\", trial %zu: missing latency or rps numbers", bv->name,
+                          bv->n_trials + 1);
+                goto out;
+            }
+            bv->n_trials++;
+        }
+        read_regression(bv, cJSON_GetObjectItemCaseSensitive(b, "regression"));
+        read_checks(bv, cJSON_GetObjectItemCaseSensitive(b, "checks"));
+    }
+    rc = PG_OK;
+out:
+    cJSON_Delete(doc);
+    free(text);
+    if (rc != PG_OK)
+        pg_values_clear(out);
+    return rc;
+}
+
+void pg_values_clear(pg_results_values *v)
+{
+    for (size_t i = 0; i < v->n_budgets; i++)
+        free(v->budgets[i].checks);
+    free(v->budgets);
+    v->budgets = NULL;
+    v->n_budgets = 0;
+}
+
+const pg_budget_values *pg_values_budget(const pg_results_values *v, const char *name)
+{
+    for (size_t i = 0; i < v->n_budgets; i++)
+        if (strcmp(v->budgets[i].name, name) == 0)
+            return &v->budgets[i];
+    return NULL;
+}

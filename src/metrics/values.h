@@ -1,0 +1,48 @@
+/* values.h — the per-trial numbers of a results file that comparisons need,
+ * read back from perfgate-results/1 JSON: for each budget, each regression
+ * metric's value in every trial, the regression settings, and the checks
+ * the run already decided (thresholds). */
+#ifndef PG_METRICS_VALUES_H
+#define PG_METRICS_VALUES_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "metrics/results.h"
+
+#define PG_MAX_TRIALS 100
+
+/* Metric names a regression may compare, and where each is in a trial. */
+extern const char *const pg_value_names[];
+#define PG_N_VALUES 11
+
+typedef struct pg_budget_values {
+    char name[256];
+    char target[512];
+    size_t n_trials;
+    double v[PG_N_VALUES][PG_MAX_TRIALS]; /* by pg_value_names index, then trial */
+    pg_regression_setting regression;
+    pg_check *checks; /* thresholds as the run decided them */
+    size_t n_checks;
+    int interrupted;
+} pg_budget_values;
+
+typedef struct pg_results_values {
+    char path[1024];
+    char commit[41];
+    char created[40];
+    int interrupted;
+    pg_budget_values *budgets;
+    size_t n_budgets;
+} pg_results_values;
+
+/* Reads path; errors name the file and what is wrong. */
+int pg_values_load(pg_results_values *out, const char *path, pg_err *err);
+void pg_values_clear(pg_results_values *v);
+
+/* Index of a metric name in pg_value_names, or -1. */
+int pg_value_index(const char *name);
+
+const pg_budget_values *pg_values_budget(const pg_results_values *v, const char *name);
+
+#endif

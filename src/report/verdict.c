@@ -1,0 +1,224 @@
+/* verdict.c — the gate's verdict on the console and in JSON (see verdict.h). */
+#include "report/verdict.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+#include "config/units.h"
+
+void pg_format_metric(const char *metric, double v, char *buf, size_t size)
+{
+    if (strcmp(metric, "rps") == 0)
+        snprintf(buf, size, "%.1f/s", v);
+    else if (strcmp(metric, "error_rate") == 0)
+        snprintf(buf, size, "%.2f%%", v * 100.0);
+    else
+        pg_format_duration((uint64_t)llround(v), buf, size);
+}
+
+void pg_format_change(const pg_comparison *c, double change, char *buf, size_t size)
+{
+    if (c->absolute)
+        snprintf(buf, size, "%+.2fpp", change * 100.0);
+    else if (isfinite(change))
+        snprintf(buf, size, "%+.1f%%", (change - 1.0) * 100.0);
+    else
+        snprintf(buf, size, "n/a");
+}
+
+static const char *mark(pg_verdict v)
+{
+    static const char *const m[] = {"PASS", "FAIL", "INCONCLUSIVE", "SKIPPED"};
+    return m[v];
+}
+
+void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour)
+{
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
+               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
+
+    if (base && base->found)
+        fprintf(fp, "\nbaseline: %.12s, %d commit%s before the merge-base of HEAD and %s (%s)\n",
+                base->commit, base->distance, base->distance == 1 ? "" : "s", base->base_ref,
+                base->path);
+    else
+        fprintf(fp, "\nbaseline: none found%s%s\n",
+                base && base->base_ref[0] ? " on the ancestry of " : "",
+                base && base->base_ref[0] ? base->base_ref : "");
+    if (base && base->notes[0])
+        fprintf(fp, "%s", base->notes);
+    for (size_t i = 0; i < g->n; i++) {
+        const pg_budget_verdict *v = &g->budgets[i];
+        fprintf(fp, "\n%s\n", v->name);
+        for (size_t t = 0; t < v->cur->n_checks; t++) {
+            const pg_check *c = &v->cur->checks[t];
+            const char *col = c->verdict == PG_VERDICT_PASS   ? green
+                              : c->verdict == PG_VERDICT_FAIL ? red
+                                                              : yellow;
+            fprintf(fp, "  %s%-12s%s threshold %s\n", col, mark(c->verdict), off, c->detail);
+        }
+        if (v->skipped[0]) {
+            fprintf(fp, "  %sSKIPPED%s      regression checks: %s\n", yellow, off, v->skipped);
+            continue;
+        }
+        fprintf(fp, "  %-12s %-10s %10s %10s %9s  %-19s %8s\n", "verdict", "metric", "baseline",
+                "current", "change", "95% interval", "p");
+        for (size_t m = 0; m < v->n_cmp; m++) {
+            const pg_comparison *c = &v->cmp[m];
+            char b[24], cu[24], ch[24], lo[24], hi[24], iv[64];
+            const char *col = c->verdict == PG_VERDICT_PASS   ? green
+                              : c->verdict == PG_VERDICT_FAIL ? red
+                                                              : yellow;
+            pg_format_metric(c->metric, c->base_median, b, sizeof b);
+            pg_format_metric(c->metric, c->cur_median, cu, sizeof cu);
+            pg_format_change(c, c->change, ch, sizeof ch);
+            pg_format_change(c, c->ci_lo, lo, sizeof lo);
+            pg_format_change(c, c->ci_hi, hi, sizeof hi);
+            snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+            fprintf(fp, "  %s%-12s%s %-10s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
+                    off, c->metric, b, cu, ch, iv, c->p_adjusted);
+            if (v->band[m].outside) {
+                char blo[24], bhi[24];
+                pg_format_metric(c->metric, v->band[m].lo, blo, sizeof blo);
+                pg_format_metric(c->metric, v->band[m].hi, bhi, sizeof bhi);
+                fprintf(fp,
+                        "  %sWARNING%s      %s is outside its history band [%s, %s] of the last "
+                        "%zu baselines\n",
+                        yellow, off, c->metric, blo, bhi, v->band[m].n);
+            }
+        }
+    }
+    fprintf(fp, "\n%s%s%s: %d threshold%s broken, %d regression%s, %d inconclusive%s%s\n",
+            g->overall == PG_VERDICT_FAIL   ? red
+            : g->overall == PG_VERDICT_PASS ? green
+                                            : yellow,
+            g->overall == PG_VERDICT_FAIL   ? "FAILED"
+            : g->overall == PG_VERDICT_PASS ? "PASSED"
+                                            : "INCONCLUSIVE",
+            off, g->thresholds_failed, g->thresholds_failed == 1 ? "" : "s", g->regressions,
+            g->regressions == 1 ? "" : "s", g->inconclusive,
+            g->inconclusive && !g->strict ? " (not failing; --strict would)" : "",
+            g->warnings ? ", history warnings above" : "");
+}
+
+static cJSON *comparison_json(const pg_comparison *c, const pg_band *band)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "metric", c->metric);
+    cJSON_AddStringToObject(o, "verdict", pg_verdict_names[c->verdict]);
+    cJSON_AddStringToObject(o, "direction",
+                            c->direction == PG_WORSE_WHEN_HIGHER ? "lower_is_better"
+                                                                 : "higher_is_better");
+    cJSON_AddStringToObject(o, "change_kind", c->absolute ? "difference" : "ratio");
+    if (c->verdict != PG_VERDICT_SKIPPED) {
+        cJSON_AddNumberToObject(o, "baseline", c->base_median);
+        cJSON_AddNumberToObject(o, "current", c->cur_median);
+        if (isfinite(c->change))
+            cJSON_AddNumberToObject(o, "change", c->change);
+        if (isfinite(c->ci_lo) && isfinite(c->ci_hi)) {
+            cJSON_AddNumberToObject(o, "ci_low", c->ci_lo);
+            cJSON_AddNumberToObject(o, "ci_high", c->ci_hi);
+        }
+        cJSON_AddNumberToObject(o, "p", c->p);
+        cJSON_AddNumberToObject(o, "p_adjusted", c->p_adjusted);
+        cJSON_AddNumberToObject(o, "alpha", c->alpha);
+        cJSON_AddNumberToObject(o, "trials_baseline", (double)c->n_base);
+        cJSON_AddNumberToObject(o, "trials_current", (double)c->n_cur);
+    }
+    cJSON_AddNumberToObject(o, "min_effect", c->min_effect);
+    if (c->why[0])
+        cJSON_AddStringToObject(o, "why", c->why);
+    if (band->have) {
+        cJSON *b = cJSON_AddObjectToObject(o, "history_band");
+        cJSON_AddNumberToObject(b, "baselines", (double)band->n);
+        cJSON_AddNumberToObject(b, "median", band->median);
+        cJSON_AddNumberToObject(b, "low", band->lo);
+        cJSON_AddNumberToObject(b, "high", band->hi);
+        cJSON_AddBoolToObject(b, "outside", band->outside);
+    }
+    return o;
+}
+
+static cJSON *regression_check(const pg_comparison *c, const char *base_commit)
+{
+    cJSON *o = cJSON_CreateObject();
+    char detail[512], ch[24], lo[24], hi[24];
+
+    pg_format_change(c, c->change, ch, sizeof ch);
+    pg_format_change(c, c->ci_lo, lo, sizeof lo);
+    pg_format_change(c, c->ci_hi, hi, sizeof hi);
+    if (c->verdict == PG_VERDICT_SKIPPED)
+        snprintf(detail, sizeof detail, "%s: %s", c->metric, c->why);
+    else
+        snprintf(detail, sizeof detail, "%s %s [CI %s, %s] p=%.4f vs %.7s", c->metric, ch, lo, hi,
+                 c->p_adjusted, base_commit);
+    cJSON_AddStringToObject(o, "kind", "regression");
+    cJSON_AddStringToObject(o, "metric", c->metric);
+    cJSON_AddStringToObject(o, "verdict", pg_verdict_names[c->verdict]);
+    cJSON_AddStringToObject(o, "detail", detail);
+    return o;
+}
+
+int pg_verdict_json(const char *out_path, const char *results_path, const pg_gate *g,
+                    const pg_baseline_found *base, pg_err *err)
+{
+    char *text = NULL, *out = NULL;
+    cJSON *doc = NULL, *b, *bl;
+    size_t i = 0;
+    int rc;
+
+    if ((rc = pg_file_read(&text, NULL, results_path, 256u << 20, err)) != 0)
+        return rc;
+    if (!(doc = cJSON_Parse(text))) {
+        rc = pg_err_at(err, PG_EINVALID, results_path, 0, 0, "not valid JSON");
+        goto out;
+    }
+    cJSON_AddStringToObject(doc, "verdict", pg_verdict_names[g->overall]);
+    bl = cJSON_AddObjectToObject(doc, "baseline");
+    cJSON_AddBoolToObject(bl, "found", base && base->found);
+    if (base) {
+        if (base->found) {
+            cJSON_AddStringToObject(bl, "commit", base->commit);
+            cJSON_AddNumberToObject(bl, "distance", base->distance);
+            cJSON_AddStringToObject(bl, "path", base->path);
+        }
+        cJSON_AddStringToObject(bl, "base_ref", base->base_ref);
+        cJSON_AddStringToObject(bl, "merge_base", base->merge_base);
+        cJSON_AddBoolToObject(bl, "shallow_stop", base->shallow_stop);
+        if (base->notes[0])
+            cJSON_AddStringToObject(bl, "notes", base->notes);
+    }
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "budgets"))
+    {
+        const pg_budget_verdict *v;
+        cJSON *cmp, *metrics, *checks = cJSON_GetObjectItemCaseSensitive(b, "checks");
+        if (i >= g->n)
+            break;
+        v = &g->budgets[i++];
+        cmp = cJSON_AddObjectToObject(b, "comparison");
+        if (v->skipped[0])
+            cJSON_AddStringToObject(cmp, "skipped", v->skipped);
+        metrics = cJSON_AddArrayToObject(cmp, "metrics");
+        if (!checks)
+            checks = cJSON_AddArrayToObject(b, "checks");
+        for (size_t m = 0; m < v->n_cmp; m++) {
+            cJSON_AddItemToArray(metrics, comparison_json(&v->cmp[m], &v->band[m]));
+            cJSON_AddItemToArray(
+                checks, regression_check(&v->cmp[m], base && base->found ? base->commit : ""));
+        }
+    }
+    if (!(out = cJSON_Print(doc))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = pg_file_write_atomic(out_path, out, strlen(out), err);
+out:
+    free(out);
+    cJSON_Delete(doc);
+    free(text);
+    return rc;
+}

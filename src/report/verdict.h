@@ -1,0 +1,28 @@
+/* verdict.h — the gate's verdict for people (console) and for tools (JSON).
+ * The JSON is the current results file with, per budget, a "comparison"
+ * object and the regression checks added, and at the top the baseline used
+ * and the overall verdict: everything the reports of #5 need, nothing
+ * recomputed. */
+#ifndef PG_REPORT_VERDICT_H
+#define PG_REPORT_VERDICT_H
+
+#include <stdio.h>
+
+#include "stats/gate.h"
+#include "store/baselines.h"
+
+/* The table per budget (metric, baseline, current, change, 95% CI, p, verdict)
+ * and the overall verdict line. */
+void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour);
+
+/* Writes results_path's content plus the verdict to out_path, atomically. */
+int pg_verdict_json(const char *out_path, const char *results_path, const pg_gate *g,
+                    const pg_baseline_found *base, pg_err *err);
+
+/* "p95", 5123.0 -> "5.12ms"; "rps" -> "812.3/s"; "error_rate" -> "0.12%". */
+void pg_format_metric(const char *metric, double v, char *buf, size_t size);
+
+/* The change as people read it: "+12.3%" for ratios, "+0.40pp" for error rate. */
+void pg_format_change(const pg_comparison *c, double change, char *buf, size_t size);
+
+#endif

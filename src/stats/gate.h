@@ -1,0 +1,49 @@
+/* gate.h — the verdict of a run against its baseline: thresholds as the run
+ * decided them, a regression comparison per metric (compare.h), a history
+ * band per metric, and the overall pass / fail.
+ *
+ * History band: from the baselines of up to 20 first-parent ancestors, the
+ * median of each one's per-trial median, and median +- 3.5 * 1.4826 * MAD
+ * around it (a robust 3.5-sigma band). A current median outside it is a
+ * warning: it shows slow drift that no single comparison calls significant. */
+#ifndef PG_STATS_GATE_H
+#define PG_STATS_GATE_H
+
+#include <stddef.h>
+
+#include "metrics/values.h"
+#include "stats/compare.h"
+
+typedef struct pg_band {
+    int have; /* at least 3 baselines */
+    size_t n;
+    double median, lo, hi;
+    int outside; /* current median outside [lo, hi] in the worse direction */
+} pg_band;
+
+typedef struct pg_budget_verdict {
+    char name[256];
+    const pg_budget_values *cur; /* thresholds and trials of the current run */
+    pg_comparison cmp[PG_MAX_REGRESSION_METRICS];
+    pg_band band[PG_MAX_REGRESSION_METRICS];
+    size_t n_cmp;
+    char skipped[256]; /* why regressions were not compared, or "" */
+} pg_budget_verdict;
+
+typedef struct pg_gate {
+    pg_budget_verdict *budgets;
+    size_t n;
+    int thresholds_failed, regressions, inconclusive, warnings;
+    int strict;
+    pg_verdict overall;
+} pg_gate;
+
+/* base may be NULL (no baseline: regressions skipped, thresholds still gate).
+ * history holds n_history earlier baselines, nearest first. */
+int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
+                     const pg_results_values *history, size_t n_history, const char *no_base_reason,
+                     int strict, pg_err *err);
+
+void pg_gate_clear(pg_gate *g);
+
+#endif

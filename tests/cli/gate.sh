@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The gate end to end: a repository with a baseline on main and a branch;
+# `check` passes against the unchanged server, fails against one 50% slower
+# and names the regressed metric; `compare` without a baseline still gates
+# thresholds and reports regressions as skipped; exit codes per DESIGN.md.
+# Servers on 127.0.0.1, runs of 3 s. (The test builds its repository with
+# the git command; perfgate itself reads it with libgit2.)
+set -u
+bin=$1
+dir=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+serve() { # serve DELAY_MS -> prints URL
+  "$bin" serve --listen 127.0.0.1:0 --delay "$1" --jitter 0.1 --quiet >"$dir/serve.$1" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do grep -q listening "$dir/serve.$1" && break; sleep 0.1; done
+  sed -n 's/^listening on //p' "$dir/serve.$1"
+}
+fast=$(serve 2)
+slow=$(serve 3)
+fail=0
+check() { # check NAME EXPECTED_EXIT PATTERN -- CMD...
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ $rc -ne "$want" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: exit $rc (want $want), pattern '$pattern'"
+    echo "$out" | tail -15
+    fail=1
+  else
+    echo "ok   $name"
+  fi
+}
+cd "$dir"
+git init -q -b main . && git config user.email ci@example.invalid && git config user.name ci
+cat >b.json <<JSON
+{ "name": "api", "target": "$fast",
+  "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "3s", "warmup": "300ms", "max_connections": 16 },
+  "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
+  "thresholds": { "http_req_duration": ["p(95)<100ms"] },
+  "regression": { "metrics": ["p50", "p95", "rps"], "min_effect": { "p50": "5%", "p95": "10%", "rps": "5%" } } }
+JSON
+git add b.json && git commit -qm "budget"
+check "compare without baseline" 0 "SKIPPED +regression checks: no baseline" -- bash -c "'$bin' run b.json -q -o r.json >/dev/null && '$bin' compare r.json --base main"
+check "record" 0 "recorded baselines/[0-9a-f]{40}.json" -- "$bin" baseline record r.json
+git checkout -qb feature && echo change >f && git add f && git commit -qm "change"
+check "find" 0 "^[0-9a-f]{40} 0 baselines/" -- "$bin" baseline find --base main
+check "unchanged passes" 0 "PASSED: 0 thresholds broken, 0 regressions" -- "$bin" check b.json -q --base main
+check "slower fails" 1 "FAIL +p50 .*\\+[0-9.]+% +\\[\\+" -- "$bin" check b.json -q --base main --target "$slow" --json v.json
+grep -Eq '"verdict":[[:space:]]*"fail"' v.json || { echo "FAIL: verdict JSON"; fail=1; }
+grep -Eq '"comparison"' v.json || { echo "FAIL: comparison in JSON"; fail=1; }
+check "bad results file" 2 "not a perfgate results file" -- bash -c "echo '{}' > x.json && '$bin' compare x.json"
+check "unknown base" 0 "no baseline: --base nope" -- "$bin" compare r.json --base nope
+check "not a repository" 3 "cannot open the git repository" -- "$bin" compare r.json --repo /
+[ $fail -eq 0 ] && echo "gate end to end: ok"
+exit $fail

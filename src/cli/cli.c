@@ -65,8 +65,14 @@ static const command commands[] = {
      "otherwise INCONCLUSIVE. Thresholds recorded in RESULTS gate as well.\n\n" REPORT_OPTIONS
      "  --max-depth N    first-parent commits to walk (default 200)\n",
      NULL},
-    {"ab", NULL, "interleaved A/B trials against two live targets",
-     "Usage: perfgate ab BUDGET... --a URL --b URL [run options] [report options]\n", "#4"},
+    {"ab", pg_cmd_ab, "interleaved A/B trials against two live targets",
+     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--json F] [--strict]\n\n"
+     "Runs the budget's trials against A and B alternately (A B A B ...) on this\n"
+     "machine and judges B against A with the statistics of perfgate compare:\n"
+     "drift and machine noise fall on both sides alike. Takes twice the budget's\n"
+     "duration. Constant executors only (the trials of a ramp are not alike).\n"
+     "Exit 0 passed, 1 B regressed or broke a threshold.\n\n" RUN_OPTIONS,
+     NULL},
     {"baseline", pg_cmd_baseline, "record, find, list or prune baselines keyed by commit",
      "Usage: perfgate baseline record RESULTS [--commit REV] [--force]\n"
      "       perfgate baseline find [--base REF] [--max-depth N]\n"

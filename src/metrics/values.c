@@ -12,6 +12,26 @@ const char *const pg_value_names[] = {"p50",      "p90",      "p95",      "p99",
                                       "p999",     "mean",     "rps",      "error_rate",
                                       "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
 
+void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
+{
+    size_t i = b->n_trials;
+
+    if (i == PG_MAX_TRIALS)
+        return;
+    b->v[0][i] = (double)pg_hist_percentile(&t->duration, 50);
+    b->v[1][i] = (double)pg_hist_percentile(&t->duration, 90);
+    b->v[2][i] = (double)pg_hist_percentile(&t->duration, 95);
+    b->v[3][i] = (double)pg_hist_percentile(&t->duration, 99);
+    b->v[4][i] = (double)pg_hist_percentile(&t->duration, 99.9);
+    b->v[5][i] = pg_hist_mean(&t->duration);
+    b->v[6][i] = pg_trial_rps(t);
+    b->v[7][i] = pg_trial_error_rate(t);
+    b->v[8][i] = (double)pg_hist_percentile(&t->waiting, 50);
+    b->v[9][i] = (double)pg_hist_percentile(&t->waiting, 95);
+    b->v[10][i] = (double)pg_hist_percentile(&t->waiting, 99);
+    b->n_trials++;
+}
+
 int pg_value_index(const char *name)
 {
     for (int i = 0; pg_value_names[i]; i++)

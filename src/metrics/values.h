@@ -40,6 +40,9 @@ typedef struct pg_results_values {
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err);
 void pg_values_clear(pg_results_values *v);
 
+/* Appends one trial's values (as the reader would compute them) to b. */
+void pg_values_add_trial(pg_budget_values *b, const pg_trial *t);
+
 /* Index of a metric name in pg_value_names, or -1. */
 int pg_value_index(const char *name);
 

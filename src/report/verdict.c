@@ -35,11 +35,10 @@ static const char *mark(pg_verdict v)
     return m[v];
 }
 
+static void print_gate(FILE *fp, const pg_gate *g, int colour);
+
 void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour)
 {
-    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
-               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
-
     if (base && base->found)
         fprintf(fp, "\nbaseline: %.12s, %d commit%s before the merge-base of HEAD and %s (%s)\n",
                 base->commit, base->distance, base->distance == 1 ? "" : "s", base->base_ref,
@@ -50,6 +49,20 @@ void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *bas
                 base && base->base_ref[0] ? base->base_ref : "");
     if (base && base->notes[0])
         fprintf(fp, "%s", base->notes);
+    print_gate(fp, g, colour);
+}
+
+void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label, int colour)
+{
+    fprintf(fp, "\nbaseline: %s\n", baseline_label);
+    print_gate(fp, g, colour);
+}
+
+static void print_gate(FILE *fp, const pg_gate *g, int colour)
+{
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
+               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
+
     for (size_t i = 0; i < g->n; i++) {
         const pg_budget_verdict *v = &g->budgets[i];
         fprintf(fp, "\n%s\n", v->name);

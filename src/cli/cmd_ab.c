@@ -1,0 +1,281 @@
+/* cmd_ab.c — perfgate ab BUDGET... --a URL --b URL: interleaved A/B trials.
+ *
+ * Both targets run on this machine, one trial at a time in the order A B A B
+ * ..., so drift (CPU frequency, noisy neighbours, caches warming) lands on
+ * both sides alike and cancels in the comparison: B is then judged against A
+ * with the same statistics as a baseline comparison. Trials of a ramping
+ * schedule are different stretches of the ramp and so are not alike; ab
+ * therefore takes the constant executors only. */
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/gate.h"
+#include "cli/run.h"
+#include "common/err.h"
+#include "config/budget.h"
+#include "engine/engine.h"
+#include "metrics/results.h"
+#include "metrics/values.h"
+#include "report/verdict.h"
+#include "stats/gate.h"
+#include "stats/thresholds.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    if (stop_signal)
+        _exit(128 + sig);
+    stop_signal = sig;
+}
+
+typedef struct side {
+    const char *url;
+    pg_budget_run run; /* trials gathered from the one-trial runs */
+    pg_budget_values values;
+} side;
+
+/* Moves the one trial of r into s->run (which takes names from the first). */
+static int gather(side *s, pg_budget_run *r, size_t trials, pg_err *err)
+{
+    if (!s->run.trials) {
+        if (!(s->run.trials = calloc(trials, sizeof *s->run.trials)))
+            return pg_err_set(err, PG_ENOMEM, "out of memory");
+        s->run.names = r->names, s->run.n_names = r->n_names;
+        s->run.scenario_names = r->scenario_names, s->run.n_scenarios = r->n_scenarios;
+        r->names = r->scenario_names = NULL;
+        r->n_names = r->n_scenarios = 0;
+        s->run.threads = r->threads;
+    }
+    if (r->n_trials) {
+        s->run.trials[s->run.n_trials++] = r->trials[0];
+        memset(&r->trials[0], 0, sizeof r->trials[0]);
+        pg_values_add_trial(&s->values, &s->run.trials[s->run.n_trials - 1]);
+    }
+    s->run.interrupted |= r->interrupted;
+    s->run.saturated |= r->saturated;
+    pg_budget_run_clear(r);
+    return PG_OK;
+}
+
+static void fill_values(pg_budget_values *v, const pg_budget *b)
+{
+    snprintf(v->name, sizeof v->name, "%s", b->name);
+    v->regression.enabled = b->regression.enabled;
+    v->regression.alpha = b->regression.alpha;
+    for (size_t k = 0; k < b->regression.n_metrics && k < PG_MAX_REGRESSION_METRICS; k++) {
+        snprintf(v->regression.metric[k].name, sizeof v->regression.metric[k].name, "%s",
+                 b->regression.metrics[k].name);
+        v->regression.metric[k].min_effect = b->regression.metrics[k].min_effect;
+        v->regression.n = k + 1;
+    }
+}
+
+/* Runs one budget interleaved; gate decides B against A. */
+static int ab_budget(pg_budget *b, side *a, side *bb, const pg_run_args *args, pg_err *err)
+{
+    uint64_t warmup = b->load.warmup_us, each = b->load.duration_us / (uint64_t)b->trials;
+    long trials = b->trials;
+    char *original = b->target;
+    int rc = PG_OK;
+
+    b->trials = 1;
+    b->load.duration_us = each;
+    fill_values(&a->values, b);
+    fill_values(&bb->values, b);
+    for (long t = 0; t < trials && !stop_signal && rc == PG_OK; t++) {
+        for (int s = 0; s < 2 && !stop_signal; s++) {
+            side *sd = s ? bb : a;
+            pg_run_opts o = {.threads = (unsigned)args->threads,
+                             .seed = (uint64_t)args->seed + (uint64_t)t,
+                             .stop = &stop_signal};
+            pg_budget_run r;
+            b->target = (char *)sd->url;
+            b->load.warmup_us = t == 0 ? warmup : 0; /* each side warms up once */
+            if ((rc = pg_engine_run(&r, b, &o, err)) != 0 ||
+                (rc = gather(sd, &r, (size_t)trials, err)) != 0)
+                break;
+        }
+        if (!args->quiet && rc == PG_OK && a->run.n_trials == bb->run.n_trials && a->run.n_trials) {
+            char pa[16], pb[16];
+            pg_format_duration((uint64_t)a->values.v[0][t], pa, sizeof pa);
+            pg_format_duration((uint64_t)bb->values.v[0][t], pb, sizeof pb);
+            fprintf(stderr, "%s trial %ld/%ld: A p50 %s, B p50 %s\n", b->name, t + 1, trials, pa,
+                    pb);
+        }
+    }
+    b->target = original;
+    b->trials = trials;
+    return rc;
+}
+
+static int write_json(const char *path, pg_budget *b, side *bb, const pg_gate *g, pg_err *err)
+{
+    char tmp[] = "/tmp/perfgate-ab-XXXXXX";
+    pg_results res;
+    int fd = mkstemp(tmp), rc;
+
+    if (fd < 0)
+        return pg_err_set(err, PG_EIO, "cannot create a temporary file");
+    close(fd);
+    memset(&res, 0, sizeof res);
+    pg_env_detect(&res.env);
+    pg_results_stamp(&res);
+    snprintf(res.ref, sizeof res.ref, "ab");
+    res.budgets = calloc(1, sizeof *res.budgets);
+    if (!res.budgets) {
+        unlink(tmp);
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
+    res.n_budgets = 1;
+    res.budgets[0].name = strdup(b->name);
+    res.budgets[0].path = strdup(b->path);
+    res.budgets[0].target = strdup(bb->url);
+    res.budgets[0].run = bb->run;
+    res.budgets[0].checks = bb->values.checks;
+    res.budgets[0].n_checks = bb->values.n_checks;
+    res.budgets[0].regression = bb->values.regression;
+    rc = pg_results_write(&res, tmp, err);
+    /* the run and checks stay owned by bb */
+    memset(&res.budgets[0].run, 0, sizeof res.budgets[0].run);
+    res.budgets[0].checks = NULL;
+    res.budgets[0].n_checks = 0;
+    pg_results_clear(&res);
+    if (rc == PG_OK)
+        rc = pg_verdict_json(path, tmp, g, NULL, err);
+    unlink(tmp);
+    return rc;
+}
+
+int pg_cmd_ab(int argc, char **argv)
+{
+    static const struct option own[] = {{"a", required_argument, NULL, 'A'},
+                                        {"b", required_argument, NULL, 'Z'},
+                                        {NULL, 0, NULL, 0}};
+    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + 3];
+    pg_run_args run;
+    pg_gate_args gargs;
+    side a, bb;
+    int opt, r, rc = PG_EXIT_PASS;
+    pg_err err;
+    struct sigaction sa;
+
+    memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
+    memcpy(longopts + PG_RUN_OPTION_COUNT, pg_gate_longopts,
+           PG_GATE_OPTION_COUNT * sizeof *longopts);
+    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT, own, sizeof own);
+    pg_run_args_init(&run);
+    pg_gate_args_init(&gargs);
+    memset(&a, 0, sizeof a);
+    memset(&bb, 0, sizeof bb);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if (opt == 'A' || opt == 'Z') {
+            if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+                fprintf(stderr, "perfgate ab: --%c takes an http:// or https:// URL, not \"%s\"\n",
+                        opt == 'A' ? 'a' : 'b', optarg);
+                return PG_EXIT_USAGE;
+            }
+            *(opt == 'A' ? &a.url : &bb.url) = optarg;
+            continue;
+        }
+        if ((r = pg_run_option(opt, optarg, &run)) == 1 ||
+            (r == 0 && (r = pg_gate_option(opt, optarg, &gargs)) == 1))
+            continue;
+        if (r == 0)
+            fprintf(stderr,
+                    "perfgate ab: unknown or incomplete option '%s'; see perfgate ab --help\n",
+                    argv[optind - 1]);
+        return PG_EXIT_USAGE;
+    }
+    if (!a.url || !bb.url || optind + 1 != argc) {
+        fprintf(stderr,
+                "perfgate ab: usage: perfgate ab BUDGET --a URL --b URL [options] (one budget)\n");
+        return PG_EXIT_USAGE;
+    }
+    if (gargs.unbuilt || run.output || run.target || run.shard_n) {
+        fprintf(stderr, "perfgate ab: %s does not apply to ab\n",
+                gargs.unbuilt ? gargs.unbuilt
+                : run.output  ? "-o"
+                : run.target  ? "--target"
+                              : "--shard");
+        return PG_EXIT_USAGE;
+    }
+    {
+        pg_budget *b = NULL;
+        pg_gate gate;
+        pg_results_values va, vb;
+        char label[1200];
+
+        if (pg_budget_load(&b, argv[optind], &err) != 0) {
+            pg_err_print(&err, stderr);
+            return pg_err_exit_code(err.code);
+        }
+        if (run.trials)
+            b->trials = run.trials;
+        if (run.duration_us)
+            b->load.duration_us = run.duration_us;
+        if (b->load.executor != PG_EXEC_CONSTANT_VUS &&
+            b->load.executor != PG_EXEC_CONSTANT_ARRIVAL_RATE) {
+            fprintf(stderr,
+                    "perfgate ab: %s: ab needs constant-vus or constant-arrival-rate (the trials "
+                    "of a ramp "
+                    "are not alike)\n",
+                    b->path);
+            pg_budget_free(b);
+            return PG_EXIT_USAGE;
+        }
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        memset(&gate, 0, sizeof gate);
+        if (ab_budget(b, &a, &bb, &run, &err) != 0) {
+            pg_err_print(&err, stderr);
+            rc = pg_err_exit_code(err.code);
+        } else {
+            pg_budget_result br;
+            memset(&br, 0, sizeof br);
+            br.run = bb.run;
+            if (pg_thresholds_evaluate(&br, b, &err) == 0) {
+                bb.values.checks = br.checks;
+                bb.values.n_checks = br.n_checks;
+            }
+            bb.values.interrupted = bb.run.interrupted || stop_signal;
+            a.values.interrupted = a.run.interrupted || stop_signal;
+            memset(&va, 0, sizeof va);
+            memset(&vb, 0, sizeof vb);
+            va.budgets = &a.values, va.n_budgets = 1;
+            vb.budgets = &bb.values, vb.n_budgets = 1;
+            snprintf(label, sizeof label, "A = %s, interleaved with B = %s, %zu trials each", a.url,
+                     bb.url, bb.run.n_trials);
+            if (pg_gate_evaluate(&gate, &vb, &va, NULL, 0, NULL, gargs.strict, &err) != 0) {
+                pg_err_print(&err, stderr);
+                rc = PG_EXIT_NORUN;
+            } else {
+                pg_verdict_console_labelled(stdout, &gate, label, isatty(STDOUT_FILENO));
+                rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
+                if (gargs.json && write_json(gargs.json, b, &bb, &gate, &err) != 0) {
+                    pg_err_print(&err, stderr);
+                    rc = PG_EXIT_NORUN;
+                }
+            }
+            if (stop_signal)
+                rc = 128 + stop_signal;
+        }
+        pg_gate_clear(&gate);
+        free(bb.values.checks);
+        pg_budget_run_clear(&a.run);
+        pg_budget_run_clear(&bb.run);
+        pg_budget_free(b);
+    }
+    return rc;
+}

@@ -45,7 +45,6 @@ git init -q -b main "$repo"
   cd "$repo"
   for k in $(seq 1000); do
     printf 'commit refs/heads/main\ncommitter ci <ci@example.invalid> %d +0000\ndata 4\nc%03d\n' $((1700000000 + k)) $((k % 1000))
-    [ "$k" -gt 1 ] && printf 'from refs/heads/main^0\n'
     printf '\n'
   done | git fast-import --quiet
   git checkout -q main

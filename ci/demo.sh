@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds, starts
 # `perfgate serve` on a free loopback port, runs every budget in budgets/
-# against it, prints the measured results, and stops the server.
+# against it, records that run as the baseline of HEAD (in results/, not in
+# baselines/), runs the gate again against it and prints the verdict, and
+# stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +24,22 @@ target=$(sed -n 's/^listening on //p' "$out/serve.log")
 echo "== perfgate serve is up at $target"
 
 mkdir -p results
-echo "== perfgate run budgets/*.json --target $target"
+pg=build/release/perfgate
+echo "== 1. perfgate run budgets/*.json (the baseline run)"
 set +e
-build/release/perfgate run budgets/*.json --target "$target" -o results/demo.json
+$pg run budgets/*.json --target "$target" -o results/demo-baseline.json
 status=$?
 set -e
-echo "== results written to results/demo.json (exit code $status)"
+[ $status -le 1 ] || exit $status
+if ! $pg baseline record results/demo-baseline.json --baselines results/demo-baselines; then
+  echo "== not a git checkout: no baseline to compare with; the run above is the result"
+  exit $status
+fi
+echo "== 2. perfgate check budgets/*.json: run again and compare with the baseline of HEAD"
+set +e
+$pg check budgets/*.json --target "$target" --baselines results/demo-baselines --base HEAD --quiet \
+  --json results/demo.json
+status=$?
+set -e
+echo "== verdict with everything it rests on: results/demo.json (exit code $status)"
 exit $status

@@ -66,12 +66,15 @@ static const command commands[] = {
      "  --max-depth N    first-parent commits to walk (default 200)\n",
      NULL},
     {"ab", pg_cmd_ab, "interleaved A/B trials against two live targets",
-     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--json F] [--strict]\n\n"
+     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--json F] [--strict]\n"
+     "                   [--record-a [--baselines DIR] [--repo DIR] [--base REF]]\n\n"
      "Runs the budget's trials against A and B alternately (A B A B ...) on this\n"
      "machine and judges B against A with the statistics of perfgate compare:\n"
      "drift and machine noise fall on both sides alike. Takes twice the budget's\n"
      "duration. Constant executors only (the trials of a ramp are not alike).\n"
-     "Exit 0 passed, 1 B regressed or broke a threshold.\n\n" RUN_OPTIONS,
+     "--record-a stores A's trials as the baseline of the merge-base of HEAD and\n"
+     "the base ref (when A runs the base build). Exit 0 passed, 1 B regressed or\n"
+     "broke a threshold.\n\n" RUN_OPTIONS,
      NULL},
     {"baseline", pg_cmd_baseline, "record, find, list or prune baselines keyed by commit",
      "Usage: perfgate baseline record RESULTS [--commit REV] [--force]\n"

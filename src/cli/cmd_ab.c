@@ -24,6 +24,8 @@
 #include "report/verdict.h"
 #include "stats/gate.h"
 #include "stats/thresholds.h"
+#include "store/baselines.h"
+#include "store/repo.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -114,9 +116,9 @@ static int ab_budget(pg_budget *b, side *a, side *bb, const pg_run_args *args, p
     return rc;
 }
 
-static int write_json(const char *path, pg_budget *b, side *bb, const pg_gate *g, pg_err *err)
+/* Writes one side's trials as a results file at tmp (a mkstemp template). */
+static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
 {
-    char tmp[] = "/tmp/perfgate-ab-XXXXXX";
     pg_results res;
     int fd = mkstemp(tmp), rc;
 
@@ -126,28 +128,51 @@ static int write_json(const char *path, pg_budget *b, side *bb, const pg_gate *g
     memset(&res, 0, sizeof res);
     pg_env_detect(&res.env);
     pg_results_stamp(&res);
-    snprintf(res.ref, sizeof res.ref, "ab");
-    res.budgets = calloc(1, sizeof *res.budgets);
-    if (!res.budgets) {
-        unlink(tmp);
+    pg_repo_head(".", res.commit, res.ref, sizeof res.ref, err);
+    if (!(res.budgets = calloc(1, sizeof *res.budgets)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
-    }
     res.n_budgets = 1;
+    res.interrupted = sd->run.interrupted;
     res.budgets[0].name = strdup(b->name);
     res.budgets[0].path = strdup(b->path);
-    res.budgets[0].target = strdup(bb->url);
-    res.budgets[0].run = bb->run;
-    res.budgets[0].checks = bb->values.checks;
-    res.budgets[0].n_checks = bb->values.n_checks;
-    res.budgets[0].regression = bb->values.regression;
+    res.budgets[0].target = strdup(sd->url);
+    res.budgets[0].run = sd->run;
+    res.budgets[0].checks = sd->values.checks;
+    res.budgets[0].n_checks = sd->values.n_checks;
+    res.budgets[0].regression = sd->values.regression;
     rc = pg_results_write(&res, tmp, err);
-    /* the run and checks stay owned by bb */
+    /* the run and the checks stay owned by the side */
     memset(&res.budgets[0].run, 0, sizeof res.budgets[0].run);
     res.budgets[0].checks = NULL;
     res.budgets[0].n_checks = 0;
     pg_results_clear(&res);
+    return rc;
+}
+
+static int write_json(const char *path, const pg_budget *b, side *bb, const pg_gate *g, pg_err *err)
+{
+    char tmp[] = "/tmp/perfgate-ab-XXXXXX";
+    int rc = side_results(tmp, b, bb, err);
+
     if (rc == PG_OK)
         rc = pg_verdict_json(path, tmp, g, NULL, err);
+    unlink(tmp);
+    return rc;
+}
+
+/* --record-a: A ran the base build, so its trials are the baseline of the
+ * merge-base of HEAD and the base ref. */
+static int record_a(const pg_budget *b, side *a, const pg_gate_args *g, pg_err *err)
+{
+    char tmp[] = "/tmp/perfgate-ab-XXXXXX", path[1024];
+    pg_baseline_found f;
+    int rc;
+
+    if ((rc = pg_store_find(&f, g->repo, g->baselines, g->base, 1, err)) != 0)
+        return rc;
+    if ((rc = side_results(tmp, b, a, err)) == PG_OK &&
+        (rc = pg_store_record(path, g->repo, g->baselines, f.merge_base, tmp, 0, err)) == PG_OK)
+        printf("recorded A as the baseline of the merge-base %.12s: %s\n", f.merge_base, path);
     unlink(tmp);
     return rc;
 }
@@ -156,12 +181,13 @@ int pg_cmd_ab(int argc, char **argv)
 {
     static const struct option own[] = {{"a", required_argument, NULL, 'A'},
                                         {"b", required_argument, NULL, 'Z'},
+                                        {"record-a", no_argument, NULL, 'W'},
                                         {NULL, 0, NULL, 0}};
-    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + 3];
+    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + 4];
     pg_run_args run;
     pg_gate_args gargs;
     side a, bb;
-    int opt, r, rc = PG_EXIT_PASS;
+    int opt, r, rc = PG_EXIT_PASS, record = 0;
     pg_err err;
     struct sigaction sa;
 
@@ -176,6 +202,10 @@ int pg_cmd_ab(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if (opt == 'W') {
+            record = 1;
+            continue;
+        }
         if (opt == 'A' || opt == 'Z') {
             if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
                 fprintf(stderr, "perfgate ab: --%c takes an http:// or https:// URL, not \"%s\"\n",
@@ -266,6 +296,10 @@ int pg_cmd_ab(int argc, char **argv)
                 if (gargs.json && write_json(gargs.json, b, &bb, &gate, &err) != 0) {
                     pg_err_print(&err, stderr);
                     rc = PG_EXIT_NORUN;
+                }
+                if (record && !stop_signal && record_a(b, &a, &gargs, &err) != 0) {
+                    pg_err_print(&err, stderr);
+                    rc = pg_err_exit_code(err.code);
                 }
             }
             if (stop_signal)

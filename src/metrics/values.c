@@ -101,6 +101,81 @@ static void read_regression(pg_budget_values *b, const cJSON *reg)
     }
 }
 
+/* "p(95)<200ms" -> "p95"; NULL when the aggregation has no per-trial field. */
+static const char *field_of(const char *expr)
+{
+    static const struct {
+        const char *prefix, *field;
+    } map[] = {{"p(50)", "p50"},    {"p(90)", "p90"}, {"p(95)", "p95"},
+               {"p(99.9)", "p999"}, {"p(99)", "p99"}, {"avg", "mean"},
+               {"med", "p50"},      {"min", "min"},   {"max", "max"}};
+
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+        size_t n = strlen(map[i].prefix);
+        if (strncmp(expr, map[i].prefix, n) == 0 && strchr("<>=! ", expr[n]))
+            return map[i].field;
+    }
+    return NULL;
+}
+
+/* The latency summary object of a trial that a threshold metric names. */
+static const cJSON *summary_of(const cJSON *trial, const char *metric)
+{
+    const char *brace = strchr(metric, '{');
+    char tag[64], value[160];
+
+    if (strncmp(metric, "http_req_waiting", 16) == 0 && !brace)
+        return cJSON_GetObjectItemCaseSensitive(trial, "ttfb_us");
+    if (strncmp(metric, "http_req_duration", 17) != 0)
+        return NULL;
+    if (!brace)
+        return cJSON_GetObjectItemCaseSensitive(trial, "latency_us");
+    if (sscanf(brace, "{%63[^:]:%159[^}]}", tag, value) != 2)
+        return NULL;
+    return cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(trial, strcmp(tag, "scenario") == 0 ? "scenarios"
+                                                                             : "requests_by_name"),
+        value);
+}
+
+/* One series per distinct threshold metric and aggregation that the trials
+ * carry, so regressions can be judged on what the budget cares about. */
+static void read_series(pg_budget_values *b, const cJSON *trials)
+{
+    for (size_t i = 0; i < b->n_checks && b->n_series < PG_MAX_SERIES; i++) {
+        const pg_check *c = &b->checks[i];
+        const char *field = field_of(c->expr);
+        pg_series *s = &b->series[b->n_series];
+        const cJSON *t;
+        char key[200];
+        if (!field)
+            continue;
+        snprintf(key, sizeof key, "%s %s", c->metric, field);
+        if (pg_values_series(b, key))
+            continue;
+        memset(s, 0, sizeof *s);
+        snprintf(s->key, sizeof s->key, "%s", key);
+        snprintf(s->field, sizeof s->field, "%s", field);
+        cJSON_ArrayForEach(t, trials)
+        {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary_of(t, c->metric), field);
+            if (!cJSON_IsNumber(v) || s->n == PG_MAX_TRIALS)
+                break;
+            s->v[s->n++] = v->valuedouble;
+        }
+        if (s->n == b->n_trials && s->n)
+            b->n_series++;
+    }
+}
+
+const pg_series *pg_values_series(const pg_budget_values *b, const char *key)
+{
+    for (size_t i = 0; i < b->n_series; i++)
+        if (strcmp(b->series[i].key, key) == 0)
+            return &b->series[i];
+    return NULL;
+}
+
 static void read_checks(pg_budget_values *b, const cJSON *checks)
 {
     const cJSON *c;
@@ -189,6 +264,7 @@ int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
         }
         read_regression(bv, cJSON_GetObjectItemCaseSensitive(b, "regression"));
         read_checks(bv, cJSON_GetObjectItemCaseSensitive(b, "checks"));
+        read_series(bv, trials);
     }
     rc = PG_OK;
 out:

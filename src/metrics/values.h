@@ -16,6 +16,18 @@
 extern const char *const pg_value_names[];
 #define PG_N_VALUES 11
 
+#define PG_MAX_SERIES 32
+
+/* Per-trial values of a metric a threshold names, e.g.
+ * "http_req_duration{scenario:browse} p(95)", read from the trial's latency
+ * summaries (overall, "scenarios", "requests_by_name", "ttfb_us"). */
+typedef struct pg_series {
+    char key[200]; /* "<metric> <aggregation>" */
+    char field[8]; /* p50 p90 p95 p99 p999 mean min max */
+    size_t n;
+    double v[PG_MAX_TRIALS];
+} pg_series;
+
 typedef struct pg_budget_values {
     char name[256];
     char target[512];
@@ -24,6 +36,8 @@ typedef struct pg_budget_values {
     pg_regression_setting regression;
     pg_check *checks; /* thresholds as the run decided them */
     size_t n_checks;
+    pg_series series[PG_MAX_SERIES]; /* one per distinct threshold metric+aggregation */
+    size_t n_series;
     int interrupted;
 } pg_budget_values;
 
@@ -42,6 +56,9 @@ void pg_values_clear(pg_results_values *v);
 
 /* Appends one trial's values (as the reader would compute them) to b. */
 void pg_values_add_trial(pg_budget_values *b, const pg_trial *t);
+
+/* The series of b with this key, or NULL. */
+const pg_series *pg_values_series(const pg_budget_values *b, const char *key);
 
 /* Index of a metric name in pg_value_names, or -1. */
 int pg_value_index(const char *name);

@@ -16,7 +16,8 @@
 void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour);
 
 /* The same with the baseline described in words (perfgate ab: "A = URL"). */
-void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label, int colour);
+void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label,
+                                 int colour);
 
 /* Writes results_path's content plus the verdict to out_path, atomically. */
 int pg_verdict_json(const char *out_path, const char *results_path, const pg_gate *g,

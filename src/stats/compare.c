@@ -116,6 +116,11 @@ int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, 
     if (rc != PG_OK)
         return rc;
     c->p = c->p_adjusted = mw.p;
+    c->constant = 1;
+    for (size_t i = 0; i < m && c->constant; i++)
+        c->constant = base[i] == base[0];
+    for (size_t j = 0; j < n && c->constant; j++)
+        c->constant = cur[j] == base[0];
     return PG_OK;
 }
 
@@ -158,7 +163,7 @@ void pg_compare_decide(pg_comparison *c, size_t n)
     if (!o)
         return;
     for (size_t i = 0; i < n; i++)
-        if (c[i].verdict != PG_VERDICT_SKIPPED)
+        if (c[i].verdict != PG_VERDICT_SKIPPED && !c[i].constant)
             o[k++] = (order){c[i].p, i};
     qsort(o, k, sizeof *o, cmp_order);
     /* Benjamini-Hochberg step-up: p_(i) * k / i, made monotone from the top */

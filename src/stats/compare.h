@@ -10,7 +10,11 @@
  *
  *   FAIL          p (after Benjamini-Hochberg across all metrics and
  *                 budgets of a run) < alpha, and the whole interval is worse
- *                 than min_effect
+ *                 than min_effect. Comparisons whose values are all equal
+ *                 (rps fixed by an open-model schedule, no errors on either
+ *                 side) cannot reach any p below 1 and are left out of the
+ *                 adjustment, after Tarone (Biometrics 46, 1990) for
+ *                 discrete tests: they add no chance of a false alarm.
  *   PASS          the whole interval is better than min_effect
  *   INCONCLUSIVE  anything else (reported, fails only with --strict) */
 #ifndef PG_STATS_COMPARE_H
@@ -30,7 +34,7 @@ typedef enum {
 } pg_direction;
 
 typedef struct pg_comparison {
-    char metric[32];
+    char metric[200]; /* "p95", or a threshold's "<metric> <aggregation>" */
     pg_direction direction;
     int absolute; /* change is a difference (error rate), not a ratio */
     double base_median, cur_median;
@@ -38,6 +42,7 @@ typedef struct pg_comparison {
     double ci_lo, ci_hi; /* 95% bootstrap interval of change */
     double min_effect;   /* fraction (ratio) or absolute difference */
     double p, p_adjusted;
+    int constant; /* every trial of both sides has the same value: p = 1 by construction */
     double alpha;
     pg_verdict verdict;
     size_t n_base, n_cur;
@@ -58,7 +63,8 @@ int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, 
 /* Benjamini-Hochberg adjusted p-values of n comparisons, then verdicts. */
 void pg_compare_decide(pg_comparison *c, size_t n);
 
-/* "p95", "rps", "error_rate": which way is worse, and whether absolute. */
+/* "p95", "rps", "error_rate": which way is worse, and whether absolute.
+ * Any other name is a latency: worse when higher, compared as a ratio. */
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute);
 
 #endif

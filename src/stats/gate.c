@@ -12,7 +12,23 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void history_band(pg_band *band, const char *budget, int metric, const pg_comparison *c,
+/* The per-trial values of a comparison's metric in budget b: a regression
+ * metric by index, or a threshold series by key (NULL when b lacks it). */
+static const double *series_of(const pg_budget_values *b, int idx, const char *key, size_t *n)
+{
+    const pg_series *s;
+
+    if (idx >= 0) {
+        *n = b->n_trials;
+        return b->v[idx];
+    }
+    if (!(s = pg_values_series(b, key)))
+        return NULL;
+    *n = s->n;
+    return s->v;
+}
+
+static void history_band(pg_band *band, const char *budget, int idx, const pg_comparison *c,
                          const pg_results_values *history, size_t n_history)
 {
     double med[64], dev[64];
@@ -21,8 +37,10 @@ static void history_band(pg_band *band, const char *budget, int metric, const pg
     memset(band, 0, sizeof *band);
     for (size_t h = 0; h < n_history && n < 64; h++) {
         const pg_budget_values *b = pg_values_budget(&history[h], budget);
-        if (b && b->n_trials)
-            med[n++] = pg_median(b->v[metric], b->n_trials);
+        size_t k = 0;
+        const double *v = b ? series_of(b, idx, c->metric, &k) : NULL;
+        if (v && k)
+            med[n++] = pg_median(v, k);
     }
     if (n < 3)
         return;
@@ -39,6 +57,48 @@ static void history_band(pg_band *band, const char *budget, int metric, const pg
     }
     band->outside =
         c->direction == PG_WORSE_WHEN_HIGHER ? c->cur_median > band->hi : c->cur_median < band->lo;
+}
+
+static double series_min_effect(const char *field)
+{
+    if (strcmp(field, "p90") == 0 || strcmp(field, "p95") == 0)
+        return 0.10;
+    if (strcmp(field, "p99") == 0)
+        return 0.15;
+    if (strcmp(field, "p999") == 0 || strcmp(field, "max") == 0)
+        return 0.25;
+    return 0.05;
+}
+
+/* One comparison slot: skipped with a reason, or compared. */
+static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
+                       int idx, const char *name, double min_effect,
+                       const pg_results_values *history, size_t n_history, pg_err *err)
+{
+    pg_comparison *c = &v->cmp[v->n_cmp];
+    const double *cur, *base;
+    size_t nc = 0, nb = 0;
+    int rc;
+
+    if (v->n_cmp == PG_MAX_COMPARISONS)
+        return PG_OK;
+    v->n_cmp++;
+    memset(c, 0, sizeof *c);
+    snprintf(c->metric, sizeof c->metric, "%s", name);
+    pg_metric_direction(c->metric, &c->direction, &c->absolute);
+    c->min_effect = min_effect;
+    cur = series_of(b, idx, name, &nc);
+    base = old ? series_of(old, idx, name, &nb) : NULL;
+    if (v->skipped[0] || !cur || !base) {
+        c->verdict = PG_VERDICT_SKIPPED;
+        snprintf(c->why, sizeof c->why, "%s",
+                 v->skipped[0] ? v->skipped : "the baseline did not measure it");
+        return PG_OK;
+    }
+    if ((rc = pg_compare_metric(c, name, base, nb, cur, nc, min_effect, b->regression.alpha)) != 0)
+        return pg_err_set(err, rc, "comparing %s of %s failed", name, b->name);
+    history_band(&v->band[v->n_cmp - 1], b->name, idx, c, history, n_history);
+    return PG_OK;
 }
 
 int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
@@ -77,23 +137,22 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
         }
         for (size_t m = 0; m < b->regression.n; m++) {
             int idx = pg_value_index(b->regression.metric[m].name);
-            pg_comparison *c = &v->cmp[v->n_cmp++];
-            if (idx < 0)
-                continue;
-            if (v->skipped[0]) {
-                memset(c, 0, sizeof *c);
-                snprintf(c->metric, sizeof c->metric, "%s", b->regression.metric[m].name);
-                pg_metric_direction(c->metric, &c->direction, &c->absolute);
-                c->min_effect = b->regression.metric[m].min_effect;
-                c->verdict = PG_VERDICT_SKIPPED;
-                snprintf(c->why, sizeof c->why, "%s", v->skipped);
-                continue;
-            }
-            if ((rc = pg_compare_metric(c, b->regression.metric[m].name, old->v[idx], old->n_trials,
-                                        b->v[idx], b->n_trials, b->regression.metric[m].min_effect,
-                                        b->regression.alpha)) != 0)
-                return pg_err_set(err, rc, "comparing %s of %s failed", c->metric, b->name);
-            history_band(&v->band[m], b->name, idx, c, history, n_history);
+            if (idx >= 0 && (rc = compare_one(v, b, old, idx, b->regression.metric[m].name,
+                                              b->regression.metric[m].min_effect, history,
+                                              n_history, err)) != 0)
+                return rc;
+        }
+        for (size_t s = 0; s < b->n_series; s++) {
+            const pg_series *se = &b->series[s];
+            int repeats = 0;
+            /* "http_req_duration p95" is the regression metric p95 again */
+            for (size_t m = 0; m < b->regression.n; m++)
+                if (strncmp(se->key, "http_req_duration ", 18) == 0 &&
+                    strcmp(se->key + 18, b->regression.metric[m].name) == 0)
+                    repeats = 1;
+            if (!repeats && (rc = compare_one(v, b, old, -1, se->key, series_min_effect(se->field),
+                                              history, n_history, err)) != 0)
+                return rc;
         }
         total += v->n_cmp;
     }

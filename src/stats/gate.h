@@ -5,7 +5,12 @@
  * History band: from the baselines of up to 20 first-parent ancestors, the
  * median of each one's per-trial median, and median +- 3.5 * 1.4826 * MAD
  * around it (a robust 3.5-sigma band). A current median outside it is a
- * warning: it shows slow drift that no single comparison calls significant. */
+ * warning: it shows slow drift that no single comparison calls significant.
+ *
+ * Besides the budget's regression metrics, every metric and aggregation a
+ * threshold names (e.g. "http_req_duration{scenario:browse} p95") is
+ * compared too, with min_effect by aggregation (5% p50/avg/min, 10% p90/p95,
+ * 15% p99, 25% p99.9/max); one that repeats a regression metric is left out. */
 #ifndef PG_STATS_GATE_H
 #define PG_STATS_GATE_H
 
@@ -21,11 +26,14 @@ typedef struct pg_band {
     int outside; /* current median outside [lo, hi] in the worse direction */
 } pg_band;
 
+/* The budget's regression metrics, then one per threshold metric+aggregation. */
+#define PG_MAX_COMPARISONS (PG_MAX_REGRESSION_METRICS + PG_MAX_SERIES)
+
 typedef struct pg_budget_verdict {
     char name[256];
     const pg_budget_values *cur; /* thresholds and trials of the current run */
-    pg_comparison cmp[PG_MAX_REGRESSION_METRICS];
-    pg_band band[PG_MAX_REGRESSION_METRICS];
+    pg_comparison cmp[PG_MAX_COMPARISONS];
+    pg_band band[PG_MAX_COMPARISONS];
     size_t n_cmp;
     char skipped[256]; /* why regressions were not compared, or "" */
 } pg_budget_verdict;

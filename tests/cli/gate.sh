@@ -39,7 +39,7 @@ cat >b.json <<JSON
 { "name": "api", "target": "$fast",
   "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "3s", "warmup": "300ms", "max_connections": 16 },
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
-  "thresholds": { "http_req_duration": ["p(95)<100ms"] },
+  "thresholds": { "http_req_duration": ["p(95)<100ms"], "http_req_duration{scenario:s}": ["p(90)<100ms"] },
   "regression": { "metrics": ["p50", "p95", "rps"], "min_effect": { "p50": "5%", "p95": "10%", "rps": "5%" } } }
 JSON
 git add b.json && git commit -qm "budget"
@@ -51,6 +51,8 @@ check "unchanged passes" 0 "PASSED: 0 thresholds broken, 0 regressions" -- "$bin
 check "slower fails" 1 "FAIL +p50 .*\\+[0-9.]+% +\\[\\+" -- "$bin" check b.json -q --base main --target "$slow" --json v.json
 grep -Eq '"verdict":[[:space:]]*"fail"' v.json || { echo "FAIL: verdict JSON"; fail=1; }
 grep -Eq '"comparison"' v.json || { echo "FAIL: comparison in JSON"; fail=1; }
+# the metric a threshold names is compared too
+grep -Eq '"metric":[[:space:]]*"http_req_duration\{scenario:s\} p90"' v.json || { echo "FAIL: threshold series not compared"; fail=1; }
 check "bad results file" 2 "not a perfgate results file" -- bash -c "echo '{}' > x.json && '$bin' compare x.json"
 check "unknown base" 0 "no baseline: --base nope" -- "$bin" compare r.json --base nope
 check "not a repository" 3 "cannot open the git repository" -- "$bin" compare r.json --repo /

@@ -178,6 +178,26 @@ static void benjamini_hochberg(void **state)
     assert_int_equal(c[3].verdict, PG_VERDICT_FAIL);
 }
 
+static void constant_comparisons_leave_the_family(void **state)
+{
+    /* p50 with p = 3/924 next to rps and error_rate that are equal everywhere:
+     * the family is p50 alone, so p50 keeps its p (not x3) */
+    double base[6] = {10.0, 10.1, 9.9, 10.05, 9.95, 10.3},
+           cur[6] = {11.0, 11.2, 10.9, 11.1, 10.2, 11.05};
+    double flat[6] = {200, 200, 200, 200, 200, 200}, zero[6] = {0, 0, 0, 0, 0, 0};
+    pg_comparison c[3];
+    (void)state;
+    assert_int_equal(pg_compare_metric(&c[0], "p50", base, 6, cur, 6, 0.05, 0.01), 0);
+    assert_int_equal(pg_compare_metric(&c[1], "rps", flat, 6, flat, 6, 0.05, 0.01), 0);
+    assert_int_equal(pg_compare_metric(&c[2], "error_rate", zero, 6, zero, 6, 0.001, 0.01), 0);
+    assert_false(c[0].constant);
+    assert_true(c[1].constant && c[2].constant);
+    pg_compare_decide(c, 3);
+    assert_true(c[0].p_adjusted == c[0].p);
+    assert_int_equal(c[1].verdict, PG_VERDICT_PASS);
+    assert_int_equal(c[2].verdict, PG_VERDICT_PASS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +210,7 @@ int main(void)
         cmocka_unit_test(too_few_trials_is_inconclusive),
         cmocka_unit_test(bootstrap_is_reproducible),
         cmocka_unit_test(benjamini_hochberg),
+        cmocka_unit_test(constant_comparisons_leave_the_family),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

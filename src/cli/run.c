@@ -182,14 +182,14 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     }
     pg_progress_init(&prog, a.quiet);
     for (int i = 0; i < n && !stop_signal; i++) {
-        pg_run_opts o = {(unsigned)a.threads,
-                         (uint64_t)a.seed,
-                         (unsigned)a.shard_i,
-                         (unsigned)a.shard_n,
-                         &stop_signal,
-                         pg_progress_update,
-                         &prog,
-                         getenv("PERFGATE_SOCKET_LOOP") != NULL};
+        pg_run_opts o = {.threads = (unsigned)a.threads,
+                         .seed = (uint64_t)a.seed,
+                         .shard_index = (unsigned)a.shard_i,
+                         .shard_count = (unsigned)a.shard_n,
+                         .stop = &stop_signal,
+                         .progress = pg_progress_update,
+                         .progress_arg = &prog,
+                         .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL};
         pg_budget_result *br = &res.budgets[res.n_budgets];
         if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
             pg_progress_done(&prog);

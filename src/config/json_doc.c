@@ -170,20 +170,6 @@ int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size
     return PG_OK;
 }
 
-int pg_json_doc_load(pg_json_doc *doc, const char *path, pg_err *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc;
-
-    memset(doc, 0, sizeof *doc);
-    if ((rc = pg_file_read(&text, &len, path, 16u << 20, err)) != 0)
-        return rc;
-    rc = pg_json_doc_parse(doc, path, text, len, err);
-    free(text);
-    return rc;
-}
-
 void pg_json_doc_free(pg_json_doc *doc)
 {
     if (!doc)

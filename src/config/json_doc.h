@@ -28,9 +28,6 @@ typedef struct pg_json_doc {
     size_t npos;
 } pg_json_doc;
 
-/* Reads and parses path. On a syntax error, err points at it. */
-int pg_json_doc_load(pg_json_doc *doc, const char *path, pg_err *err);
-
 /* Parses text (copied) as if read from path. */
 int pg_json_doc_parse(pg_json_doc *doc, const char *path, const char *text, size_t len,
                       pg_err *err);

@@ -199,12 +199,6 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             goto join;
         }
     }
-    {
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        out->started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 +
-                            (double)(cfg.measure_ns - pg_now_ns()) / 1e9;
-    }
     supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns);
 join:
     for (unsigned i = 0; i < started; i++)

@@ -66,7 +66,6 @@ struct pg_worker {
     uint64_t arrival_ns, drop_after_ns;
     int stopping, interrupted, ended;
     uint64_t started, behind;
-    char error[256];
 };
 
 static double uniform01(pg_worker *w)
@@ -768,9 +767,4 @@ uint64_t pg_worker_behind(const pg_worker *w)
 uint64_t pg_worker_started(const pg_worker *w)
 {
     return w->started;
-}
-
-const char *pg_worker_error(const pg_worker *w)
-{
-    return w->error[0] ? w->error : NULL;
 }

@@ -38,6 +38,5 @@ int pg_worker_interrupted(const pg_worker *w);
  * the generator itself fell behind. */
 uint64_t pg_worker_behind(const pg_worker *w);
 uint64_t pg_worker_started(const pg_worker *w);
-const char *pg_worker_error(const pg_worker *w); /* NULL when it ran */
 
 #endif

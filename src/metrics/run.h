@@ -29,7 +29,6 @@ typedef struct pg_budget_run {
     char saturation[512];  /* why, when saturated */
     double cpu_percent;    /* perfgate's CPU over the run, % of one core */
     unsigned threads;
-    double started_unix; /* wall clock at the start of measurement */
 } pg_budget_run;
 
 void pg_budget_run_clear(pg_budget_run *r);

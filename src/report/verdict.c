@@ -91,8 +91,10 @@ static void print_gate(FILE *fp, const pg_gate *g, int colour)
             pg_format_change(c, c->ci_lo, lo, sizeof lo);
             pg_format_change(c, c->ci_hi, hi, sizeof hi);
             snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+            if (strlen(c->metric) > 10) /* a threshold's metric: its name on a line of its own */
+                fprintf(fp, "  %-12s %s\n", "", c->metric);
             fprintf(fp, "  %s%-12s%s %-10s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
-                    off, c->metric, b, cu, ch, iv, c->p_adjusted);
+                    off, strlen(c->metric) > 10 ? "" : c->metric, b, cu, ch, iv, c->p_adjusted);
             if (v->band[m].outside) {
                 char blo[24], bhi[24];
                 pg_format_metric(c->metric, v->band[m].lo, blo, sizeof blo);

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/gate.h"
 #include "cli/run.h"
+#include "cli/stop.h"
 #include "common/err.h"
 #include "config/budget.h"
 #include "engine/engine.h"
@@ -26,15 +27,6 @@
 #include "stats/thresholds.h"
 #include "store/baselines.h"
 #include "store/repo.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    if (stop_signal)
-        _exit(128 + sig);
-    stop_signal = sig;
-}
 
 typedef struct side {
     const char *url;
@@ -90,12 +82,12 @@ static int ab_budget(pg_budget *b, side *a, side *bb, const pg_run_args *args, p
     b->load.duration_us = each;
     fill_values(&a->values, b);
     fill_values(&bb->values, b);
-    for (long t = 0; t < trials && !stop_signal && rc == PG_OK; t++) {
-        for (int s = 0; s < 2 && !stop_signal; s++) {
+    for (long t = 0; t < trials && !pg_stop_signal && rc == PG_OK; t++) {
+        for (int s = 0; s < 2 && !pg_stop_signal; s++) {
             side *sd = s ? bb : a;
             pg_run_opts o = {.threads = (unsigned)args->threads,
                              .seed = (uint64_t)args->seed + (uint64_t)t,
-                             .stop = &stop_signal};
+                             .stop = &pg_stop_signal};
             pg_budget_run r;
             b->target = (char *)sd->url;
             b->load.warmup_us = t == 0 ? warmup : 0; /* each side warms up once */
@@ -189,7 +181,6 @@ int pg_cmd_ab(int argc, char **argv)
     side a, bb;
     int opt, r, rc = PG_EXIT_PASS, record = 0;
     pg_err err;
-    struct sigaction sa;
 
     memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
     memcpy(longopts + PG_RUN_OPTION_COUNT, pg_gate_longopts,
@@ -261,12 +252,7 @@ int pg_cmd_ab(int argc, char **argv)
             pg_budget_free(b);
             return PG_EXIT_USAGE;
         }
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+        pg_stop_install();
         memset(&gate, 0, sizeof gate);
         if (ab_budget(b, &a, &bb, &run, &err) != 0) {
             pg_err_print(&err, stderr);
@@ -279,8 +265,8 @@ int pg_cmd_ab(int argc, char **argv)
                 bb.values.checks = br.checks;
                 bb.values.n_checks = br.n_checks;
             }
-            bb.values.interrupted = bb.run.interrupted || stop_signal;
-            a.values.interrupted = a.run.interrupted || stop_signal;
+            bb.values.interrupted = bb.run.interrupted || pg_stop_signal;
+            a.values.interrupted = a.run.interrupted || pg_stop_signal;
             memset(&va, 0, sizeof va);
             memset(&vb, 0, sizeof vb);
             va.budgets = &a.values, va.n_budgets = 1;
@@ -297,13 +283,13 @@ int pg_cmd_ab(int argc, char **argv)
                     pg_err_print(&err, stderr);
                     rc = PG_EXIT_NORUN;
                 }
-                if (record && !stop_signal && record_a(b, &a, &gargs, &err) != 0) {
+                if (record && !pg_stop_signal && record_a(b, &a, &gargs, &err) != 0) {
                     pg_err_print(&err, stderr);
                     rc = pg_err_exit_code(err.code);
                 }
             }
-            if (stop_signal)
-                rc = 128 + stop_signal;
+            if (pg_stop_signal)
+                rc = 128 + pg_stop_signal;
         }
         pg_gate_clear(&gate);
         free(bb.values.checks);

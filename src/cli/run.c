@@ -15,21 +15,13 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "cli/run.h"
+#include "cli/stop.h"
 #include "config/budget.h"
 #include "engine/engine.h"
 #include "metrics/results.h"
 #include "report/console.h"
 #include "stats/thresholds.h"
 #include "store/repo.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    if (stop_signal)
-        _exit(128 + sig); /* second signal: leave now */
-    stop_signal = sig;
-}
 
 static int parse_shard(const char *s, pg_run_args *a)
 {
@@ -146,7 +138,6 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     pg_results res;
     pg_progress prog;
     pg_err err;
-    struct sigaction sa;
     int rc = PG_EXIT_PASS, failed = 0;
 
     memset(&res, 0, sizeof res);
@@ -165,12 +156,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     if (rc != PG_EXIT_PASS || a.dry_run)
         goto out;
 
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    pg_stop_install();
     pg_env_detect(&res.env);
     pg_repo_head(".", res.commit, res.ref, sizeof res.ref, &err);
     pg_results_stamp(&res);
@@ -181,12 +167,12 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         goto out;
     }
     pg_progress_init(&prog, a.quiet);
-    for (int i = 0; i < n && !stop_signal; i++) {
+    for (int i = 0; i < n && !pg_stop_signal; i++) {
         pg_run_opts o = {.threads = (unsigned)a.threads,
                          .seed = (uint64_t)a.seed,
                          .shard_index = (unsigned)a.shard_i,
                          .shard_count = (unsigned)a.shard_n,
-                         .stop = &stop_signal,
+                         .stop = &pg_stop_signal,
                          .progress = pg_progress_update,
                          .progress_arg = &prog,
                          .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL};
@@ -231,13 +217,13 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
             fprintf(stderr, "perfgate: results written to %s%s\n", output,
                     res.interrupted ? " (interrupted)" : "");
     }
-    if (stop_signal)
-        rc = 128 + stop_signal;
+    if (pg_stop_signal)
+        rc = 128 + pg_stop_signal;
     else
         rc = failed ? PG_EXIT_FAIL : PG_EXIT_PASS;
-    printf("\n%s\n", stop_signal ? "interrupted: partial results"
-                     : failed    ? "FAILED: a threshold was broken"
-                                 : "thresholds: all hold");
+    printf("\n%s\n", pg_stop_signal ? "interrupted: partial results"
+                     : failed       ? "FAILED: a threshold was broken"
+                                    : "thresholds: all hold");
 out:
     for (int i = 0; i < n; i++)
         pg_budget_free(budgets[i]);

@@ -202,29 +202,45 @@ static void read_checks(pg_budget_values *b, const cJSON *checks)
     }
 }
 
-int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
+int pg_results_open(void **out, const char *path, pg_err *err)
 {
     char *text = NULL;
     cJSON *doc = NULL;
-    const cJSON *fmt, *budgets, *b;
-    int rc = PG_EINVALID;
+    const cJSON *fmt;
+    int rc;
+
+    *out = NULL;
+    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
+        return rc;
+    doc = cJSON_Parse(text);
+    free(text);
+    if (!doc)
+        return pg_err_at(err, PG_EINVALID, path, 0, 0, "not valid JSON");
+    fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PG_RESULTS_FORMAT) != 0) {
+        cJSON_Delete(doc);
+        return pg_err_at(err, PG_EINVALID, path, 0, 0,
+                         "not a perfgate results file (\"format\" is not \"%s\")",
+                         PG_RESULTS_FORMAT);
+    }
+    *out = doc;
+    return PG_OK;
+}
+
+int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
+{
+    void *opened = NULL;
+    cJSON *doc;
+    const cJSON *budgets, *b;
+    int rc;
     size_t i = 0;
 
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
+    if ((rc = pg_results_open(&opened, path, err)) != 0)
         return rc;
+    doc = opened;
     rc = PG_EINVALID;
-    if (!(doc = cJSON_Parse(text))) {
-        pg_err_at(err, PG_EINVALID, path, 0, 0, "not valid JSON");
-        goto out;
-    }
-    fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PG_RESULTS_FORMAT) != 0) {
-        pg_err_at(err, PG_EINVALID, path, 0, 0,
-                  "not a perfgate results file (\"format\" is not \"%s\")", PG_RESULTS_FORMAT);
-        goto out;
-    }
     snprintf(out->commit, sizeof out->commit, "%s", str(doc, "commit"));
     snprintf(out->created, sizeof out->created, "%s", str(doc, "created"));
     out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
@@ -269,7 +285,6 @@ int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
     rc = PG_OK;
 out:
     cJSON_Delete(doc);
-    free(text);
     if (rc != PG_OK)
         pg_values_clear(out);
     return rc;

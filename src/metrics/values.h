@@ -50,6 +50,10 @@ typedef struct pg_results_values {
     size_t n_budgets;
 } pg_results_values;
 
+/* Reads and parses path and checks it is perfgate-results/1. *doc is the
+ * caller's to cJSON_Delete (typed as void * so this header needs no cJSON). */
+int pg_results_open(void **doc, const char *path, pg_err *err);
+
 /* Reads path; errors name the file and what is wrong. */
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err);
 void pg_values_clear(pg_results_values *v);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "metrics/values.h"
 
 static int git_fail(pg_err *err, int code, const char *what)
 {
@@ -22,30 +23,12 @@ static int git_fail(pg_err *err, int code, const char *what)
 
 int pg_store_check_file(const char *path, int *interrupted, pg_err *err)
 {
-    char *text = NULL;
-    cJSON *doc = NULL;
-    const cJSON *fmt;
-    int rc;
+    void *doc = NULL;
+    int rc = pg_results_open(&doc, path, err);
 
-    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
-        return rc;
-    rc = PG_EINVALID;
-    if (!(doc = cJSON_Parse(text))) {
-        pg_err_at(err, PG_EINVALID, path, 0, 0, "not valid JSON");
-        goto out;
-    }
-    fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "perfgate-results/1") != 0) {
-        pg_err_at(err, PG_EINVALID, path, 0, 0,
-                  "not a perfgate results file (\"format\" is not \"perfgate-results/1\")");
-        goto out;
-    }
-    if (interrupted)
+    if (rc == PG_OK && interrupted)
         *interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
-    rc = PG_OK;
-out:
     cJSON_Delete(doc);
-    free(text);
     return rc;
 }
 
@@ -395,6 +378,19 @@ static void budget_names(const char *path, char *buf, size_t size)
     free(text);
 }
 
+/* Opens the repository and lists dir's baselines, newest first. */
+static int open_and_scan(git_repository **repo, entry **list, size_t *n, const char *repo_dir,
+                         const char *dir, pg_err *err)
+{
+    *repo = NULL;
+    *list = NULL;
+    *n = 0;
+    git_libgit2_init();
+    if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
+        return git_fail(err, PG_ERUN, "cannot open the git repository");
+    return scan(list, n, *repo, dir, err);
+}
+
 int pg_store_list(const char *repo_dir, const char *dir, pg_err *err)
 {
     git_repository *repo = NULL;
@@ -402,12 +398,7 @@ int pg_store_list(const char *repo_dir, const char *dir, pg_err *err)
     size_t n = 0;
     int rc;
 
-    git_libgit2_init();
-    if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot open the git repository");
-        goto out;
-    }
-    if ((rc = scan(&list, &n, repo, dir, err)) != 0)
+    if ((rc = open_and_scan(&repo, &list, &n, repo_dir, dir, err)) != 0)
         goto out;
     if (!n)
         printf("no baselines in %s\n", dir);
@@ -436,12 +427,7 @@ int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *r
     int rc;
 
     *removed = 0;
-    git_libgit2_init();
-    if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot open the git repository");
-        goto out;
-    }
-    if ((rc = scan(&list, &n, repo, dir, err)) != 0)
+    if ((rc = open_and_scan(&repo, &list, &n, repo_dir, dir, err)) != 0)
         goto out;
     for (size_t i = keep; i < n; i++) {
         char path[1024];

@@ -1,0 +1,27 @@
+/* stop.c — stopping a run on a signal (see stop.h). */
+#include "cli/stop.h"
+
+#include <curl/curl.h>
+#include <string.h>
+#include <unistd.h>
+
+volatile sig_atomic_t pg_stop_signal;
+
+static void on_signal(int sig)
+{
+    if (pg_stop_signal)
+        _exit(128 + sig); /* second signal: leave now */
+    pg_stop_signal = sig;
+}
+
+void pg_stop_install(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}

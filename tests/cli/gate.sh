@@ -47,7 +47,7 @@ check "compare without baseline" 0 "SKIPPED +regression checks: no baseline" -- 
 check "record" 0 "recorded baselines/[0-9a-f]{40}.json" -- "$bin" baseline record r.json
 git checkout -qb feature && echo change >f && git add f && git commit -qm "change"
 check "find" 0 "^[0-9a-f]{40} 0 baselines/" -- "$bin" baseline find --base main
-check "unchanged passes" 0 "PASSED: 0 thresholds broken, 0 regressions" -- "$bin" check b.json -q --base main
+check "unchanged passes" 0 "(PASSED|INCONCLUSIVE): 0 thresholds broken, 0 regressions" -- "$bin" check b.json -q --base main
 check "slower fails" 1 "FAIL +p50 .*\\+[0-9.]+% +\\[\\+" -- "$bin" check b.json -q --base main --target "$slow" --json v.json
 grep -Eq '"verdict":[[:space:]]*"fail"' v.json || { echo "FAIL: verdict JSON"; fail=1; }
 grep -Eq '"comparison"' v.json || { echo "FAIL: comparison in JSON"; fail=1; }

@@ -153,14 +153,7 @@ static cJSON *budget_json(const pg_budget_result *b)
         cJSON_AddItemToArray(trials, t);
     }
     cJSON_AddItemToObject(o, "trials", trials);
-    if (r->n_trials &&
-        pg_trial_init(&all, r->trials[0].n_scenarios, r->trials[0].n_names, &err) == 0) {
-        double dur = 0.0;
-        for (size_t i = 0; i < r->n_trials; i++) {
-            pg_trial_merge(&all, &r->trials[i]);
-            dur += r->trials[i].duration_s;
-        }
-        all.duration_s = dur;
+    if (r->n_trials && pg_budget_run_merged(&all, r, &err) == 0) {
         sum = trial_json(&all, b, 0);
         cJSON_AddItemToObject(o, "summary", sum);
         pg_trial_clear(&all);

@@ -18,3 +18,18 @@ void pg_budget_run_clear(pg_budget_run *r)
     free(r->scenario_names);
     memset(r, 0, sizeof *r);
 }
+
+int pg_budget_run_merged(pg_trial *all, const pg_budget_run *r, pg_err *err)
+{
+    double duration = 0.0;
+    int rc;
+
+    if ((rc = pg_trial_init(all, r->n_scenarios, r->n_names, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < r->n_trials; i++) {
+        pg_trial_merge(all, &r->trials[i]);
+        duration += r->trials[i].duration_s;
+    }
+    all->duration_s = duration;
+    return PG_OK;
+}

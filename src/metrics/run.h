@@ -33,4 +33,8 @@ typedef struct pg_budget_run {
 
 void pg_budget_run_clear(pg_budget_run *r);
 
+/* The whole run as one trial: all trials merged (exact, by adding counts),
+ * duration_s the sum of the trials' durations. Caller pg_trial_clear()s it. */
+int pg_budget_run_merged(pg_trial *all, const pg_budget_run *r, pg_err *err);
+
 #endif

@@ -34,7 +34,6 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
                *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
     pg_trial all;
     pg_err err;
-    double dur_s = 0.0;
     char label[24], p50[16], p99[16], raw50[16], raw99[16], ttfb[16];
 
     fprintf(fp, "\n%s — %s%s\n", b->name, b->target,
@@ -45,13 +44,8 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
         snprintf(label, sizeof label, "%zu", i + 1);
         row(fp, label, &r->trials[i]);
     }
-    if (!r->n_trials || pg_trial_init(&all, r->n_scenarios, r->n_names, &err) != 0)
+    if (!r->n_trials || pg_budget_run_merged(&all, r, &err) != 0)
         return;
-    for (size_t i = 0; i < r->n_trials; i++) {
-        pg_trial_merge(&all, &r->trials[i]);
-        dur_s += r->trials[i].duration_s;
-    }
-    all.duration_s = dur_s;
     row(fp, "all", &all);
     dur(pg_hist_percentile(&all.duration, 50), p50, sizeof p50);
     dur(pg_hist_percentile(&all.duration, 99), p99, sizeof p99);

@@ -99,7 +99,6 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
 {
     const pg_budget_run *run = &r->run;
     pg_trial all;
-    double dur = 0.0;
     pg_check *checks;
     int rc;
 
@@ -108,17 +107,13 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
     if (!(checks = realloc(r->checks, (r->n_checks + b->n_thresholds) * sizeof *checks)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     r->checks = checks;
-    if ((rc = pg_trial_init(&all, run->n_scenarios, run->n_names, err)) != 0)
+    if ((rc = pg_budget_run_merged(&all, run, err)) != 0)
         return rc;
-    for (size_t i = 0; i < run->n_trials; i++) {
-        pg_trial_merge(&all, &run->trials[i]);
-        dur += run->trials[i].duration_s;
-    }
     for (size_t i = 0; i < b->n_thresholds; i++) {
         const pg_threshold *t = &b->thresholds[i];
         pg_check *c = &r->checks[r->n_checks++];
         char agg[32], seen[32], limit[32];
-        double v = pg_threshold_observe(t, &all, run, dur);
+        double v = pg_threshold_observe(t, &all, run, all.duration_s);
         memset(c, 0, sizeof *c);
         snprintf(c->kind, sizeof c->kind, "threshold");
         snprintf(c->metric, sizeof c->metric, "%s", t->metric);

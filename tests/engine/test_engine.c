@@ -61,9 +61,7 @@ static pg_trial merged(const pg_budget_run *r)
 {
     pg_trial all;
     pg_err err;
-    assert_int_equal(pg_trial_init(&all, r->n_scenarios, r->n_names, &err), 0);
-    for (size_t i = 0; i < r->n_trials; i++)
-        pg_trial_merge(&all, &r->trials[i]);
+    assert_int_equal(pg_budget_run_merged(&all, r, &err), 0);
     return all;
 }
 

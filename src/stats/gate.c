@@ -6,12 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The per-trial values of a comparison's metric in budget b: a regression
  * metric by index, or a threshold series by key (NULL when b lacks it). */
 static const double *series_of(const pg_budget_values *b, int idx, const char *key, size_t *n)
@@ -49,7 +43,6 @@ static void history_band(pg_band *band, const char *budget, int idx, const pg_co
     band->median = pg_median(med, n);
     for (size_t i = 0; i < n; i++)
         dev[i] = fabs(med[i] - band->median);
-    qsort(dev, n, sizeof *dev, cmp_double);
     {
         double mad = pg_median(dev, n) * 1.4826 * 3.5;
         band->lo = band->median - mad;

@@ -60,14 +60,7 @@ static int gather(side *s, pg_budget_run *r, size_t trials, pg_err *err)
 static void fill_values(pg_budget_values *v, const pg_budget *b)
 {
     snprintf(v->name, sizeof v->name, "%s", b->name);
-    v->regression.enabled = b->regression.enabled;
-    v->regression.alpha = b->regression.alpha;
-    for (size_t k = 0; k < b->regression.n_metrics && k < PG_MAX_REGRESSION_METRICS; k++) {
-        snprintf(v->regression.metric[k].name, sizeof v->regression.metric[k].name, "%s",
-                 b->regression.metrics[k].name);
-        v->regression.metric[k].min_effect = b->regression.metrics[k].min_effect;
-        v->regression.n = k + 1;
-    }
+    pg_regression_setting_from(&v->regression, &b->regression);
 }
 
 /* Runs one budget interleaved; gate decides B against A. */

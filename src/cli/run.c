@@ -193,15 +193,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
             rc = PG_EXIT_NORUN;
             goto out;
         }
-        br->regression.enabled = budgets[i]->regression.enabled;
-        br->regression.alpha = budgets[i]->regression.alpha;
-        for (size_t k = 0; k < budgets[i]->regression.n_metrics && k < PG_MAX_REGRESSION_METRICS;
-             k++) {
-            snprintf(br->regression.metric[k].name, sizeof br->regression.metric[k].name, "%s",
-                     budgets[i]->regression.metrics[k].name);
-            br->regression.metric[k].min_effect = budgets[i]->regression.metrics[k].min_effect;
-            br->regression.n = k + 1;
-        }
+        pg_regression_setting_from(&br->regression, &budgets[i]->regression);
         res.interrupted |= br->run.interrupted;
         failed |= any_failed(br);
         pg_console_budget(stdout, br, isatty(STDOUT_FILENO));

@@ -10,6 +10,18 @@
 
 const char *const pg_verdict_names[4] = {"pass", "fail", "inconclusive", "skipped"};
 
+void pg_regression_setting_from(pg_regression_setting *out, const pg_regression *r)
+{
+    memset(out, 0, sizeof *out);
+    out->enabled = r->enabled;
+    out->alpha = r->alpha;
+    for (size_t k = 0; k < r->n_metrics && k < PG_MAX_REGRESSION_METRICS; k++) {
+        snprintf(out->metric[k].name, sizeof out->metric[k].name, "%s", r->metrics[k].name);
+        out->metric[k].min_effect = r->metrics[k].min_effect;
+        out->n = k + 1;
+    }
+}
+
 void pg_env_detect(pg_env *env)
 {
     struct utsname u;

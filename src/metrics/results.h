@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "config/budget.h"
 #include "metrics/run.h"
 
 #define PG_RESULTS_FORMAT "perfgate-results/1"
@@ -45,6 +46,9 @@ typedef struct pg_regression_setting {
         double min_effect;
     } metric[PG_MAX_REGRESSION_METRICS];
 } pg_regression_setting;
+
+/* Copies a budget's regression settings (config) into the results' form. */
+void pg_regression_setting_from(pg_regression_setting *out, const pg_regression *r);
 
 typedef struct pg_budget_result {
     char *name;

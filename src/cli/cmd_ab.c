@@ -6,7 +6,6 @@
  * with the same statistics as a baseline comparison. Trials of a ramping
  * schedule are different stretches of the ramp and so are not alike; ab
  * therefore takes the constant executors only. */
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,6 @@
  * SIGINT/SIGTERM stop the load; what was measured is still written, marked
  * "interrupted", and the exit code is 130/143 as shells expect. A second
  * signal exits at once. */
-#include <curl/curl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>

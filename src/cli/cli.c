@@ -33,7 +33,9 @@ typedef struct command {
 #define REPORT_OPTIONS                                                                             \
     "Report options:\n"                                                                            \
     "  --json F         write the results with the verdict as JSON\n"                              \
-    "  --junit F  --markdown F  --html F   reports (not built yet: issue #5)\n"                    \
+    "  --junit F        JUnit XML (one testsuite per budget)\n"                                    \
+    "  --markdown F     markdown for the pull request and job summary\n"                           \
+    "  --html F         one self-contained HTML file with charts\n"                                \
     "  --baselines DIR  baselines folder (default baselines/)\n"                                   \
     "  --repo DIR       git repository (default .)\n"                                              \
     "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"        \

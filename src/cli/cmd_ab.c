@@ -133,13 +133,23 @@ static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
     return rc;
 }
 
-static int write_json(const char *path, const pg_budget *b, side *bb, const pg_gate *g, pg_err *err)
+/* B's results with the verdict against A, into every report asked for;
+ * the baseline is described by label instead of a commit. */
+static int write_reports(const pg_report_paths *out, const pg_budget *b, side *bb, const pg_gate *g,
+                         const char *label, pg_err *err)
 {
     char tmp[] = "/tmp/perfgate-ab-XXXXXX";
-    int rc = side_results(tmp, b, bb, err);
+    cJSON *doc = NULL;
+    int rc;
 
-    if (rc == PG_OK)
-        rc = pg_verdict_json(path, tmp, g, NULL, err);
+    if (!out->json && !out->junit && !out->markdown && !out->html && !getenv("GITHUB_ACTIONS"))
+        return PG_OK;
+    if ((rc = side_results(tmp, b, bb, err)) == PG_OK &&
+        (rc = pg_verdict_doc(&doc, tmp, g, NULL, NULL, 0, err)) == PG_OK) {
+        cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(doc, "baseline"), "label", label);
+        rc = pg_gate_publish(doc, out, err);
+    }
+    cJSON_Delete(doc);
     unlink(tmp);
     return rc;
 }
@@ -212,12 +222,11 @@ int pg_cmd_ab(int argc, char **argv)
                 "perfgate ab: usage: perfgate ab BUDGET --a URL --b URL [options] (one budget)\n");
         return PG_EXIT_USAGE;
     }
-    if (gargs.unbuilt || run.output || run.target || run.shard_n) {
+    if (run.output || run.target || run.shard_n) {
         fprintf(stderr, "perfgate ab: %s does not apply to ab\n",
-                gargs.unbuilt ? gargs.unbuilt
-                : run.output  ? "-o"
-                : run.target  ? "--target"
-                              : "--shard");
+                run.output   ? "-o"
+                : run.target ? "--target"
+                             : "--shard");
         return PG_EXIT_USAGE;
     }
     {
@@ -271,7 +280,7 @@ int pg_cmd_ab(int argc, char **argv)
             } else {
                 pg_verdict_console_labelled(stdout, &gate, label, isatty(STDOUT_FILENO));
                 rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
-                if (gargs.json && write_json(gargs.json, b, &bb, &gate, &err) != 0) {
+                if (write_reports(&gargs.out, b, &bb, &gate, label, &err) != 0) {
                     pg_err_print(&err, stderr);
                     rc = PG_EXIT_NORUN;
                 }

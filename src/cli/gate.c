@@ -35,7 +35,7 @@ int pg_gate_option(int opt, const char *arg, pg_gate_args *a)
 {
     switch (opt) {
     case 'J':
-        a->json = arg;
+        a->out.json = arg;
         return 1;
     case 'B':
         a->baselines = arg;
@@ -52,13 +52,13 @@ int pg_gate_option(int opt, const char *arg, pg_gate_args *a)
     case 'd':
         return pg_cli_parse_long("--max-depth", arg, 1, 100000, &a->max_depth) == 0 ? 1 : -1;
     case 'j':
-        a->unbuilt = "--junit";
+        a->out.junit = arg;
         return 1;
     case 'm':
-        a->unbuilt = "--markdown";
+        a->out.markdown = arg;
         return 1;
     case 'h':
-        a->unbuilt = "--html";
+        a->out.html = arg;
         return 1;
     default:
         return 0;
@@ -84,22 +84,22 @@ static void load_history(pg_results_values **out, size_t *n, const pg_gate_args 
     free(paths);
 }
 
+int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err)
+{
+    return pg_reports_write(doc, out, err);
+}
+
 int pg_gate_file(const char *results_path, const pg_gate_args *a)
 {
     pg_results_values cur, base, *history = NULL;
     pg_baseline_found found;
     pg_gate gate;
     pg_err err;
+    cJSON *doc = NULL;
     size_t n_history = 0;
     char reason[1200] = "";
     int have_base = 0, rc;
 
-    if (a->unbuilt) {
-        fprintf(stderr,
-                "perfgate: %s is not built yet (reports are planned in issue #5); use --json\n",
-                a->unbuilt);
-        return PG_EXIT_USAGE;
-    }
     memset(&base, 0, sizeof base);
     memset(&gate, 0, sizeof gate);
     if ((rc = pg_values_load(&cur, results_path, &err)) != 0) {
@@ -134,13 +134,16 @@ int pg_gate_file(const char *results_path, const pg_gate_args *a)
         goto out;
     }
     pg_verdict_console(stdout, &gate, rc == 0 ? &found : NULL, isatty(STDOUT_FILENO));
-    if (a->json && pg_verdict_json(a->json, results_path, &gate, &found, &err) != 0) {
+    if ((rc = pg_verdict_doc(&doc, results_path, &gate, rc == 0 ? &found : NULL, history, n_history,
+                             &err)) != 0 ||
+        (rc = pg_gate_publish(doc, &a->out, &err)) != 0) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;
         goto out;
     }
     rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
 out:
+    cJSON_Delete(doc);
     pg_gate_clear(&gate);
     for (size_t i = 0; i < n_history; i++)
         pg_values_clear(&history[i]);

@@ -5,6 +5,8 @@
 
 #include <getopt.h>
 
+#include "report/reports.h"
+
 typedef struct pg_gate_args {
     const char *json;      /* --json: results + verdict */
     const char *baselines; /* --baselines DIR */
@@ -12,7 +14,7 @@ typedef struct pg_gate_args {
     const char *base;      /* --base REF */
     int strict;
     long max_depth;
-    const char *unbuilt; /* a report option that is not built yet */
+    pg_report_paths out; /* --json --junit --markdown --html */
 } pg_gate_args;
 
 /* getopt_long entries of the report options (vals 'J','B','R','b','x','d','j','m','h'). */
@@ -22,9 +24,15 @@ extern const struct option pg_gate_longopts[];
 void pg_gate_args_init(pg_gate_args *a);
 int pg_gate_option(int opt, const char *arg, pg_gate_args *a); /* 1 handled, 0 not mine, -1 bad */
 
-/* Compares results_path with the baseline found for it and reports. Returns
+/* Compares results_path with the baseline found for it and reports (console,
+ * the report files asked for, GitHub when its variables are set). A
+ * results_path that already holds a verdict document is compared anew. Returns
  * the exit code: 0 pass (or inconclusive without --strict), 1 gate failed,
  * 2 bad input, 3 could not run. */
 int pg_gate_file(const char *results_path, const pg_gate_args *a);
+
+/* The report files of doc, then GitHub's summary, annotations and outputs
+ * when running in GitHub Actions. */
+int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err);
 
 #endif

@@ -123,6 +123,10 @@ static cJSON *checks_json(const pg_budget_result *b)
         if (isfinite(c->observed))
             cJSON_AddNumberToObject(o, "observed", c->observed);
         cJSON_AddStringToObject(o, "detail", c->detail);
+        if (c->line > 0) { /* where the threshold is: GitHub annotations point there */
+            cJSON_AddNumberToObject(o, "line", c->line);
+            cJSON_AddNumberToObject(o, "col", c->col);
+        }
         cJSON_AddItemToArray(a, o);
     }
     return a;

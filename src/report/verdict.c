@@ -178,35 +178,94 @@ static cJSON *regression_check(const pg_comparison *c, const char *base_commit)
     return o;
 }
 
-int pg_verdict_json(const char *out_path, const char *results_path, const pg_gate *g,
-                    const pg_baseline_found *base, pg_err *err)
+/* Medians of an earlier baseline's per-trial values, oldest first: the
+ * history charts of the reports. */
+static cJSON *history_json(const char *budget, const pg_results_values *history, size_t n)
 {
-    char *text = NULL, *out = NULL;
-    cJSON *doc = NULL, *b, *bl;
+    cJSON *a = cJSON_CreateArray();
+
+    for (size_t h = n; h-- > 0;) {
+        const pg_budget_values *b = pg_values_budget(&history[h], budget);
+        cJSON *o;
+        if (!b || !b->n_trials || b->interrupted)
+            continue;
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "commit", history[h].commit);
+        cJSON_AddStringToObject(o, "created", history[h].created);
+        for (int k = 0; k < PG_N_VALUES; k++)
+            cJSON_AddNumberToObject(o, pg_value_names[k], pg_median(b->v[k], b->n_trials));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+/* A document rebuilt from an earlier verdict document gets its regression
+ * checks anew. */
+static void drop_regression_checks(cJSON *checks)
+{
+    cJSON *c = checks->child, *next;
+
+    for (; c; c = next) {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(c, "kind");
+        next = c->next;
+        if (cJSON_IsString(kind) && strcmp(kind->valuestring, "regression") == 0)
+            cJSON_Delete(cJSON_DetachItemViaPointer(checks, c));
+    }
+}
+
+static void add_baseline(cJSON *doc, const pg_baseline_found *base)
+{
+    cJSON *bl = cJSON_AddObjectToObject(doc, "baseline");
+
+    cJSON_AddBoolToObject(bl, "found", base && base->found);
+    if (!base)
+        return;
+    if (base->found) {
+        cJSON_AddStringToObject(bl, "commit", base->commit);
+        cJSON_AddNumberToObject(bl, "distance", base->distance);
+        cJSON_AddStringToObject(bl, "path", base->path);
+    }
+    cJSON_AddStringToObject(bl, "base_ref", base->base_ref);
+    cJSON_AddStringToObject(bl, "merge_base", base->merge_base);
+    cJSON_AddBoolToObject(bl, "shallow_stop", base->shallow_stop);
+    if (base->notes[0])
+        cJSON_AddStringToObject(bl, "notes", base->notes);
+}
+
+static void add_gate(cJSON *doc, const pg_gate *g)
+{
+    cJSON *o = cJSON_AddObjectToObject(doc, "gate");
+
+    cJSON_AddStringToObject(o, "verdict", pg_verdict_names[g->overall]);
+    cJSON_AddNumberToObject(o, "thresholds_failed", g->thresholds_failed);
+    cJSON_AddNumberToObject(o, "regressions", g->regressions);
+    cJSON_AddNumberToObject(o, "inconclusive", g->inconclusive);
+    cJSON_AddNumberToObject(o, "warnings", g->warnings);
+    cJSON_AddBoolToObject(o, "strict", g->strict);
+}
+
+int pg_verdict_doc(cJSON **out, const char *results_path, const pg_gate *g,
+                   const pg_baseline_found *base, const pg_results_values *history,
+                   size_t n_history, pg_err *err)
+{
+    char *text = NULL;
+    cJSON *doc = NULL, *b;
     size_t i = 0;
     int rc;
 
+    *out = NULL;
     if ((rc = pg_file_read(&text, NULL, results_path, 256u << 20, err)) != 0)
         return rc;
     if (!(doc = cJSON_Parse(text))) {
         rc = pg_err_at(err, PG_EINVALID, results_path, 0, 0, "not valid JSON");
         goto out;
     }
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "verdict");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "gate");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "baseline");
     cJSON_AddStringToObject(doc, "verdict", pg_verdict_names[g->overall]);
-    bl = cJSON_AddObjectToObject(doc, "baseline");
-    cJSON_AddBoolToObject(bl, "found", base && base->found);
-    if (base) {
-        if (base->found) {
-            cJSON_AddStringToObject(bl, "commit", base->commit);
-            cJSON_AddNumberToObject(bl, "distance", base->distance);
-            cJSON_AddStringToObject(bl, "path", base->path);
-        }
-        cJSON_AddStringToObject(bl, "base_ref", base->base_ref);
-        cJSON_AddStringToObject(bl, "merge_base", base->merge_base);
-        cJSON_AddBoolToObject(bl, "shallow_stop", base->shallow_stop);
-        if (base->notes[0])
-            cJSON_AddStringToObject(bl, "notes", base->notes);
-    }
+    add_gate(doc, g);
+    add_baseline(doc, base);
     cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "budgets"))
     {
         const pg_budget_verdict *v;
@@ -214,26 +273,37 @@ int pg_verdict_json(const char *out_path, const char *results_path, const pg_gat
         if (i >= g->n)
             break;
         v = &g->budgets[i++];
+        cJSON_DeleteItemFromObjectCaseSensitive(b, "comparison");
         cmp = cJSON_AddObjectToObject(b, "comparison");
         if (v->skipped[0])
             cJSON_AddStringToObject(cmp, "skipped", v->skipped);
         metrics = cJSON_AddArrayToObject(cmp, "metrics");
+        cJSON_AddItemToObject(cmp, "history", history_json(v->name, history, n_history));
         if (!checks)
             checks = cJSON_AddArrayToObject(b, "checks");
+        drop_regression_checks(checks);
         for (size_t m = 0; m < v->n_cmp; m++) {
             cJSON_AddItemToArray(metrics, comparison_json(&v->cmp[m], &v->band[m]));
             cJSON_AddItemToArray(
                 checks, regression_check(&v->cmp[m], base && base->found ? base->commit : ""));
         }
     }
-    if (!(out = cJSON_Print(doc))) {
-        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
-        goto out;
-    }
-    rc = pg_file_write_atomic(out_path, out, strlen(out), err);
+    *out = doc;
+    doc = NULL;
 out:
-    free(out);
     cJSON_Delete(doc);
+    free(text);
+    return rc;
+}
+
+int pg_doc_write(const char *path, const cJSON *doc, pg_err *err)
+{
+    char *text = cJSON_Print(doc);
+    int rc;
+
+    if (!text)
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    rc = pg_file_write_atomic(path, text, strlen(text), err);
     free(text);
     return rc;
 }

@@ -6,6 +6,7 @@
 #ifndef PG_REPORT_VERDICT_H
 #define PG_REPORT_VERDICT_H
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "stats/gate.h"
@@ -19,9 +20,19 @@ void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *bas
 void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label,
                                  int colour);
 
-/* Writes results_path's content plus the verdict to out_path, atomically. */
-int pg_verdict_json(const char *out_path, const char *results_path, const pg_gate *g,
-                    const pg_baseline_found *base, pg_err *err);
+/* The verdict document, the one input of every report (JUnit, markdown,
+ * HTML, GitHub): results_path's content plus "verdict", "gate" (counts) and
+ * "baseline" at the top, and per budget a "comparison" (each metric with
+ * its interval and history band, and "history": the medians of the earlier
+ * baselines, oldest first) with the regression checks appended to "checks".
+ * A document made before is rebuilt, not nested. *out is the caller's to
+ * cJSON_Delete. history may be NULL. */
+int pg_verdict_doc(cJSON **out, const char *results_path, const pg_gate *g,
+                   const pg_baseline_found *base, const pg_results_values *history,
+                   size_t n_history, pg_err *err);
+
+/* Writes doc as JSON to path, atomically. */
+int pg_doc_write(const char *path, const cJSON *doc, pg_err *err);
 
 /* "p95", 5123.0 -> "5.12ms"; "rps" -> "812.3/s"; "error_rate" -> "0.12%". */
 void pg_format_metric(const char *metric, double v, char *buf, size_t size);

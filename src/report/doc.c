@@ -1,0 +1,108 @@
+/* doc.c — typed reads of the verdict document (see doc.h). */
+#include "report/doc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/verdict.h"
+
+const cJSON *pg_doc_get(const cJSON *o, const char *key)
+{
+    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+const char *pg_doc_str(const cJSON *o, const char *key, const char *dflt)
+{
+    const cJSON *v = pg_doc_get(o, key);
+    return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+double pg_doc_num(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = pg_doc_get(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+int pg_doc_bool(const cJSON *o, const char *key)
+{
+    return cJSON_IsTrue(pg_doc_get(o, key));
+}
+
+pg_verdict pg_doc_verdict(const cJSON *o, const char *key)
+{
+    const char *s = pg_doc_str(o, key, "");
+
+    for (int v = 0; v < 4; v++)
+        if (strcmp(s, pg_verdict_names[v]) == 0)
+            return (pg_verdict)v;
+    return PG_VERDICT_SKIPPED;
+}
+
+void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c)
+{
+    const cJSON *b, *ch, *gate = pg_doc_get(doc, "gate");
+
+    memset(c, 0, sizeof *c);
+    c->interrupted = pg_doc_bool(doc, "interrupted");
+    cJSON_ArrayForEach(b, pg_doc_get(doc, "budgets"))
+    {
+        c->budgets++;
+        cJSON_ArrayForEach(ch, pg_doc_get(b, "checks"))
+        {
+            pg_verdict v = pg_doc_verdict(ch, "verdict");
+            if (strcmp(pg_doc_str(ch, "kind", ""), "threshold") == 0) {
+                c->thresholds++;
+                c->thresholds_failed += v == PG_VERDICT_FAIL;
+                continue;
+            }
+            c->compared += v != PG_VERDICT_SKIPPED;
+            c->regressions += v == PG_VERDICT_FAIL;
+            c->inconclusive += v == PG_VERDICT_INCONCLUSIVE;
+            c->skipped += v == PG_VERDICT_SKIPPED;
+        }
+    }
+    c->strict = pg_doc_bool(gate, "strict");
+    c->warnings = (int)pg_doc_num(gate, "warnings", 0);
+    if (pg_doc_get(doc, "verdict"))
+        c->overall = pg_doc_verdict(doc, "verdict");
+    else /* plain results: the thresholds decide */
+        c->overall = c->thresholds_failed ? PG_VERDICT_FAIL : PG_VERDICT_PASS;
+}
+
+const char *pg_doc_headline(const pg_doc_counts *c)
+{
+    if (c->regressions && c->thresholds_failed)
+        return "regression and budget exceeded";
+    if (c->regressions)
+        return "regression";
+    if (c->thresholds_failed)
+        return "budget exceeded";
+    if (c->overall == PG_VERDICT_FAIL) /* --strict made inconclusive fail */
+        return "inconclusive (failing: --strict)";
+    if (c->overall == PG_VERDICT_INCONCLUSIVE)
+        return "inconclusive";
+    return "pass";
+}
+
+void pg_doc_format_value(const char *metric, double v, char *buf, size_t size)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "n/a");
+    else
+        pg_format_metric(metric, v, buf, size);
+}
+
+void pg_doc_format_change(const cJSON *cmp, const char *key, char *buf, size_t size)
+{
+    const cJSON *v = pg_doc_get(cmp, key);
+    pg_comparison c;
+
+    if (!cJSON_IsNumber(v)) {
+        snprintf(buf, size, "n/a");
+        return;
+    }
+    memset(&c, 0, sizeof c);
+    c.absolute = strcmp(pg_doc_str(cmp, "change_kind", "ratio"), "difference") == 0;
+    pg_format_change(&c, v->valuedouble, buf, size);
+}

@@ -11,7 +11,10 @@
 
 void pg_format_metric(const char *metric, double v, char *buf, size_t size)
 {
-    if (strcmp(metric, "rps") == 0)
+    if (v < 0 && size > 1 && strcmp(metric, "rps") != 0 && strcmp(metric, "error_rate") != 0) {
+        buf[0] = '-'; /* a band's lower end below zero */
+        pg_format_duration((uint64_t)llround(-v), buf + 1, size - 1);
+    } else if (strcmp(metric, "rps") == 0)
         snprintf(buf, size, "%.1f/s", v);
     else if (strcmp(metric, "error_rate") == 0)
         snprintf(buf, size, "%.2f%%", v * 100.0);

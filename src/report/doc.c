@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics/values.h"
 #include "report/verdict.h"
+#include "stats/compare.h"
 
 const cJSON *pg_doc_get(const cJSON *o, const char *key)
 {
@@ -105,4 +107,19 @@ void pg_doc_format_change(const cJSON *cmp, const char *key, char *buf, size_t s
     memset(&c, 0, sizeof c);
     c.absolute = strcmp(pg_doc_str(cmp, "change_kind", "ratio"), "difference") == 0;
     pg_format_change(&c, v->valuedouble, buf, size);
+}
+
+double pg_doc_trials_median(const cJSON *budget, const char *field)
+{
+    double v[PG_MAX_TRIALS];
+    size_t n = 0;
+    const cJSON *t;
+
+    cJSON_ArrayForEach(t, pg_doc_get(budget, "trials"))
+    {
+        double x = pg_doc_num(pg_doc_get(t, "latency_us"), field, NAN);
+        if (n < PG_MAX_TRIALS && isfinite(x))
+            v[n++] = x;
+    }
+    return n ? pg_median(v, n) : NAN;
 }

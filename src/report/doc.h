@@ -18,6 +18,10 @@ double pg_doc_num(const cJSON *o, const char *key, double dflt);
 int pg_doc_bool(const cJSON *o, const char *key);
 pg_verdict pg_doc_verdict(const cJSON *o, const char *key); /* absent or unknown: skipped */
 
+/* Median over a budget's trials of latency_us.<field> (e.g. "p95"), the
+ * way baselines' history values are taken; NAN without trials. */
+double pg_doc_trials_median(const cJSON *budget, const char *field);
+
 /* What the gate decided, from the document's "gate" and checks. */
 typedef struct pg_doc_counts {
     pg_verdict overall;

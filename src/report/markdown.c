@@ -13,7 +13,6 @@
 #include "common/file.h"
 #include "report/doc.h"
 #include "report/escape.h"
-#include "stats/compare.h"
 
 #define NAME_CHARS 120 /* longest budget, scenario or metric name shown */
 
@@ -222,25 +221,10 @@ static void mermaid_label(pg_buf *b, const char *s, size_t max)
     }
 }
 
-static double trials_median(const cJSON *bud, const char *field)
-{
-    double v[128];
-    size_t n = 0;
-    const cJSON *t;
-
-    cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
-    {
-        double x = pg_doc_num(pg_doc_get(t, "latency_us"), field, NAN);
-        if (n < 128 && isfinite(x))
-            v[n++] = x;
-    }
-    return n ? pg_median(v, n) : NAN;
-}
-
 static void history_chart(pg_buf *b, const cJSON *bud)
 {
     const cJSON *history = pg_doc_get(pg_doc_get(bud, "comparison"), "history"), *h;
-    double now = trials_median(bud, "p95");
+    double now = pg_doc_trials_median(bud, "p95");
     int first = 1;
 
     if (cJSON_GetArraySize(history) < 1 || !isfinite(now))

@@ -56,6 +56,7 @@ void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c)
             if (strcmp(pg_doc_str(ch, "kind", ""), "threshold") == 0) {
                 c->thresholds++;
                 c->thresholds_failed += v == PG_VERDICT_FAIL;
+                c->thresholds_skipped += v == PG_VERDICT_SKIPPED;
                 continue;
             }
             c->compared += v != PG_VERDICT_SKIPPED;
@@ -84,6 +85,8 @@ const char *pg_doc_headline(const pg_doc_counts *c)
         return "inconclusive (failing: --strict)";
     if (c->overall == PG_VERDICT_INCONCLUSIVE)
         return "inconclusive";
+    if (c->compared == 0 && c->thresholds == c->thresholds_skipped)
+        return "nothing measured";
     return "pass";
 }
 

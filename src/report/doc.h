@@ -26,15 +26,15 @@ double pg_doc_trials_median(const cJSON *budget, const char *field);
 typedef struct pg_doc_counts {
     pg_verdict overall;
     int strict;
-    int thresholds, thresholds_failed;
+    int thresholds, thresholds_failed, thresholds_skipped;
     int compared, regressions, inconclusive, skipped, warnings;
     int budgets, interrupted;
 } pg_doc_counts;
 
 void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c);
 
-/* "pass"/"regression"/"budget exceeded"/"inconclusive" — what a person
- * reads first. Regression wins over budget when both. */
+/* "pass"/"regression"/"budget exceeded"/"inconclusive"/"nothing measured"
+ * — what a person reads first. */
 const char *pg_doc_headline(const pg_doc_counts *c);
 
 /* The metric value as people read it: "212ms", "812.3/s", "0.12%". */

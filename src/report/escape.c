@@ -125,6 +125,21 @@ static void emit_html(pg_buf *out, uint32_t cp, const char *raw, size_t n)
     }
 }
 
+static void emit_html_line(pg_buf *out, uint32_t cp, const char *raw, size_t n)
+{
+    if (cp == '\n' || cp == '\r' || cp == '\t')
+        pg_buf_puts(out, " ");
+    else if (cp == '@')
+        pg_buf_puts(out, "@\xE2\x80\x8B"); /* GitHub links mentions in HTML too */
+    else
+        emit_html(out, cp, raw, n);
+}
+
+void pg_escape_html_line(pg_buf *out, const char *s, size_t max_chars)
+{
+    walk(out, s, max_chars, emit_html_line);
+}
+
 void pg_escape_clean(pg_buf *out, const char *s, size_t max_chars)
 {
     walk(out, s, max_chars, emit_clean);

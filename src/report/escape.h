@@ -12,6 +12,9 @@
  *             < > & become entities (no HTML, no end of a "<!-- -->"), and
  *             @ gets a zero-width space after it so no one is mentioned.
  *   html      & < > " ' become entities.
+ *   html_line html on one line (CR, LF, tab become spaces) and @ as in
+ *             markdown: for HTML inside a GitHub comment, where a new line
+ *             could start a markdown block and mentions are linked.
  *
  * max_chars > 0 cuts the text at that many characters, adding "…". */
 #ifndef PG_REPORT_ESCAPE_H
@@ -24,5 +27,6 @@
 void pg_escape_clean(pg_buf *out, const char *s, size_t max_chars);
 void pg_escape_markdown(pg_buf *out, const char *s, size_t max_chars);
 void pg_escape_html(pg_buf *out, const char *s, size_t max_chars);
+void pg_escape_html_line(pg_buf *out, const char *s, size_t max_chars);
 
 #endif

@@ -78,7 +78,10 @@ static void headline(pg_buf *b, const cJSON *doc)
     pg_doc_counts c;
 
     pg_doc_counts_of(doc, &c);
-    pg_buf_printf(b, "### %s perfgate: %s", mark(c.overall), pg_doc_headline(&c));
+    pg_buf_printf(b, "### %s perfgate: %s",
+                  mark(strcmp(pg_doc_headline(&c), "nothing measured") == 0 ? PG_VERDICT_SKIPPED
+                                                                            : c.overall),
+                  pg_doc_headline(&c));
     pg_buf_printf(b, " \xE2\x80\x94 %d of %d threshold%s broken, %d regression%s, %d inconclusive",
                   c.thresholds_failed, c.thresholds, c.thresholds == 1 ? "" : "s", c.regressions,
                   c.regressions == 1 ? "" : "s", c.inconclusive);
@@ -296,7 +299,7 @@ static void details(pg_buf *b, const cJSON *doc, const cJSON *bud)
     int i = 1;
 
     pg_buf_puts(b, "<details><summary>Details: ");
-    pg_escape_html(b, pg_doc_str(bud, "name", ""), NAME_CHARS);
+    pg_escape_html_line(b, pg_doc_str(bud, "name", ""), NAME_CHARS);
     pg_buf_puts(b, "</summary>\n\n");
     pg_buf_puts(b, "**Trials**\n\n| trial | requests | req/s | errors | p50 | p95 | p99 |\n"
                    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

@@ -87,12 +87,27 @@ static const command commands[] = {
      "repository at --repo DIR (default .). record refuses an interrupted run\n"
      "unless --force. find prints: commit distance path.\n",
      NULL},
-    {"report", NULL, "render reports from saved results",
-     "Usage: perfgate report RESULTS [--junit F] [--markdown F] [--html F]\n", "#5"},
+    {"report", pg_cmd_report, "render reports from saved results",
+     "Usage: perfgate report RESULTS [--junit F] [--markdown F] [--html F] [--json F]\n\n"
+     "Writes the reports of saved results without running anything. RESULTS from\n"
+     "check/compare --json carry their verdict and are rendered as decided; plain\n"
+     "results from run -o are first compared with their baseline (the options of\n"
+     "perfgate compare apply). In GitHub Actions the job summary, annotations and\n"
+     "step outputs are written too. Exit 0 when the reports are written (whatever\n"
+     "the verdict), 2 bad input, 3 a file could not be written.\n\n" REPORT_OPTIONS,
+     NULL},
     {"merge", NULL, "merge results of sharded runs",
      "Usage: perfgate merge SHARD... -o merged.json\n", "#7"},
-    {"comment", NULL, "create or update the sticky pull-request comment",
-     "Usage: perfgate comment --pr N --body FILE\n", "#5"},
+    {"comment", pg_cmd_comment, "create or update the sticky pull-request comment",
+     "Usage: perfgate comment --pr N --body FILE [--repo-slug OWNER/NAME]\n\n"
+     "Posts FILE (the markdown report) on pull request N through the GitHub REST\n"
+     "API, or updates the comment perfgate left there before: the one that holds\n"
+     "the marker <!-- perfgate --> and was written by the same account. Reads\n"
+     "$GITHUB_TOKEN (required), $GITHUB_API_URL (default https://api.github.com)\n"
+     "and $GITHUB_REPOSITORY (OWNER/NAME, or --repo-slug). The token is never\n"
+     "printed. Exit 0 done, 2 usage or a body without the marker, 3 the API\n"
+     "refused or could not be reached (the message says why).\n",
+     NULL},
     {"serve", pg_cmd_serve, "built-in HTTP target for demos, tests and benchmarks",
      "Usage: perfgate serve [--listen 127.0.0.1:PORT] [options]\n\n"
      "Serves, until interrupted:\n"

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/err.h"
+#include "github/actions.h"
 #include "metrics/values.h"
 #include "report/verdict.h"
 #include "stats/gate.h"
@@ -86,7 +87,11 @@ static void load_history(pg_results_values **out, size_t *n, const pg_gate_args 
 
 int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err)
 {
-    return pg_reports_write(doc, out, err);
+    int rc = pg_reports_write(doc, out, err);
+
+    if (rc == 0)
+        pg_github_publish(doc, out);
+    return rc;
 }
 
 int pg_gate_file(const char *results_path, const pg_gate_args *a)

@@ -48,7 +48,18 @@ check "record" 0 "recorded baselines/[0-9a-f]{40}.json" -- "$bin" baseline recor
 git checkout -qb feature && echo change >f && git add f && git commit -qm "change"
 check "find" 0 "^[0-9a-f]{40} 0 baselines/" -- "$bin" baseline find --base main
 check "unchanged passes" 0 "(PASSED|INCONCLUSIVE): 0 thresholds broken, 0 regressions" -- "$bin" check b.json -q --base main
-check "slower fails" 1 "FAIL +p50 .*\\+[0-9.]+% +\\[\\+" -- "$bin" check b.json -q --base main --target "$slow" --json v.json
+check "slower fails" 1 "FAIL +p50 .*\\+[0-9.]+% +\\[\\+" -- env GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$dir/summary.md" GITHUB_OUTPUT="$dir/out.txt" "$bin" check b.json -q --base main --target "$slow" --json v.json --junit j.xml --markdown m.md --html r.html
+# every report of the failing check, and GitHub's files since its variables were set
+head -1 m.md | grep -q "perfgate: regression" || { echo "FAIL: markdown verdict line"; head -3 m.md; fail=1; }
+grep -q "<!-- perfgate -->" summary.md || { echo "FAIL: job summary"; fail=1; }
+grep -q "^fail$" out.txt && grep -q "^j.xml$" out.txt || { echo "FAIL: step outputs"; cat out.txt; fail=1; }
+grep -q 'type="PerformanceRegression"' j.xml || { echo "FAIL: JUnit failure"; fail=1; }
+grep -q "<svg" r.html || { echo "FAIL: HTML charts"; fail=1; }
+# report renders the same reports again from the verdict JSON, without running
+check "report from the verdict" 0 "" -- "$bin" report v.json --markdown m2.md --junit j2.xml --html r2.html
+cmp -s m.md m2.md && cmp -s j.xml j2.xml && cmp -s r.html r2.html || { echo "FAIL: report differs from check's reports"; fail=1; }
+check "report from plain results" 0 "baseline: " -- "$bin" report r.json --base main --markdown m3.md
+head -1 m3.md | grep -q "perfgate:" || { echo "FAIL: report of plain results"; fail=1; }
 grep -Eq '"verdict":[[:space:]]*"fail"' v.json || { echo "FAIL: verdict JSON"; fail=1; }
 grep -Eq '"comparison"' v.json || { echo "FAIL: comparison in JSON"; fail=1; }
 # the metric a threshold names is compared too

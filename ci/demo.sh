@@ -2,8 +2,8 @@
 # The README's main command: installs what is missing, builds, starts
 # `perfgate serve` on a free loopback port, runs every budget in budgets/
 # against it, records that run as the baseline of HEAD (in results/, not in
-# baselines/), runs the gate again against it and prints the verdict, and
-# stops the server.
+# baselines/), runs the gate again against it, prints the markdown summary
+# and the paths of the JUnit, HTML and JSON reports, and stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,8 +38,17 @@ fi
 echo "== 2. perfgate check budgets/*.json: run again and compare with the baseline of HEAD"
 set +e
 $pg check budgets/*.json --target "$target" --baselines results/demo-baselines --base HEAD --quiet \
-  --json results/demo.json
+  --json results/demo.json --junit results/demo-junit.xml --markdown results/demo.md \
+  --html results/demo.html >/dev/null
 status=$?
 set -e
-echo "== verdict with everything it rests on: results/demo.json (exit code $status)"
+echo "== 3. the markdown summary (what the pull request comment and the job summary show)"
+echo
+cat results/demo.md
+echo
+echo "== reports (exit code $status):"
+echo "   JUnit XML  $(pwd)/results/demo-junit.xml"
+echo "   HTML       $(pwd)/results/demo.html"
+echo "   markdown   $(pwd)/results/demo.md"
+echo "   JSON       $(pwd)/results/demo.json (results with the verdict; perfgate report renders it again)"
 exit $status

@@ -20,38 +20,22 @@ int pg_cmd_report(int argc, char **argv)
     pg_gate_args a;
     cJSON *doc = NULL;
     pg_err err;
-    int opt, r, rc;
+    int at, rc;
 
-    pg_gate_args_init(&a);
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "", pg_gate_longopts, NULL)) != -1) {
-        if ((r = pg_gate_option(opt, optarg, &a)) == 1)
-            continue;
-        if (r == 0)
-            fprintf(stderr,
-                    "perfgate report: unknown or incomplete option '%s'; see perfgate report "
-                    "--help\n",
-                    argv[optind - 1]);
+    if ((at = pg_gate_parse(argc, argv, "report", &a)) < 0)
         return PG_EXIT_USAGE;
-    }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "perfgate report: give exactly one results file; usage: perfgate report "
-                        "RESULTS --junit F --markdown F --html F\n");
-        return PG_EXIT_USAGE;
-    }
     if (!a.out.json && !a.out.junit && !a.out.markdown && !a.out.html) {
         fprintf(stderr, "perfgate report: nothing to write: give --junit F, --markdown F, --html F "
                         "or --json F\n");
         return PG_EXIT_USAGE;
     }
-    if ((rc = pg_results_open((void **)&doc, argv[optind], &err)) != 0) {
+    if ((rc = pg_results_open((void **)&doc, argv[at], &err)) != 0) {
         pg_err_print(&err, stderr);
         return pg_err_exit_code(rc);
     }
     if (!pg_doc_get(doc, "verdict")) {
         cJSON_Delete(doc);
-        rc = pg_gate_file(argv[optind], &a);
+        rc = pg_gate_file(argv[at], &a);
         return rc == PG_EXIT_FAIL ? PG_EXIT_PASS : rc;
     }
     rc = pg_gate_publish(doc, &a.out, &err);

@@ -66,6 +66,32 @@ int pg_gate_option(int opt, const char *arg, pg_gate_args *a)
     }
 }
 
+int pg_gate_parse(int argc, char **argv, const char *cmd, pg_gate_args *a)
+{
+    int opt, r;
+
+    pg_gate_args_init(a);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", pg_gate_longopts, NULL)) != -1) {
+        if ((r = pg_gate_option(opt, optarg, a)) == 1)
+            continue;
+        if (r == 0)
+            fprintf(stderr,
+                    "perfgate %s: unknown or incomplete option '%s'; see perfgate %s --help\n", cmd,
+                    argv[optind - 1], cmd);
+        return -1;
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr,
+                "perfgate %s: give exactly one results file; usage: perfgate %s RESULTS "
+                "[options]\n",
+                cmd, cmd);
+        return -1;
+    }
+    return optind;
+}
+
 static void load_history(pg_results_values **out, size_t *n, const pg_gate_args *a)
 {
     char **paths = NULL;

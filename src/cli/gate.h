@@ -22,6 +22,10 @@ extern const struct option pg_gate_longopts[];
 #define PG_GATE_OPTION_COUNT 9
 
 void pg_gate_args_init(pg_gate_args *a);
+
+/* The command line of `perfgate CMD RESULTS [report options]` (compare,
+ * report): the index of RESULTS in argv, or -1 after saying what is wrong. */
+int pg_gate_parse(int argc, char **argv, const char *cmd, pg_gate_args *a);
 int pg_gate_option(int opt, const char *arg, pg_gate_args *a); /* 1 handled, 0 not mine, -1 bad */
 
 /* Compares results_path with the baseline found for it and reports (console,

@@ -75,27 +75,37 @@ static void emit_clean(pg_buf *out, uint32_t cp, const char *raw, size_t n)
     pg_buf_append(out, raw, n);
 }
 
-static void emit_markdown(pg_buf *out, uint32_t cp, const char *raw, size_t n)
+/* The entity of a character HTML gives meaning to, or NULL. Markdown
+ * passes entities through, so both formats use these. */
+static const char *entity(uint32_t cp)
 {
     switch (cp) {
-    case '\n':
-    case '\r':
-    case '\t':
-        pg_buf_puts(out, " ");
-        return;
     case '<':
-        pg_buf_puts(out, "&lt;");
-        return;
+        return "&lt;";
     case '>':
-        pg_buf_puts(out, "&gt;");
-        return;
+        return "&gt;";
     case '&':
-        pg_buf_puts(out, "&amp;");
-        return;
-    case '@':
-        pg_buf_puts(out, "@\xE2\x80\x8B"); /* @ + zero-width space: no mention */
-        return;
+        return "&amp;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
     default:
+        return NULL;
+    }
+}
+
+#define NO_MENTION "@\xE2\x80\x8B" /* @ + zero-width space: GitHub links no one */
+
+static void emit_markdown(pg_buf *out, uint32_t cp, const char *raw, size_t n)
+{
+    if (cp == '\n' || cp == '\r' || cp == '\t')
+        pg_buf_puts(out, " ");
+    else if (cp == '@')
+        pg_buf_puts(out, NO_MENTION);
+    else if (cp == '<' || cp == '>' || cp == '&') /* quotes are plain text in markdown */
+        pg_buf_puts(out, entity(cp));
+    else {
         if (cp < 0x80 && strchr("|`*_~[]()!#\\", (int)cp))
             pg_buf_puts(out, "\\");
         pg_buf_append(out, raw, n);
@@ -104,33 +114,20 @@ static void emit_markdown(pg_buf *out, uint32_t cp, const char *raw, size_t n)
 
 static void emit_html(pg_buf *out, uint32_t cp, const char *raw, size_t n)
 {
-    switch (cp) {
-    case '<':
-        pg_buf_puts(out, "&lt;");
-        return;
-    case '>':
-        pg_buf_puts(out, "&gt;");
-        return;
-    case '&':
-        pg_buf_puts(out, "&amp;");
-        return;
-    case '"':
-        pg_buf_puts(out, "&quot;");
-        return;
-    case '\'':
-        pg_buf_puts(out, "&#39;");
-        return;
-    default:
+    const char *e = entity(cp);
+
+    if (e)
+        pg_buf_puts(out, e);
+    else
         pg_buf_append(out, raw, n);
-    }
 }
 
 static void emit_html_line(pg_buf *out, uint32_t cp, const char *raw, size_t n)
 {
     if (cp == '\n' || cp == '\r' || cp == '\t')
         pg_buf_puts(out, " ");
-    else if (cp == '@')
-        pg_buf_puts(out, "@\xE2\x80\x8B"); /* GitHub links mentions in HTML too */
+    else if (cp == '@') /* GitHub links mentions in HTML too */
+        pg_buf_puts(out, NO_MENTION);
     else
         emit_html(out, cp, raw, n);
 }

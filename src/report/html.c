@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/file.h"
 #include "metrics/hist.h"
 #include "report/doc.h"
 #include "report/escape.h"
@@ -461,16 +460,4 @@ int pg_html_render(char **out, const cJSON *doc, pg_err *err)
     }
     *out = b.data;
     return PG_OK;
-}
-
-int pg_html_write(const char *path, const cJSON *doc, pg_err *err)
-{
-    char *text;
-    int rc;
-
-    if ((rc = pg_html_render(&text, doc, err)) != 0)
-        return rc;
-    rc = pg_file_write_atomic(path, text, strlen(text), err);
-    free(text);
-    return rc;
 }

@@ -9,6 +9,5 @@
 #include "common/err.h"
 
 int pg_html_render(char **out, const cJSON *doc, pg_err *err); /* *out: caller frees */
-int pg_html_write(const char *path, const cJSON *doc, pg_err *err);
 
 #endif

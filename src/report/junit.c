@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/file.h"
 #include "report/doc.h"
 #include "report/escape.h"
 
@@ -313,17 +312,5 @@ out:
         xmlFreeTextWriter(x.w);
     if (xb)
         xmlBufferFree(xb);
-    return rc;
-}
-
-int pg_junit_write(const char *path, const cJSON *doc, pg_err *err)
-{
-    char *xml;
-    int rc;
-
-    if ((rc = pg_junit_render(&xml, doc, err)) != 0)
-        return rc;
-    rc = pg_file_write_atomic(path, xml, strlen(xml), err);
-    free(xml);
     return rc;
 }

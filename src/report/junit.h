@@ -20,7 +20,4 @@
 /* The XML of doc into *out (caller frees with free()). */
 int pg_junit_render(char **out, const cJSON *doc, pg_err *err);
 
-/* pg_junit_render written to path atomically. */
-int pg_junit_write(const char *path, const cJSON *doc, pg_err *err);
-
 #endif

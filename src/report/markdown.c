@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/file.h"
 #include "report/doc.h"
 #include "report/escape.h"
 
@@ -78,10 +77,10 @@ static void headline(pg_buf *b, const cJSON *doc)
     pg_doc_counts c;
 
     pg_doc_counts_of(doc, &c);
-    pg_buf_printf(b, "### %s perfgate: %s",
-                  mark(strcmp(pg_doc_headline(&c), "nothing measured") == 0 ? PG_VERDICT_SKIPPED
-                                                                            : c.overall),
-                  pg_doc_headline(&c));
+    pg_buf_printf(
+        b, "### %s perfgate: %s",
+        mark(strcmp(pg_doc_headline(&c), "nothing measured") == 0 ? PG_VERDICT_SKIPPED : c.overall),
+        pg_doc_headline(&c));
     pg_buf_printf(b, " \xE2\x80\x94 %d of %d threshold%s broken, %d regression%s, %d inconclusive",
                   c.thresholds_failed, c.thresholds, c.thresholds == 1 ? "" : "s", c.regressions,
                   c.regressions == 1 ? "" : "s", c.inconclusive);
@@ -450,17 +449,5 @@ int pg_markdown_render(char **out, const cJSON *doc, size_t max_bytes, pg_err *e
     for (size_t i = 0; i < ss.n; i++)
         pg_buf_free(&ss.s[i].text);
     free(ss.s);
-    return rc;
-}
-
-int pg_markdown_write(const char *path, const cJSON *doc, pg_err *err)
-{
-    char *text;
-    int rc;
-
-    if ((rc = pg_markdown_render(&text, doc, PG_MARKDOWN_MAX, err)) != 0)
-        return rc;
-    rc = pg_file_write_atomic(path, text, strlen(text), err);
-    free(text);
     return rc;
 }

@@ -28,7 +28,4 @@
  * (PG_MARKDOWN_MAX for a comment). */
 int pg_markdown_render(char **out, const cJSON *doc, size_t max_bytes, pg_err *err);
 
-/* pg_markdown_render with PG_MARKDOWN_MAX, written to path atomically. */
-int pg_markdown_write(const char *path, const cJSON *doc, pg_err *err);
-
 #endif

@@ -25,7 +25,7 @@ for cmd in run check compare ab baseline report merge comment serve; do
 done
 expect 2 "'merge' is not built yet" -- merge x
 expect 2 "nothing to write" -- report x.json
-expect 2 "give exactly one results file" -- report --junit j.xml
+expect 2 "give exactly one results file; usage: perfgate report" -- report --junit j.xml
 expect 2 "cannot open" -- report /nonexistent.json --junit j.xml
 expect 2 "usage: perfgate comment --pr N --body FILE" -- comment --pr 3
 expect 2 "cannot open" -- comment --pr 3 --body /nonexistent.md

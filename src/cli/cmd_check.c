@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -16,6 +17,7 @@ int pg_cmd_check(int argc, char **argv)
     pg_gate_args gate;
     char tmp[] = "/tmp/perfgate-check-XXXXXX";
     const char *results;
+    struct stat st;
     int opt, r, rc, fd = -1;
 
     memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
@@ -58,6 +60,11 @@ int pg_cmd_check(int argc, char **argv)
     if (rc == PG_EXIT_PASS || rc == PG_EXIT_FAIL) {
         int g = pg_gate_file(results, &gate);
         rc = g == PG_EXIT_PASS && rc == PG_EXIT_FAIL ? PG_EXIT_FAIL : g;
+    } else if (rc > 128 && stat(results, &st) == 0 && st.st_size > 0) {
+        /* interrupted: the reports still show what was measured, marked so
+         * (regressions are skipped for a partial run); the exit code stays
+         * the signal's */
+        pg_gate_file(results, &gate);
     }
     if (fd >= 0)
         unlink(tmp);

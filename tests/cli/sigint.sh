@@ -28,5 +28,19 @@ fail=0
 grep -Eq '"interrupted":[[:space:]]*true' "$dir/r.json" || { echo "FAIL: results not marked interrupted"; fail=1; }
 grep -Eq '"format":[[:space:]]*"perfgate-results/1"' "$dir/r.json" || { echo "FAIL: no results format"; fail=1; }
 grep -q "INTERRUPTED" "$dir/out.txt" || { echo "FAIL: console does not say interrupted"; fail=1; }
-[ $fail -eq 0 ] && echo "interrupted run: exit 130, partial results written"
+# check interrupted mid-trial: exit 130 still, and the reports say what was
+# measured, marked interrupted (JUnit: an error, markdown: a warning)
+(cd "$dir" && git init -q . 2>/dev/null)
+"$bin" check "$dir/b.json" --quiet --repo "$dir" --baselines "$dir/none" --junit "$dir/j.xml" \
+  --markdown "$dir/m.md" --html "$dir/r.html" >"$dir/check.txt" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || { echo "FAIL: check exit $rc, want 130"; cat "$dir/check.txt"; fail=1; }
+grep -q 'error type="Interrupted"' "$dir/j.xml" 2>/dev/null || { echo "FAIL: JUnit of the interrupted check"; fail=1; }
+grep -q "interrupted" "$dir/m.md" 2>/dev/null || { echo "FAIL: markdown of the interrupted check"; fail=1; }
+[ -s "$dir/r.html" ] || { echo "FAIL: HTML of the interrupted check"; fail=1; }
+[ $fail -eq 0 ] && echo "interrupted run and check: exit 130, partial results and reports written"
 exit $fail

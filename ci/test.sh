@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds with warnings
 # as errors, runs the cmocka tests through ctest, then builds again with
-# AddressSanitizer and UBSan and runs them again. Exits non-zero on any failure.
+# AddressSanitizer and UBSan and runs them again, then runs every libFuzzer
+# harness on 20,000 inputs with a fixed seed (the same inputs each time; run
+# ci/fuzz.sh 600s for a real search). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +19,8 @@ ci/build.sh build/asan -DPERFGATE_WERROR=ON -DPERFGATE_SANITIZE=ON
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$(nproc)" --timeout 600
+
+echo "== fuzzing, bounded (ci/fuzz.sh 20000)"
+ci/fuzz.sh 20000
 
 echo "== all tests passed"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# ci/fuzz.sh [RUNS_OR_SECONDS] — builds the libFuzzer harnesses of fuzz/
+# with clang (ASan + UBSan) and runs each on a corpus seeded from the tests.
+#   ci/fuzz.sh 20000    each harness runs 20,000 inputs with a fixed seed:
+#                       the same inputs every time (what ci/test.sh does)
+#   ci/fuzz.sh 600s     each harness runs for 600 seconds, random seed
+# A crash leaves its input in fuzz/crashes/<harness>/ and fails the script;
+# make it a regression test (tests/...) before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=${1:-20000}
+ci/install-deps.sh clang >/dev/null
+build=build/fuzz
+CC=clang cmake -S . -B "$build" -DPERFGATE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+harnesses=(budget threshold hist results reports)
+cmake --build "$build" -j "$(nproc)" --target "${harnesses[@]/#/fuzz_}" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+seed() { # seed HARNESS FILES...
+  local h=$1
+  shift
+  mkdir -p "$work/$h"
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "$work/$h/$(echo "$f" | tr / _)"; done
+  return 0
+}
+seed budget budgets/*.json tests/config/budgets/*/*.json
+seed threshold fuzz/seeds/threshold/*
+seed results tests/report/docs/*.json
+seed reports tests/report/docs/*.json
+mkdir -p "$work/hist"
+grep -oh '"hdr1:[^"]*"' tests/report/docs/regression.json | tr -d '"' | head -20 |
+  while read -r h; do printf '%s' "$h" >"$work/hist/$(printf '%s' "$h" | md5sum | cut -c1-12)"; done
+
+if [[ $limit == *s ]]; then
+  bound=(-max_total_time="${limit%s}")
+else
+  bound=(-runs="$limit" -seed=1)
+fi
+fail=0
+for h in "${harnesses[@]}"; do
+  mkdir -p "fuzz/crashes/$h"
+  log="$work/$h.log"
+  if ASAN_OPTIONS=detect_leaks=1 "$build/fuzz_$h" "${bound[@]}" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=2048 -dict=fuzz/json.dict -artifact_prefix="fuzz/crashes/$h/" \
+    -print_final_stats=1 "$work/$h" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+    echo "fuzz_$h: ${runs:-?} inputs, ${secs:-?}/s, ${cov:-cov: ?}, no crash"
+  else
+    echo "fuzz_$h: FAILED — input kept in fuzz/crashes/$h/"
+    grep -E "ERROR|SUMMARY|runtime error" "$log" | head -5
+    fail=1
+  fi
+done
+exit $fail

@@ -91,6 +91,16 @@ static void headline(pg_buf *b, const cJSON *doc)
         pg_buf_puts(b, "> [!WARNING]\n> The run was interrupted: these results are partial.\n\n");
 }
 
+/* A commit as `1a2b3c4`; anything that is not hex (a hand-edited document)
+ * is shown escaped instead, never inside a code span. */
+static void short_sha(pg_buf *b, const char *sha)
+{
+    if (strlen(sha) >= 7 && strspn(sha, "0123456789abcdef") >= 7)
+        pg_buf_printf(b, "`%.7s`", sha);
+    else
+        md(b, *sha ? sha : "?");
+}
+
 static void baseline_line(pg_buf *b, const cJSON *doc)
 {
     const cJSON *base = pg_doc_get(doc, "baseline");
@@ -102,8 +112,9 @@ static void baseline_line(pg_buf *b, const cJSON *doc)
         md(b, label);
     } else if (pg_doc_bool(base, "found")) {
         int d = (int)pg_doc_num(base, "distance", 0);
-        pg_buf_printf(b, "Baseline: `%.7s`, %d commit%s before the merge-base with ",
-                      pg_doc_str(base, "commit", ""), d, d == 1 ? "" : "s");
+        pg_buf_puts(b, "Baseline: ");
+        short_sha(b, pg_doc_str(base, "commit", ""));
+        pg_buf_printf(b, ", %d commit%s before the merge-base with ", d, d == 1 ? "" : "s");
         md(b, pg_doc_str(base, "base_ref", "?"));
     } else {
         pg_buf_puts(b, "Baseline: none found");
@@ -111,8 +122,10 @@ static void baseline_line(pg_buf *b, const cJSON *doc)
             pg_buf_puts(b, " on the ancestry of "), md(b, pg_doc_str(base, "base_ref", ""));
         pg_buf_puts(b, " \xE2\x80\x94 thresholds gate, regression checks are skipped");
     }
-    if (strlen(commit) == 40 && strspn(commit, "0123456789abcdef") == 40)
-        pg_buf_printf(b, " \xC2\xB7 this run: `%.7s`", commit);
+    if (*commit) {
+        pg_buf_puts(b, " \xC2\xB7 this run: ");
+        short_sha(b, commit);
+    }
     pg_buf_puts(b, "\n\n");
 }
 

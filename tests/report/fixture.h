@@ -43,6 +43,7 @@ static inline cJSON *fixture_hostile(void)
     fixture_set(b, "name", HOSTILE);
     fixture_set(b, "target", "http://x/" HOSTILE);
     fixture_set(cJSON_GetObjectItem(doc, "baseline"), "base_ref", HOSTILE);
+    fixture_set(cJSON_GetObjectItem(doc, "baseline"), "commit", "`<img src=x onerror=alert(1)>`");
     cJSON_ArrayForEach(ch, cJSON_GetObjectItem(b, "checks"))
     {
         fixture_set(ch, "detail", HOSTILE);

@@ -17,6 +17,7 @@
 #include "cli/run.h"
 #include "cli/stop.h"
 #include "common/err.h"
+#include "common/file.h"
 #include "config/budget.h"
 #include "engine/engine.h"
 #include "metrics/results.h"
@@ -100,15 +101,12 @@ static int ab_budget(pg_budget *b, side *a, side *bb, const pg_run_args *args, p
     return rc;
 }
 
-/* Writes one side's trials as a results file at tmp (a mkstemp template). */
-static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
+/* One side's trials as results JSON text (caller frees). */
+static int side_json(char **out, const pg_budget *b, side *sd, pg_err *err)
 {
     pg_results res;
-    int fd = mkstemp(tmp), rc;
 
-    if (fd < 0)
-        return pg_err_set(err, PG_EIO, "cannot create a temporary file");
-    close(fd);
+    *out = NULL;
     memset(&res, 0, sizeof res);
     pg_env_detect(&res.env);
     pg_results_stamp(&res);
@@ -124,12 +122,27 @@ static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
     res.budgets[0].checks = sd->values.checks;
     res.budgets[0].n_checks = sd->values.n_checks;
     res.budgets[0].regression = sd->values.regression;
-    rc = pg_results_write(&res, tmp, err);
+    *out = pg_results_to_json(&res);
     /* the run and the checks stay owned by the side */
     memset(&res.budgets[0].run, 0, sizeof res.budgets[0].run);
     res.budgets[0].checks = NULL;
     res.budgets[0].n_checks = 0;
     pg_results_clear(&res);
+    return *out ? PG_OK : pg_err_set(err, PG_ENOMEM, "out of memory writing results");
+}
+
+/* Writes one side's trials as a results file at tmp (a mkstemp template). */
+static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
+{
+    char *text = NULL;
+    int fd = mkstemp(tmp), rc;
+
+    if (fd < 0)
+        return pg_err_set(err, PG_EIO, "cannot create a temporary file");
+    close(fd);
+    if ((rc = side_json(&text, b, sd, err)) == PG_OK)
+        rc = pg_file_write_atomic(tmp, text, strlen(text), err);
+    free(text);
     return rc;
 }
 
@@ -138,19 +151,24 @@ static int side_results(char *tmp, const pg_budget *b, side *sd, pg_err *err)
 static int write_reports(const pg_report_paths *out, const pg_budget *b, side *bb, const pg_gate *g,
                          const char *label, pg_err *err)
 {
-    char tmp[] = "/tmp/perfgate-ab-XXXXXX";
+    char *text = NULL;
     cJSON *doc = NULL;
     int rc;
 
     if (!out->json && !out->junit && !out->markdown && !out->html && !getenv("GITHUB_ACTIONS"))
         return PG_OK;
-    if ((rc = side_results(tmp, b, bb, err)) == PG_OK &&
-        (rc = pg_verdict_doc(&doc, tmp, g, NULL, NULL, 0, err)) == PG_OK) {
-        cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(doc, "baseline"), "label", label);
-        rc = pg_gate_publish(doc, out, err);
+    if ((rc = side_json(&text, b, bb, err)) == PG_OK) {
+        if (!(doc = cJSON_Parse(text))) {
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        } else {
+            pg_verdict_doc(doc, g, NULL, NULL, 0);
+            cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(doc, "baseline"), "label",
+                                    label);
+            rc = pg_gate_publish(doc, out, err);
+        }
     }
     cJSON_Delete(doc);
-    unlink(tmp);
+    free(text);
     return rc;
 }
 

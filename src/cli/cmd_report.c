@@ -34,8 +34,8 @@ int pg_cmd_report(int argc, char **argv)
         return pg_err_exit_code(rc);
     }
     if (!pg_doc_get(doc, "verdict")) {
+        rc = pg_gate_doc(doc, argv[at], &a);
         cJSON_Delete(doc);
-        rc = pg_gate_file(argv[at], &a);
         return rc == PG_EXIT_FAIL ? PG_EXIT_PASS : rc;
     }
     rc = pg_gate_publish(doc, &a.out, &err);

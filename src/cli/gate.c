@@ -122,18 +122,32 @@ int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err)
 
 int pg_gate_file(const char *results_path, const pg_gate_args *a)
 {
+    void *doc = NULL;
+    pg_err err;
+    int rc;
+
+    if ((rc = pg_results_open(&doc, results_path, &err)) != 0) {
+        pg_err_print(&err, stderr);
+        return pg_err_exit_code(rc);
+    }
+    rc = pg_gate_doc(doc, results_path, a);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
+{
     pg_results_values cur, base, *history = NULL;
     pg_baseline_found found;
     pg_gate gate;
     pg_err err;
-    cJSON *doc = NULL;
     size_t n_history = 0;
     char reason[1200] = "";
     int have_base = 0, rc;
 
     memset(&base, 0, sizeof base);
     memset(&gate, 0, sizeof gate);
-    if ((rc = pg_values_load(&cur, results_path, &err)) != 0) {
+    if ((rc = pg_values_parse(&cur, doc, results_path, &err)) != 0) {
         pg_err_print(&err, stderr);
         return pg_err_exit_code(rc);
     }
@@ -164,17 +178,16 @@ int pg_gate_file(const char *results_path, const pg_gate_args *a)
         rc = pg_err_exit_code(rc);
         goto out;
     }
-    pg_verdict_console(stdout, &gate, rc == 0 ? &found : NULL, isatty(STDOUT_FILENO));
-    if ((rc = pg_verdict_doc(&doc, results_path, &gate, rc == 0 ? &found : NULL, history, n_history,
-                             &err)) != 0 ||
-        (rc = pg_gate_publish(doc, &a->out, &err)) != 0) {
+    /* found is zeroed by pg_store_find, so it says "none" when the lookup failed */
+    pg_verdict_console(stdout, &gate, &found, isatty(STDOUT_FILENO));
+    pg_verdict_doc(doc, &gate, &found, history, n_history);
+    if ((rc = pg_gate_publish(doc, &a->out, &err)) != 0) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;
         goto out;
     }
     rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
 out:
-    cJSON_Delete(doc);
     pg_gate_clear(&gate);
     for (size_t i = 0; i < n_history; i++)
         pg_values_clear(&history[i]);

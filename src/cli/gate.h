@@ -35,6 +35,10 @@ int pg_gate_option(int opt, const char *arg, pg_gate_args *a); /* 1 handled, 0 n
  * 2 bad input, 3 could not run. */
 int pg_gate_file(const char *results_path, const pg_gate_args *a);
 
+/* pg_gate_file on a results document already open (pg_results_open); doc
+ * becomes the verdict document. results_path names it in messages. */
+int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a);
+
 /* The report files of doc, then GitHub's summary, annotations and outputs
  * when running in GitHub Actions. */
 int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err);

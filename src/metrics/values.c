@@ -229,18 +229,25 @@ int pg_results_open(void **out, const char *path, pg_err *err)
 
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
 {
-    void *opened = NULL;
-    cJSON *doc;
-    const cJSON *budgets, *b;
+    void *doc = NULL;
     int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pg_results_open(&doc, path, err)) != 0)
+        return rc;
+    rc = pg_values_parse(out, doc, path, err);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int pg_values_parse(pg_results_values *out, const void *opened, const char *path, pg_err *err)
+{
+    const cJSON *doc = opened, *budgets, *b;
+    int rc = PG_EINVALID;
     size_t i = 0;
 
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    if ((rc = pg_results_open(&opened, path, err)) != 0)
-        return rc;
-    doc = opened;
-    rc = PG_EINVALID;
     snprintf(out->commit, sizeof out->commit, "%s", str(doc, "commit"));
     snprintf(out->created, sizeof out->created, "%s", str(doc, "created"));
     out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
@@ -284,7 +291,6 @@ int pg_values_load(pg_results_values *out, const char *path, pg_err *err)
     }
     rc = PG_OK;
 out:
-    cJSON_Delete(doc);
     if (rc != PG_OK)
         pg_values_clear(out);
     return rc;

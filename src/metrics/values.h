@@ -56,6 +56,10 @@ int pg_results_open(void **doc, const char *path, pg_err *err);
 
 /* Reads path; errors name the file and what is wrong. */
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err);
+
+/* The same from a document pg_results_open gave (not consumed); path only
+ * names it in errors. */
+int pg_values_parse(pg_results_values *out, const void *doc, const char *path, pg_err *err);
 void pg_values_clear(pg_results_values *v);
 
 /* Appends one trial's values (as the reader would compute them) to b. */

@@ -247,22 +247,12 @@ static void add_gate(cJSON *doc, const pg_gate *g)
     cJSON_AddBoolToObject(o, "strict", g->strict);
 }
 
-int pg_verdict_doc(cJSON **out, const char *results_path, const pg_gate *g,
-                   const pg_baseline_found *base, const pg_results_values *history,
-                   size_t n_history, pg_err *err)
+void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                    const pg_results_values *history, size_t n_history)
 {
-    char *text = NULL;
-    cJSON *doc = NULL, *b;
+    cJSON *b;
     size_t i = 0;
-    int rc;
 
-    *out = NULL;
-    if ((rc = pg_file_read(&text, NULL, results_path, 256u << 20, err)) != 0)
-        return rc;
-    if (!(doc = cJSON_Parse(text))) {
-        rc = pg_err_at(err, PG_EINVALID, results_path, 0, 0, "not valid JSON");
-        goto out;
-    }
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "verdict");
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "gate");
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "baseline");
@@ -291,12 +281,6 @@ int pg_verdict_doc(cJSON **out, const char *results_path, const pg_gate *g,
                 checks, regression_check(&v->cmp[m], base && base->found ? base->commit : ""));
         }
     }
-    *out = doc;
-    doc = NULL;
-out:
-    cJSON_Delete(doc);
-    free(text);
-    return rc;
 }
 
 int pg_doc_write(const char *path, const cJSON *doc, pg_err *err)

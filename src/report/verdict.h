@@ -20,16 +20,15 @@ void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *bas
 void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label,
                                  int colour);
 
-/* The verdict document, the one input of every report (JUnit, markdown,
- * HTML, GitHub): results_path's content plus "verdict", "gate" (counts) and
- * "baseline" at the top, and per budget a "comparison" (each metric with
- * its interval and history band, and "history": the medians of the earlier
- * baselines, oldest first) with the regression checks appended to "checks".
- * A document made before is rebuilt, not nested. *out is the caller's to
- * cJSON_Delete. history may be NULL. */
-int pg_verdict_doc(cJSON **out, const char *results_path, const pg_gate *g,
-                   const pg_baseline_found *base, const pg_results_values *history,
-                   size_t n_history, pg_err *err);
+/* Makes a results document (pg_results_open) the verdict document, the
+ * one input of every report (JUnit, markdown, HTML, GitHub): adds
+ * "verdict", "gate" (counts) and "baseline" at the top, and per budget a
+ * "comparison" (each metric with its interval and history band, and
+ * "history": the medians of the earlier baselines, oldest first) with the
+ * regression checks appended to "checks". A document that was a verdict
+ * document before is rebuilt, not nested. history may be NULL. */
+void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                    const pg_results_values *history, size_t n_history);
 
 /* Writes doc as JSON to path, atomically. */
 int pg_doc_write(const char *path, const cJSON *doc, pg_err *err);

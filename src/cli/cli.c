@@ -68,7 +68,8 @@ static const command commands[] = {
      "  --max-depth N    first-parent commits to walk (default 200)\n",
      NULL},
     {"ab", pg_cmd_ab, "interleaved A/B trials against two live targets",
-     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--json F] [--strict]\n"
+     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--strict]\n"
+     "                   [--json F] [--junit F] [--markdown F] [--html F]\n"
      "                   [--record-a [--baselines DIR] [--repo DIR] [--base REF]]\n\n"
      "Runs the budget's trials against A and B alternately (A B A B ...) on this\n"
      "machine and judges B against A with the statistics of perfgate compare:\n"

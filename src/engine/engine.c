@@ -23,6 +23,14 @@ static double cpu_seconds(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+static long max_rss_kib(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss; /* Linux: KiB */
+}
+
 static void sleep_until(uint64_t t)
 {
     struct timespec ts = {(time_t)(t / 1000000000ull), (long)(t % 1000000000ull)};
@@ -147,7 +155,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     pthread_t *tid = NULL;
     pg_worker_cfg cfg;
     unsigned n = o->threads, started = 0, shard_i = 0, shard_n = 1;
-    uint64_t t0, behind = 0, iters = 0;
+    uint64_t t0, behind = 0, iters = 0, answered = 0;
     double cpu0, wall0;
     /* Workers watch this flag; the supervisor copies the caller's into it. */
     volatile sig_atomic_t stop = 0;
@@ -221,7 +229,12 @@ join:
         out->interrupted |= pg_worker_interrupted(w[i]);
         behind += pg_worker_behind(w[i]);
         iters += pg_worker_started(w[i]);
+        for (int k = 0; k < PG_FAIL_KINDS; k++)
+            if (!out->fail_example[k][0])
+                snprintf(out->fail_example[k], sizeof out->fail_example[k], "%s",
+                         pg_worker_fail_example(w[i], k));
     }
+    out->max_rss_kib = max_rss_kib();
     if (out->interrupted) {
         /* keep the trials that had begun; the last one ran short */
         double ran = (double)(pg_now_ns() - cfg.measure_ns) / 1e9,
@@ -235,13 +248,17 @@ join:
         if (keep)
             out->trials[keep - 1].duration_s = ran - each * (double)(keep - 1);
     }
-    if (out->cpu_percent > 90.0 * n) {
+    for (size_t t = 0; t < out->n_trials; t++)
+        answered += pg_trial_answered(&out->trials[t]);
+    /* A target that answers nothing makes every VU spin at full speed on
+     * instant failures: that is not the generator limiting a measurement. */
+    if (answered && out->cpu_percent > 90.0 * n) {
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation,
                  "perfgate used %.0f%% CPU of %u threads: the generator, not the target, may be "
                  "the limit",
                  out->cpu_percent, n);
-    } else if (iters && behind * 100 > iters) {
+    } else if (answered && iters && behind * 100 > iters) {
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation,
                  "%llu of %llu iterations started over 2 ms behind schedule with connections free: "

@@ -43,6 +43,7 @@ typedef struct pg_slot {
     const pg_prepared_request *configured; /* request the easy handle is set up for */
     char *body;
     size_t body_len, body_cap;
+    char errbuf[CURL_ERROR_SIZE]; /* libcurl's words for the last failure */
 } pg_slot;
 
 struct pg_worker {
@@ -66,6 +67,7 @@ struct pg_worker {
     uint64_t arrival_ns, drop_after_ns;
     int stopping, interrupted, ended;
     uint64_t started, behind;
+    char example[PG_FAIL_KINDS][PG_FAIL_EXAMPLE]; /* first failure of each kind, in words */
 };
 
 static double uniform01(pg_worker *w)
@@ -166,6 +168,7 @@ static void start_request(pg_worker *w, pg_slot *s, uint64_t intended)
 
     configure(s, pr);
     s->body_len = 0;
+    s->errbuf[0] = '\0';
     s->intended_ns = intended;
     s->sent_ns = pg_now_ns();
     s->state = SLOT_BUSY;
@@ -207,6 +210,10 @@ static pg_fail_kind classify(CURLcode c)
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
         return PG_FAIL_RESET;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL: /* "Received HTTP/0.9 when not allowed" */
+    case CURLE_BAD_CONTENT_ENCODING:
+        return PG_FAIL_PROTOCOL;
     default:
         return PG_FAIL_OTHER;
     }
@@ -228,6 +235,24 @@ static uint64_t info_us(CURL *e, CURLINFO what)
 
     curl_easy_getinfo(e, what, &v);
     return v > 0 ? (uint64_t)v : 0;
+}
+
+/* Keeps the first failure of each kind in words, for the console and the
+ * results: "Failed to connect to 127.0.0.1 port 9: Connection refused" says
+ * more than a count. */
+static void keep_example(pg_worker *w, const pg_slot *s, pg_fail_kind fail, CURLcode code,
+                         long status)
+{
+    const pg_request *r = w->cfg.plan->scenarios[s->scenario].requests[s->step].req;
+    char *ex = w->example[fail];
+
+    if (fail == PG_FAIL_STATUS)
+        snprintf(ex, PG_FAIL_EXAMPLE, "%s %s answered %ld", r->method, r->path, status);
+    else if (fail == PG_FAIL_EXPECT)
+        snprintf(ex, PG_FAIL_EXAMPLE, "%s %s: the body did not contain the expected text",
+                 r->method, r->path);
+    else
+        snprintf(ex, PG_FAIL_EXAMPLE, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(code));
 }
 
 /* Records one finished request into its trial and the live counters. */
@@ -264,6 +289,8 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     } else {
         fail = classify(code);
     }
+    if (fail != PG_FAIL_KINDS && !w->example[fail][0])
+        keep_example(w, s, fail, code, status);
     pg_live_add(&w->live.requests, 1);
     pg_live_add(&sec->requests, 1);
     if (fail != PG_FAIL_KINDS) {
@@ -621,6 +648,7 @@ static int setup_easy(pg_worker *w, pg_slot *s, size_t max_body)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(l->timeout_us / 1000u));
     curl_easy_setopt(e, CURLOPT_USERAGENT, "perfgate/" PERFGATE_VERSION);
     /* The target is given explicitly: do not consult *_proxy variables on every request. */
@@ -767,4 +795,9 @@ uint64_t pg_worker_behind(const pg_worker *w)
 uint64_t pg_worker_started(const pg_worker *w)
 {
     return w->started;
+}
+
+const char *pg_worker_fail_example(const pg_worker *w, int kind)
+{
+    return w->example[kind];
 }

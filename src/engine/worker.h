@@ -38,5 +38,7 @@ int pg_worker_interrupted(const pg_worker *w);
  * the generator itself fell behind. */
 uint64_t pg_worker_behind(const pg_worker *w);
 uint64_t pg_worker_started(const pg_worker *w);
+/* The first failure of a pg_fail_kind in words ("" when none). */
+const char *pg_worker_fail_example(const pg_worker *w, int kind);
 
 #endif

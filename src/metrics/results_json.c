@@ -138,6 +138,7 @@ static cJSON *budget_json(const pg_budget_result *b)
     const pg_budget_run *r = &b->run;
     pg_trial all;
     pg_err err;
+    cJSON *ex;
     double start = 0.0;
 
     cJSON_AddStringToObject(o, "name", b->name);
@@ -149,6 +150,12 @@ static cJSON *budget_json(const pg_budget_result *b)
         cJSON_AddStringToObject(o, "saturation", r->saturation);
     cJSON_AddNumberToObject(o, "threads", r->threads);
     cJSON_AddNumberToObject(o, "generator_cpu_percent", round(r->cpu_percent));
+    if (r->max_rss_kib > 0)
+        cJSON_AddNumberToObject(o, "generator_max_rss_kib", (double)r->max_rss_kib);
+    ex = cJSON_AddObjectToObject(o, "error_examples");
+    for (int i = 0; i < PG_FAIL_KINDS; i++)
+        if (r->fail_example[i][0])
+            cJSON_AddStringToObject(ex, pg_fail_kind_names[i], r->fail_example[i]);
     for (size_t i = 0; i < r->n_trials; i++) {
         cJSON *t = trial_json(&r->trials[i], b, 1);
         cJSON_AddItemToObject(t, "timeline",

@@ -28,7 +28,10 @@ typedef struct pg_budget_run {
     int saturated;         /* the generator, not the target, limited the run */
     char saturation[512];  /* why, when saturated */
     double cpu_percent;    /* perfgate's CPU over the run, % of one core */
+    long max_rss_kib;      /* perfgate's peak resident memory so far */
     unsigned threads;
+    /* the first failure of each kind in words ("" when none) */
+    char fail_example[PG_FAIL_KINDS][PG_FAIL_EXAMPLE];
 } pg_budget_run;
 
 void pg_budget_run_clear(pg_budget_run *r);

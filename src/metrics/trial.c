@@ -5,7 +5,20 @@
 #include <string.h>
 
 const char *const pg_fail_kind_names[PG_FAIL_KINDS] = {
-    "refused", "reset", "timeout", "dns", "tls", "status", "expectation", "other",
+    "refused", "reset", "timeout", "dns", "tls", "status", "expectation", "protocol", "other",
+};
+
+const char *const pg_fail_kind_hints[PG_FAIL_KINDS] = {
+    "nothing accepted the connection: is the target running, on that host and port?",
+    "the target closed or reset the connection before the answer was complete",
+    "no complete answer within the request timeout (load.timeout)",
+    "the host name did not resolve",
+    "the TLS handshake failed: http:// vs https://, a certificate not trusted (\"insecure\": "
+    "true skips the check), or not a TLS server",
+    "the status was not one the request expects (2xx/3xx unless expect.status says)",
+    "the body did not contain expect.body_contains",
+    "the answer was not valid HTTP: is an HTTP server listening on that port?",
+    "libcurl failed in another way (see the example)",
 };
 
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
@@ -76,4 +89,14 @@ double pg_trial_rps(const pg_trial *t)
 double pg_trial_error_rate(const pg_trial *t)
 {
     return t->requests ? (double)t->failed / (double)t->requests : 0.0;
+}
+
+uint64_t pg_trial_answered(const pg_trial *t)
+{
+    uint64_t unanswered = 0;
+
+    for (int i = 0; i < PG_FAIL_KINDS; i++)
+        if (i != PG_FAIL_STATUS && i != PG_FAIL_EXPECT)
+            unanswered += t->fails[i];
+    return unanswered < t->requests ? t->requests - unanswered : 0;
 }

@@ -14,18 +14,23 @@
 
 /* Why a request counted as failed. */
 typedef enum {
-    PG_FAIL_REFUSED, /* connection refused */
-    PG_FAIL_RESET,   /* connection reset / closed mid-response */
-    PG_FAIL_TIMEOUT, /* request timeout */
-    PG_FAIL_DNS,     /* name did not resolve */
-    PG_FAIL_TLS,     /* TLS handshake or certificate */
-    PG_FAIL_STATUS,  /* status not expected */
-    PG_FAIL_EXPECT,  /* body_contains not found */
+    PG_FAIL_REFUSED,  /* connection refused */
+    PG_FAIL_RESET,    /* connection reset / closed mid-response */
+    PG_FAIL_TIMEOUT,  /* request timeout */
+    PG_FAIL_DNS,      /* name did not resolve */
+    PG_FAIL_TLS,      /* TLS handshake or certificate */
+    PG_FAIL_STATUS,   /* status not expected */
+    PG_FAIL_EXPECT,   /* body_contains not found */
+    PG_FAIL_PROTOCOL, /* the answer was not valid HTTP */
     PG_FAIL_OTHER,
     PG_FAIL_KINDS
 } pg_fail_kind;
 
 extern const char *const pg_fail_kind_names[PG_FAIL_KINDS];
+/* What a failure of each kind usually means, in one line for a person. */
+extern const char *const pg_fail_kind_hints[PG_FAIL_KINDS];
+
+#define PG_FAIL_EXAMPLE 256 /* bytes kept of a failure's description */
 
 #define PG_STATUS_CODES 600
 
@@ -55,5 +60,7 @@ void pg_trial_clear(pg_trial *t);                          /* frees the sub-metr
 void pg_trial_merge(pg_trial *into, const pg_trial *from); /* same shapes */
 double pg_trial_rps(const pg_trial *t);
 double pg_trial_error_rate(const pg_trial *t);
+/* Requests that got an HTTP answer (whatever its status). */
+uint64_t pg_trial_answered(const pg_trial *t);
 
 #endif

@@ -13,14 +13,16 @@ static void dur(uint64_t us, char *buf, size_t size)
 
 static void row(FILE *fp, const char *label, const pg_trial *t)
 {
-    char p50[16], p90[16], p95[16], p99[16], p999[16], max[16];
+    char p50[16] = "-", p90[16] = "-", p95[16] = "-", p99[16] = "-", p999[16] = "-", max[16] = "-";
 
-    dur(pg_hist_percentile(&t->duration, 50), p50, sizeof p50);
-    dur(pg_hist_percentile(&t->duration, 90), p90, sizeof p90);
-    dur(pg_hist_percentile(&t->duration, 95), p95, sizeof p95);
-    dur(pg_hist_percentile(&t->duration, 99), p99, sizeof p99);
-    dur(pg_hist_percentile(&t->duration, 99.9), p999, sizeof p999);
-    dur(t->duration.max, max, sizeof max);
+    if (t->duration.total) { /* nothing answered: no latency, not 0us */
+        dur(pg_hist_percentile(&t->duration, 50), p50, sizeof p50);
+        dur(pg_hist_percentile(&t->duration, 90), p90, sizeof p90);
+        dur(pg_hist_percentile(&t->duration, 95), p95, sizeof p95);
+        dur(pg_hist_percentile(&t->duration, 99), p99, sizeof p99);
+        dur(pg_hist_percentile(&t->duration, 99.9), p999, sizeof p999);
+        dur(t->duration.max, max, sizeof max);
+    }
     fprintf(fp, "  %-7s %9llu %9.1f %7llu %6.2f%% %8llu %8s %8s %8s %8s %8s %8s\n", label,
             (unsigned long long)t->requests, pg_trial_rps(t), (unsigned long long)t->failed,
             100.0 * pg_trial_error_rate(t), (unsigned long long)t->dropped, p50, p90, p95, p99,
@@ -47,24 +49,36 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     if (!r->n_trials || pg_budget_run_merged(&all, r, &err) != 0)
         return;
     row(fp, "all", &all);
-    dur(pg_hist_percentile(&all.duration, 50), p50, sizeof p50);
-    dur(pg_hist_percentile(&all.duration, 99), p99, sizeof p99);
-    dur(pg_hist_percentile(&all.duration_raw, 50), raw50, sizeof raw50);
-    dur(pg_hist_percentile(&all.duration_raw, 99), raw99, sizeof raw99);
-    dur(pg_hist_percentile(&all.waiting, 50), ttfb, sizeof ttfb);
-    fprintf(fp,
+    if (all.duration.total) {
+        dur(pg_hist_percentile(&all.duration, 50), p50, sizeof p50);
+        dur(pg_hist_percentile(&all.duration, 99), p99, sizeof p99);
+        dur(pg_hist_percentile(&all.duration_raw, 50), raw50, sizeof raw50);
+        dur(pg_hist_percentile(&all.duration_raw, 99), raw99, sizeof raw99);
+        dur(pg_hist_percentile(&all.waiting, 50), ttfb, sizeof ttfb);
+        fprintf(
+            fp,
             "  latency from intended start p50 %s p99 %s; from actual send p50 %s p99 %s; TTFB p50 "
             "%s\n",
             p50, p99, raw50, raw99, ttfb);
+    }
     if (all.failed) {
         fprintf(fp, "  errors:");
         for (int i = 0; i < PG_FAIL_KINDS; i++)
             if (all.fails[i])
                 fprintf(fp, " %s %llu", pg_fail_kind_names[i], (unsigned long long)all.fails[i]);
         fputc('\n', fp);
+        for (int i = 0; i < PG_FAIL_KINDS; i++) {
+            if (!all.fails[i])
+                continue;
+            fprintf(fp, "    %s: %s\n", pg_fail_kind_names[i], pg_fail_kind_hints[i]);
+            if (r->fail_example[i][0])
+                fprintf(fp, "      first: %s\n", r->fail_example[i]);
+        }
         if (all.fails[PG_FAIL_REFUSED] + all.fails[PG_FAIL_DNS] == all.failed &&
             all.requests == all.failed)
             fprintf(fp, "  %sthe target could not be reached (%s)%s\n", red, b->target, off);
+        else if (pg_trial_answered(&all) == 0)
+            fprintf(fp, "  %sno request got an answer from %s%s\n", red, b->target, off);
     }
     if (all.checks)
         fprintf(fp, "  checks: %llu of %llu passed\n",

@@ -95,20 +95,59 @@ static void format_value(const pg_threshold *t, double v, char *buf, size_t size
         snprintf(buf, size, "%.0f", v);
 }
 
+/* Every budget implies one more threshold, added only when it breaks: some
+ * request got an answer. A
+ * target that refused, timed out or spoke no HTTP to every request leaves
+ * latency thresholds without data (skipped, as k6 does), and without this a
+ * budget with no error threshold would pass on a dead target. */
+static void add_answered_check(pg_budget_result *r, const pg_trial *all)
+{
+    pg_check *c = &r->checks[r->n_checks++];
+    size_t used;
+
+    memset(c, 0, sizeof *c);
+    snprintf(c->kind, sizeof c->kind, "threshold");
+    snprintf(c->metric, sizeof c->metric, "http_reqs");
+    snprintf(c->expr, sizeof c->expr, "answered>0");
+    c->observed = 0;
+    c->verdict = PG_VERDICT_FAIL;
+    used = (size_t)snprintf(c->detail, sizeof c->detail,
+                            "no request got an answer: %llu of %llu failed (",
+                            (unsigned long long)all->failed, (unsigned long long)all->requests);
+    for (int i = 0, first = 1; i < PG_FAIL_KINDS && used < sizeof c->detail; i++) {
+        if (!all->fails[i])
+            continue;
+        used += (size_t)snprintf(c->detail + used, sizeof c->detail - used, "%s%s %llu",
+                                 first ? "" : ", ", pg_fail_kind_names[i],
+                                 (unsigned long long)all->fails[i]);
+        first = 0;
+    }
+    if (used < sizeof c->detail)
+        snprintf(c->detail + used, sizeof c->detail - used, ")");
+}
+
 int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
 {
     const pg_budget_run *run = &r->run;
     pg_trial all;
     pg_check *checks;
-    int rc;
+    int rc, implied;
 
-    if (!b->n_thresholds)
-        return PG_OK;
-    if (!(checks = realloc(r->checks, (r->n_checks + b->n_thresholds) * sizeof *checks)))
-        return pg_err_set(err, PG_ENOMEM, "out of memory");
-    r->checks = checks;
     if ((rc = pg_budget_run_merged(&all, run, err)) != 0)
         return rc;
+    implied = all.requests && !pg_trial_answered(&all);
+    if (!b->n_thresholds && !implied) {
+        pg_trial_clear(&all);
+        return PG_OK;
+    }
+    if (!(checks = realloc(r->checks,
+                           (r->n_checks + b->n_thresholds + (size_t)implied) * sizeof *checks))) {
+        pg_trial_clear(&all);
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
+    r->checks = checks;
+    if (implied)
+        add_answered_check(r, &all);
     for (size_t i = 0; i < b->n_thresholds; i++) {
         const pg_threshold *t = &b->thresholds[i];
         pg_check *c = &r->checks[r->n_checks++];

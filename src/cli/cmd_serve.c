@@ -124,6 +124,9 @@ int pg_cmd_serve(int argc, char **argv)
         return pg_err_exit_code(err.code);
     }
     printf("listening on http://%s:%u\n", o.host, pg_serve_port(srv));
+    if (!quiet && pg_serve_connection_limit(srv) < 20000)
+        printf("at most %u connections at once (the open-file limit is in the way; ulimit -n)\n",
+               pg_serve_connection_limit(srv));
     if (!quiet && (o.delay_ms > 0 || o.jitter_ms > 0 || o.stall_every_s > 0))
         printf("shaping: delay %gms, jitter +-%gms, stall %gms every %gs\n", o.delay_ms,
                o.jitter_ms, o.stall_for_ms, o.stall_every_s);

@@ -3,6 +3,7 @@
  * the progress line come from per-worker atomic counters, never from locks. */
 #include "engine/engine.h"
 #include "common/clock.h"
+#include "common/fdlimit.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,6 +30,28 @@ static long max_rss_kib(void)
 
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss; /* Linux: KiB */
+}
+
+/* Each connection is a file descriptor; each worker holds a few more
+ * (epoll, timerfd, libcurl's wake-up pair), and stdio, the budget and
+ * results files a few. */
+static int room_for_connections(const pg_budget *b, unsigned threads, unsigned shards, pg_err *err)
+{
+    unsigned long conns = ((unsigned long)b->load.max_connections + shards - 1) / shards;
+    unsigned long need = conns + 16ul * threads + 64ul, soft, hard;
+
+    if (pg_fdlimit_ensure(need, &soft, &hard) == 0)
+        return PG_OK;
+    return pg_err_at(err, PG_ERUN, b->path, 0, 0,
+                     "this budget may open %lu connections, which needs about %lu open files, but "
+                     "the open-file limit is %lu (hard limit %lu) and cannot be raised that far: "
+                     "raise it (ulimit -n %lu; LimitNOFILE= under systemd; --ulimit nofile= for "
+                     "docker) or lower \"load.max_connections\"%s",
+                     conns, need, soft, hard, need,
+                     b->load.executor == PG_EXEC_CONSTANT_VUS ||
+                             b->load.executor == PG_EXEC_RAMPING_VUS
+                         ? " or the virtual users"
+                         : "");
 }
 
 static void sleep_until(uint64_t t)
@@ -170,7 +193,8 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         shard_i = o->shard_index - 1;
         shard_n = o->shard_count;
     }
-    if ((rc = pg_prepared_build(&plan, b, err)) != 0)
+    if ((rc = room_for_connections(b, n, shard_n, err)) != 0 ||
+        (rc = pg_prepared_build(&plan, b, err)) != 0)
         return rc;
     if (!(w = calloc(n, sizeof *w)) || !(tid = calloc(n, sizeof *tid))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdlimit.h"
 #include "serve/timer.h"
 
 #define ROOT_BODY "perfgate serve: ok\n"
@@ -24,6 +25,8 @@
     "/stream?events=N&interval=MS, /echo\n"
 #define MAX_ECHO (64u << 20)
 #define MAX_BYTES (1ull << 30)
+#define MAX_CONNECTIONS 20000u
+#define FD_RESERVE 64u /* listening socket, epoll, timer, stdio, ... */
 
 struct pg_server {
     struct MHD_Daemon *daemon;
@@ -32,6 +35,7 @@ struct pg_server {
     uint64_t start_ns;
     struct MHD_Response *root, *not_found;
     unsigned port;
+    unsigned connection_limit;
 };
 
 typedef enum { KIND_PLAIN, KIND_ECHO, KIND_STREAM } req_kind;
@@ -317,6 +321,7 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err)
     struct sockaddr_in addr;
     const union MHD_DaemonInfo *info;
     unsigned threads = opts->threads;
+    unsigned long soft, hard;
     int rc = PG_ERUN;
 
     *out = NULL;
@@ -344,10 +349,15 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err)
     }
     MHD_add_response_header(s->root, "Content-Type", "text/plain");
     MHD_add_response_header(s->not_found, "Content-Type", "text/plain");
+    /* as many connections as the open-file limit leaves room for, up to 20,000 */
+    pg_fdlimit_ensure(MAX_CONNECTIONS + FD_RESERVE, &soft, &hard);
+    s->connection_limit = soft >= MAX_CONNECTIONS + FD_RESERVE ? MAX_CONNECTIONS
+                          : soft > 2 * FD_RESERVE              ? (unsigned)(soft - FD_RESERVE)
+                                                               : FD_RESERVE;
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
         0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 20000u,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, s->connection_limit,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
@@ -362,6 +372,11 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err)
 fail:
     pg_serve_stop(s);
     return rc;
+}
+
+unsigned pg_serve_connection_limit(const pg_server *s)
+{
+    return s->connection_limit;
 }
 
 unsigned pg_serve_port(const pg_server *s)

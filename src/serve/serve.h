@@ -31,6 +31,9 @@ int pg_serve_start(pg_server **out, const pg_serve_opts *opts, pg_err *err);
 
 /* The port actually bound (useful with port 0). */
 unsigned pg_serve_port(const pg_server *s);
+/* How many connections it accepts at once: 20,000, or less when the
+ * open-file limit cannot be raised that far. */
+unsigned pg_serve_connection_limit(const pg_server *s);
 
 /* Stops and frees; NULL is fine. */
 void pg_serve_stop(pg_server *s);

@@ -18,6 +18,7 @@
 #include "cli/stop.h"
 #include "common/err.h"
 #include "common/file.h"
+#include "common/redact.h"
 #include "config/budget.h"
 #include "engine/engine.h"
 #include "metrics/results.h"
@@ -117,7 +118,7 @@ static int side_json(char **out, const pg_budget *b, side *sd, pg_err *err)
     res.interrupted = sd->run.interrupted;
     res.budgets[0].name = strdup(b->name);
     res.budgets[0].path = strdup(b->path);
-    res.budgets[0].target = strdup(sd->url);
+    res.budgets[0].target = pg_redact_url(sd->url);
     res.budgets[0].run = sd->run;
     res.budgets[0].checks = sd->values.checks;
     res.budgets[0].n_checks = sd->values.n_checks;
@@ -290,8 +291,11 @@ int pg_cmd_ab(int argc, char **argv)
             memset(&vb, 0, sizeof vb);
             va.budgets = &a.values, va.n_budgets = 1;
             vb.budgets = &bb.values, vb.n_budgets = 1;
-            snprintf(label, sizeof label, "A = %s, interleaved with B = %s, %zu trials each", a.url,
-                     bb.url, bb.run.n_trials);
+            char *shown_a = pg_redact_url(a.url), *shown_b = pg_redact_url(bb.url);
+            snprintf(label, sizeof label, "A = %s, interleaved with B = %s, %zu trials each",
+                     shown_a ? shown_a : "A", shown_b ? shown_b : "B", bb.run.n_trials);
+            free(shown_a);
+            free(shown_b);
             if (pg_gate_evaluate(&gate, &vb, &va, NULL, 0, NULL, gargs.strict, &err) != 0) {
                 pg_err_print(&err, stderr);
                 rc = PG_EXIT_NORUN;

@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "cli/run.h"
 #include "cli/stop.h"
+#include "common/redact.h"
 #include "config/budget.h"
 #include "engine/engine.h"
 #include "metrics/results.h"
@@ -186,7 +187,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         pg_progress_done(&prog);
         br->name = strdup(budgets[i]->name);
         br->path = strdup(budgets[i]->path);
-        br->target = strdup(budgets[i]->target);
+        br->target = pg_redact_url(budgets[i]->target);
         if (!br->name || !br->path || !br->target ||
             pg_thresholds_evaluate(br, budgets[i], &err) != 0) {
             rc = PG_EXIT_NORUN;

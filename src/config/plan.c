@@ -1,7 +1,9 @@
 /* plan.c — the human-readable plan of a budget, printed by --dry-run. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/redact.h"
 #include "config/budget.h"
 
 static void print_schedule(const pg_load *l, FILE *fp)
@@ -41,12 +43,14 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
     const pg_load *l = &b->load;
     char d[32], w[32], t[32];
     double total_weight = 0.0;
+    char *shown = pg_redact_url(b->target);
 
     fprintf(fp, "budget %s (%s)\n", b->name, b->path);
     if (b->description)
         fprintf(fp, "  %s\n", b->description);
-    fprintf(fp, "  target     %s (HTTP/%s%s)\n", b->target, l->http2 ? "2" : "1.1",
-            l->insecure ? ", TLS not verified" : "");
+    fprintf(fp, "  target     %s (HTTP/%s%s)\n", shown ? shown : "(out of memory)",
+            l->http2 ? "2" : "1.1", l->insecure ? ", TLS not verified" : "");
+    free(shown);
     print_schedule(l, fp);
     pg_format_duration(l->warmup_us, w, sizeof w);
     pg_format_duration(l->duration_us / (uint64_t)b->trials, d, sizeof d);

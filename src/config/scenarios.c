@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "config/env.h"
 #include "config/sections.h"
 
 static const char *const scenario_keys[] = {"name", "weight", "think_time", "requests", NULL};
@@ -23,9 +24,39 @@ static int oom(pg_fields *f)
     return pg_err_set(f->err, PG_ENOMEM, "out of memory");
 }
 
+/* A header value with ${NAME} in it is filled from the environment, so
+ * tokens stay out of the budget file. The value is never printed. */
+static int expand_value(pg_fields *f, const cJSON *m, char **out)
+{
+    char what[64];
+
+    switch (pg_env_expand(m->valuestring, out, what, sizeof what)) {
+    case PG_ENV_OK:
+        break;
+    case PG_ENV_UNSET:
+        return pg_json_doc_error(
+            f->err, f->doc, m, 0,
+            "header \"%s\" uses ${%s}, which is not set in the environment (export it; in GitHub "
+            "Actions, from a secret: env: %s: ${{ secrets.%s }})",
+            m->string, what, what, what);
+    case PG_ENV_MALFORMED:
+        return pg_json_doc_error(f->err, f->doc, m, 0,
+                                 "header \"%s\": \"%s\" is not a variable; write ${NAME} (letters, "
+                                 "digits, _), or $${ for a literal ${",
+                                 m->string, what);
+    default:
+        return oom(f);
+    }
+    if (strpbrk(*out, "\r\n"))
+        return pg_json_doc_error(f->err, f->doc, m, 0,
+                                 "header \"%s\": a variable it uses holds a line break", m->string);
+    return PG_OK;
+}
+
 static int parse_headers(pg_fields *f, const cJSON *h, const char *where, pg_request *r)
 {
     size_t n = 0, i = 0;
+    int rc;
 
     if (!h)
         return PG_OK;
@@ -48,10 +79,11 @@ static int parse_headers(pg_fields *f, const cJSON *h, const char *where, pg_req
         if (strpbrk(m->valuestring, "\r\n"))
             return pg_json_doc_error(f->err, f->doc, m, 0,
                                      "header \"%s\" must not contain line breaks", m->string);
-        if (!(r->headers[i].name = pg_strdup(m->string)) ||
-            !(r->headers[i].value = pg_strdup(m->valuestring)))
+        if (!(r->headers[i].name = pg_strdup(m->string)))
             return oom(f);
         r->n_headers = i + 1;
+        if ((rc = expand_value(f, m, &r->headers[i].value)) != 0)
+            return rc;
     }
     return PG_OK;
 }

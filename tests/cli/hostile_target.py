@@ -13,6 +13,8 @@ Listens on 127.0.0.1 (port 0: the kernel picks; the port is printed as
   /badstatus    a status line with a status of 5 digits
   /huge/N       a 200 of N bytes (streamed zeros, never held in memory)
   /hostile      a 200 whose headers and body carry hostile text
+  /auth         200 when the Authorization header equals $HOSTILE_EXPECT_AUTH,
+                401 otherwise (proves a secret header was sent)
 
 Every connection lives in its own daemon thread and ends by itself: the
 server exits after --lifetime seconds (default 120) in any case, so a test
@@ -38,9 +40,13 @@ def read_request(conn):
         data += part
         if len(data) > 1 << 20:
             return None
-    line = data.split(b"\r\n", 1)[0].decode("latin-1")
-    parts = line.split(" ")
-    return parts[1] if len(parts) >= 2 else "/"
+    lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    headers = {}
+    for h in lines[1:]:
+        name, _, value = h.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return (parts[1] if len(parts) >= 2 else "/"), headers
 
 
 def start_answer(conn, length):
@@ -61,9 +67,10 @@ def hold(conn, seconds):
 
 def serve(conn):
     try:
-        path = read_request(conn)
-        if path is None:
+        request = read_request(conn)
+        if request is None:
             return
+        path, headers = request
         if path == "/ok":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
         elif path in ("/reset", "/close"):
@@ -94,6 +101,10 @@ def serve(conn):
             conn.sendall(b"HTTP/1.1 200 OK\r\nServer: " + HOSTILE.replace(b"\r\n", b" ") +
                          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(HOSTILE) +
                          HOSTILE)
+        elif path == "/auth":
+            good = headers.get("authorization") == os.environ.get("HOSTILE_EXPECT_AUTH")
+            conn.sendall(b"HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" %
+                         (b"200 OK" if good else b"401 Unauthorized"))
         else:
             conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
                          b"Connection: close\r\n\r\n")

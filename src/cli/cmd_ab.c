@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "metrics/results.h"
 #include "metrics/values.h"
+#include "report/reports.h"
 #include "report/verdict.h"
 #include "stats/gate.h"
 #include "stats/thresholds.h"
@@ -266,11 +267,15 @@ int pg_cmd_ab(int argc, char **argv)
             b->load.executor != PG_EXEC_CONSTANT_ARRIVAL_RATE) {
             fprintf(stderr,
                     "perfgate ab: %s: ab needs constant-vus or constant-arrival-rate (the trials "
-                    "of a ramp "
-                    "are not alike)\n",
+                    "of a ramp are not alike)\n",
                     b->path);
             pg_budget_free(b);
             return PG_EXIT_USAGE;
+        }
+        if (pg_reports_prepare(&gargs.out, &err) != 0) {
+            pg_err_print(&err, stderr);
+            pg_budget_free(b);
+            return PG_EXIT_NORUN;
         }
         pg_stop_install();
         memset(&gate, 0, sizeof gate);

@@ -9,6 +9,8 @@
 #include "cli/gate.h"
 #include "cli/run.h"
 #include "common/err.h"
+#include "common/file.h"
+#include "report/reports.h"
 
 int pg_cmd_check(int argc, char **argv)
 {
@@ -18,6 +20,7 @@ int pg_cmd_check(int argc, char **argv)
     char tmp[] = "/tmp/perfgate-check-XXXXXX";
     const char *results;
     struct stat st;
+    pg_err err;
     int opt, r, rc, fd = -1;
 
     memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
@@ -46,6 +49,11 @@ int pg_cmd_check(int argc, char **argv)
     }
     if (run.dry_run)
         return pg_run_execute(argv + optind, argc - optind, &run, NULL);
+    if ((run.output && pg_file_prepare(run.output, &err) != 0) ||
+        pg_reports_prepare(&gate.out, &err) != 0) {
+        pg_err_print(&err, stderr);
+        return PG_EXIT_NORUN; /* before the run: nothing measured in vain */
+    }
     /* the raw results go to -o when given, else to a temporary file */
     results = run.output;
     if (!results) {

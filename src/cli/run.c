@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "cli/run.h"
 #include "cli/stop.h"
+#include "common/file.h"
 #include "common/redact.h"
 #include "config/budget.h"
 #include "engine/engine.h"
@@ -131,6 +132,23 @@ static int any_failed(const pg_budget_result *b)
     return 0;
 }
 
+/* The results could not be written where asked (the disk filled during the
+ * run): what was measured goes to the temporary directory rather than
+ * nowhere, and the message says where. */
+static void save_elsewhere(const pg_results *res)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char path[4096];
+    pg_err err;
+
+    snprintf(path, sizeof path, "%s/perfgate-results-%ld.json", tmpdir && *tmpdir ? tmpdir : "/tmp",
+             (long)getpid());
+    if (pg_results_write(res, path, &err) == 0)
+        fprintf(stderr, "perfgate: the results were saved to %s instead\n", path);
+    else
+        pg_err_print(&err, stderr);
+}
+
 int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *output)
 {
     pg_run_args a = *ap;
@@ -155,6 +173,11 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     }
     if (rc != PG_EXIT_PASS || a.dry_run)
         goto out;
+    if (output && pg_file_prepare(output, &err) != 0) {
+        pg_err_print(&err, stderr);
+        rc = PG_EXIT_NORUN; /* said before the run, not after minutes of it */
+        goto out;
+    }
 
     pg_stop_install();
     pg_env_detect(&res.env);
@@ -202,6 +225,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     if (output) {
         if (pg_results_write(&res, output, &err) != 0) {
             pg_err_print(&err, stderr);
+            save_elsewhere(&res);
             rc = PG_EXIT_NORUN;
             goto out;
         }

@@ -1,5 +1,6 @@
 /* stop.c — stopping a run on a signal (see stop.h). */
 #include "cli/stop.h"
+#include "common/file.h"
 
 #include <curl/curl.h>
 #include <string.h>
@@ -9,8 +10,10 @@ volatile sig_atomic_t pg_stop_signal;
 
 static void on_signal(int sig)
 {
-    if (pg_stop_signal)
-        _exit(128 + sig); /* second signal: leave now */
+    if (pg_stop_signal) { /* second signal: leave now, without a half-written temporary file */
+        pg_file_abandon_partial();
+        _exit(128 + sig);
+    }
     pg_stop_signal = sig;
 }
 

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,15 +58,74 @@ out:
     return rc;
 }
 
+/* The temporary file being written, for pg_file_abandon_partial() from a
+ * signal handler: set before the file exists, cleared once it is renamed or
+ * removed, with a signal fence so the handler never sees a half-set path. */
+static char partial_path[4096];
+static volatile sig_atomic_t partial_set;
+
+void pg_file_abandon_partial(void)
+{
+    if (partial_set)
+        unlink(partial_path); /* async-signal-safe */
+}
+
+int pg_file_mkdir_p(const char *dir, pg_err *err)
+{
+    char buf[4096];
+
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+        return pg_err_at(err, PG_EIO, dir, 0, 0, "path too long");
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return pg_err_at(err, PG_EIO, buf, 0, 0, "cannot create directory: %s",
+                             strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return pg_err_at(err, PG_EIO, buf, 0, 0, "cannot create directory: %s", strerror(errno));
+    return PG_OK;
+}
+
+static int temp_name(char *tmp, size_t size, const char *path, pg_err *err)
+{
+    if (snprintf(tmp, size, "%s.%ld.tmp", path, (long)getpid()) >= (int)size)
+        return pg_err_at(err, PG_EIO, path, 0, 0, "path too long");
+    return PG_OK;
+}
+
+int pg_file_prepare(const char *path, pg_err *err)
+{
+    char dir[4096], tmp[4096];
+    int fd, rc;
+
+    pg_file_dirname(path, dir, sizeof dir);
+    if ((rc = pg_file_mkdir_p(dir, err)) != 0 || (rc = temp_name(tmp, sizeof tmp, path, err)) != 0)
+        return rc;
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+        return pg_err_at(err, PG_EIO, path, 0, 0, "cannot write here: %s", strerror(errno));
+    close(fd);
+    unlink(tmp);
+    return PG_OK;
+}
+
 int pg_file_write_atomic(const char *path, const char *data, size_t len, pg_err *err)
 {
     int rc = PG_EIO;
     int fd = -1;
-    char tmp[4096];
+    char tmp[4096], dir[4096];
     size_t off = 0;
 
-    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp)
-        return pg_err_at(err, PG_EIO, path, 0, 0, "path too long");
+    pg_file_dirname(path, dir, sizeof dir);
+    if ((rc = temp_name(tmp, sizeof tmp, path, err)) != 0 || (rc = pg_file_mkdir_p(dir, err)) != 0)
+        return rc;
+    rc = PG_EIO;
+    memcpy(partial_path, tmp, sizeof partial_path);
+    atomic_signal_fence(memory_order_seq_cst);
+    partial_set = 1;
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
         rc = pg_err_at(err, PG_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
         goto out;
@@ -99,6 +160,8 @@ out:
         close(fd);
     if (rc != PG_OK)
         unlink(tmp);
+    partial_set = 0;
+    atomic_signal_fence(memory_order_seq_cst);
     return rc;
 }
 

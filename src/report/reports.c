@@ -32,15 +32,31 @@ static int write_rendered(const char *path, render_fn render, const cJSON *doc, 
 
 int pg_reports_write(const cJSON *doc, const pg_report_paths *p, pg_err *err)
 {
-    int rc = PG_OK;
+    int rc = PG_OK, r;
+    pg_err e;
 
-    if (p->json)
-        rc = pg_doc_write(p->json, doc, err);
-    if (rc == PG_OK)
-        rc = write_rendered(p->junit, pg_junit_render, doc, err);
-    if (rc == PG_OK)
-        rc = write_rendered(p->markdown, render_comment, doc, err);
-    if (rc == PG_OK)
-        rc = write_rendered(p->html, pg_html_render, doc, err);
+    r = p->json ? pg_doc_write(p->json, doc, &e) : PG_OK;
+    if (r != PG_OK && rc == PG_OK)
+        rc = r, *err = e;
+    r = write_rendered(p->junit, pg_junit_render, doc, &e);
+    if (r != PG_OK && rc == PG_OK)
+        rc = r, *err = e;
+    r = write_rendered(p->markdown, render_comment, doc, &e);
+    if (r != PG_OK && rc == PG_OK)
+        rc = r, *err = e;
+    r = write_rendered(p->html, pg_html_render, doc, &e);
+    if (r != PG_OK && rc == PG_OK)
+        rc = r, *err = e;
     return rc;
+}
+
+int pg_reports_prepare(const pg_report_paths *p, pg_err *err)
+{
+    const char *paths[] = {p->json, p->junit, p->markdown, p->html};
+    int rc;
+
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (paths[i] && (rc = pg_file_prepare(paths[i], err)) != 0)
+            return rc;
+    return PG_OK;
 }

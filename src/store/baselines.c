@@ -32,25 +32,6 @@ int pg_store_check_file(const char *path, int *interrupted, pg_err *err)
     return rc;
 }
 
-static int mkdir_p(const char *dir, pg_err *err)
-{
-    char buf[1024];
-
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return pg_err_at(err, PG_EIO, buf, 0, 0, "cannot create directory: %s",
-                             strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-        return pg_err_at(err, PG_EIO, buf, 0, 0, "cannot create directory: %s", strerror(errno));
-    return PG_OK;
-}
-
 int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, const char *rev,
                     const char *results_path, int force, pg_err *err)
 {
@@ -79,7 +60,7 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
         goto out;
     }
     git_oid_tostr(hex, sizeof hex, git_commit_id(commit));
-    if ((rc = mkdir_p(dir, err)) != 0 ||
+    if ((rc = pg_file_mkdir_p(dir, err)) != 0 ||
         (rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0)
         goto out;
     snprintf(out_path, 1024, "%s/%s.json", dir, hex);

@@ -153,9 +153,10 @@ static void unwritable_path_is_an_io_error(void **state)
     pg_err err;
     (void)state;
     fill(&r);
-    assert_int_equal(pg_results_write(&r, "/nonexistent-dir/r.json", &err), PG_EIO);
-    assert_non_null(strstr(err.file, "/nonexistent-dir/r.json"));
-    assert_int_equal(access("/nonexistent-dir/r.json.tmp", F_OK), -1);
+    /* a directory cannot be made under a file, even as root */
+    assert_int_equal(pg_results_write(&r, "/dev/null/r.json", &err), PG_EIO);
+    assert_string_equal(err.file, "/dev/null");
+    assert_non_null(strstr(err.msg, "cannot create directory"));
     pg_results_clear(&r);
 }
 

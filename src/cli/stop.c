@@ -10,8 +10,13 @@ volatile sig_atomic_t pg_stop_signal;
 
 static void on_signal(int sig)
 {
+    static const char msg[] = "\nperfgate: second signal: stopped at once, nothing more written\n";
+
     if (pg_stop_signal) { /* second signal: leave now, without a half-written temporary file */
         pg_file_abandon_partial();
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+            /* nothing to do: leaving anyway */
+        }
         _exit(128 + sig);
     }
     pg_stop_signal = sig;

@@ -260,8 +260,9 @@ join:
     }
     out->max_rss_kib = max_rss_kib();
     if (out->interrupted) {
-        /* keep the trials that had begun; the last one ran short */
-        double ran = (double)(pg_now_ns() - cfg.measure_ns) / 1e9,
+        /* keep the trials that had begun; the last one ran short. Signed:
+         * stopped in the warm-up, now is before measure_ns. */
+        double ran = ((double)pg_now_ns() - (double)cfg.measure_ns) / 1e9,
                each = (double)cfg.trial_ns / 1e9;
         size_t keep = ran <= 0 ? 0 : (size_t)(ran / each) + 1;
         if (keep > out->n_trials)

@@ -29,24 +29,49 @@ static void row(FILE *fp, const char *label, const pg_trial *t)
             p999, max);
 }
 
+static void print_checks(FILE *fp, const pg_budget_result *b, int colour)
+{
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
+               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
+
+    for (size_t i = 0; i < b->n_checks; i++) {
+        const pg_check *c = &b->checks[i];
+        const char *col = c->verdict == PG_VERDICT_PASS   ? green
+                          : c->verdict == PG_VERDICT_FAIL ? red
+                                                          : yellow;
+        fprintf(fp, "  %s%-5s%s %s\n", col,
+                c->verdict == PG_VERDICT_PASS   ? "PASS"
+                : c->verdict == PG_VERDICT_FAIL ? "FAIL"
+                                                : "SKIP",
+                off, c->detail);
+    }
+}
+
 void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
 {
     const pg_budget_run *r = &b->run;
-    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
-               *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
+    const char *red = colour ? "\033[31m" : "", *yellow = colour ? "\033[33m" : "",
+               *off = colour ? "\033[0m" : "";
     pg_trial all;
     pg_err err;
     char label[24], p50[16], p99[16], raw50[16], raw99[16], ttfb[16];
 
     fprintf(fp, "\n%s — %s%s\n", b->name, b->target,
             r->interrupted ? "  (INTERRUPTED: partial results)" : "");
+    if (!r->n_trials) {
+        fprintf(fp, "  nothing measured: stopped %s\n",
+                r->interrupted ? "before the first trial began (in the warm-up)"
+                               : "before any trial");
+        print_checks(fp, b, colour);
+        return;
+    }
     fprintf(fp, "  %-7s %9s %9s %7s %7s %8s %8s %8s %8s %8s %8s %8s\n", "trial", "requests",
             "req/s", "errors", "err%", "dropped", "p50", "p90", "p95", "p99", "p99.9", "max");
     for (size_t i = 0; i < r->n_trials; i++) {
         snprintf(label, sizeof label, "%zu", i + 1);
         row(fp, label, &r->trials[i]);
     }
-    if (!r->n_trials || pg_budget_run_merged(&all, r, &err) != 0)
+    if (pg_budget_run_merged(&all, r, &err) != 0)
         return;
     row(fp, "all", &all);
     if (all.duration.total) {
@@ -88,15 +113,5 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     if (r->saturated)
         fprintf(fp, "  %sWARNING: %s%s\n", yellow, r->saturation, off);
     pg_trial_clear(&all);
-    for (size_t i = 0; i < b->n_checks; i++) {
-        const pg_check *c = &b->checks[i];
-        const char *col = c->verdict == PG_VERDICT_PASS   ? green
-                          : c->verdict == PG_VERDICT_FAIL ? red
-                                                          : yellow;
-        fprintf(fp, "  %s%-5s%s %s\n", col,
-                c->verdict == PG_VERDICT_PASS   ? "PASS"
-                : c->verdict == PG_VERDICT_FAIL ? "FAIL"
-                                                : "SKIP",
-                off, c->detail);
-    }
+    print_checks(fp, b, colour);
 }

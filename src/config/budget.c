@@ -94,7 +94,7 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
             "\"load\": ..., \"scenarios\": [...] })");
     if ((rc = pg_fields_check_keys(f, root, "the budget", top_keys)) != 0)
         return rc;
-    if ((rc = pg_fields_string(f, root, "name", "the budget", 1, &s)) != 0)
+    if ((rc = pg_fields_name(f, root, "name", "the budget", 1, &s)) != 0)
         return rc;
     if (!(b->name = pg_strdup(s)))
         return pg_err_set(f->err, PG_ENOMEM, "out of memory");

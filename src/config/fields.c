@@ -135,6 +135,25 @@ int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char
     return PG_OK;
 }
 
+int pg_fields_name(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
+                   const char **out)
+{
+    char kp[160];
+    const char *s = NULL;
+    int rc;
+
+    if ((rc = pg_fields_string(f, obj, key, where, required, &s)) != 0 || !s)
+        return rc;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return pg_json_doc_error(f->err, f->doc, member(obj, key), 0,
+                                     "\"%s\" must not contain control characters (line breaks, "
+                                     "tabs, escapes): names are shown in reports and logs",
+                                     key_path(kp, sizeof kp, where, key));
+    *out = s;
+    return PG_OK;
+}
+
 int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
                   long lo, long hi, long *out)
 {

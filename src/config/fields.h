@@ -26,6 +26,11 @@ int pg_fields_want_object(pg_fields *f, const cJSON *obj, const char *where);
 
 int pg_fields_string(pg_fields *f, const cJSON *obj, const char *key, const char *where,
                      int required, const char **out);
+/* A string used as a name: as pg_fields_string, and free of control
+ * characters (a line break in a name would forge lines in logs). */
+int pg_fields_name(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
+                   const char **out);
+
 int pg_fields_int(pg_fields *f, const cJSON *obj, const char *key, const char *where, int required,
                   long lo, long hi, long *out);
 int pg_fields_number(pg_fields *f, const cJSON *obj, const char *key, const char *where,

@@ -42,6 +42,30 @@ static int is_hex(int ch)
     return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
+/* Length of the well-formed UTF-8 sequence at c->at (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_length(const scan *c)
+{
+    const unsigned char *p = (const unsigned char *)c->s + c->at;
+    size_t left = c->len - c->at, n;
+    unsigned lo = 0x80, hi = 0xBF;
+
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        n = 2;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        n = 3, lo = p[0] == 0xE0 ? 0xA0 : 0x80, hi = p[0] == 0xED ? 0x9F : 0xBF;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        n = 4, lo = p[0] == 0xF0 ? 0x90 : 0x80, hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (left < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
 static int string(scan *c)
 {
     size_t start = c->at++;
@@ -58,6 +82,17 @@ static int string(scan *c)
             return fail(c, c->at,
                         ch == '\n' ? "line break inside a string: write \\n, or close the string"
                                    : "control character inside a string: escape it (\\t, \\u0001)");
+        if (ch >= 0x80) {
+            size_t n = utf8_length(c);
+            if (!n) {
+                char msg[96];
+                snprintf(msg, sizeof msg,
+                         "invalid UTF-8 (byte 0x%02X): a budget file must be UTF-8 text", ch);
+                return fail(c, c->at, msg);
+            }
+            c->at += n;
+            continue;
+        }
         if (ch == '\\') {
             c->at++;
             ch = peek(c);

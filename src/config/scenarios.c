@@ -169,7 +169,7 @@ static int parse_request(pg_fields *f, const cJSON *q, const char *where, pg_req
         (rc = pg_fields_check_keys(f, q, where, request_keys)) != 0 ||
         (rc = pg_fields_string(f, q, "method", where, 0, &method)) != 0 ||
         (rc = pg_fields_string(f, q, "path", where, 1, &path)) != 0 ||
-        (rc = pg_fields_string(f, q, "name", where, 0, &name)) != 0)
+        (rc = pg_fields_name(f, q, "name", where, 0, &name)) != 0)
         return rc;
     for (i = 0; method[i] && i < sizeof upper - 1; i++)
         upper[i] = (char)toupper((unsigned char)method[i]);
@@ -211,7 +211,7 @@ static int parse_scenario(pg_fields *f, const cJSON *s, const char *where, pg_sc
 
     if ((rc = pg_fields_want_object(f, s, where)) != 0 ||
         (rc = pg_fields_check_keys(f, s, where, scenario_keys)) != 0 ||
-        (rc = pg_fields_string(f, s, "name", where, 1, &name)) != 0)
+        (rc = pg_fields_name(f, s, "name", where, 1, &name)) != 0)
         return rc;
     if (!(sc->name = pg_strdup(name)))
         return oom(f);

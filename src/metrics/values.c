@@ -41,6 +41,19 @@ int pg_value_index(const char *name)
 }
 
 /* The string member key of o, or "" when absent. */
+/* Text from a results file goes to the console and to CI logs: a control
+ * character there could forge a log line (a GitHub "::error::" command) or
+ * move the cursor. Copies src with each one replaced by '?'. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+
+    for (; src[i] && i + 1 < size; i++)
+        dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7F ? '?' : src[i];
+    if (size)
+        dst[i] = '\0';
+}
+
 static const char *str(const cJSON *o, const char *key)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
@@ -192,9 +205,9 @@ static void read_checks(pg_budget_values *b, const cJSON *checks)
             !cJSON_IsString(verdict))
             continue;
         snprintf(k->kind, sizeof k->kind, "threshold");
-        snprintf(k->metric, sizeof k->metric, "%s", str(c, "metric"));
-        snprintf(k->expr, sizeof k->expr, "%s", str(c, "expr"));
-        snprintf(k->detail, sizeof k->detail, "%s", str(c, "detail"));
+        copy_text(k->metric, sizeof k->metric, str(c, "metric"));
+        copy_text(k->expr, sizeof k->expr, str(c, "expr"));
+        copy_text(k->detail, sizeof k->detail, str(c, "detail"));
         for (int v = 0; v < 4; v++)
             if (strcmp(pg_verdict_names[v], verdict->valuestring) == 0)
                 k->verdict = (pg_verdict)v;
@@ -248,8 +261,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
 
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    snprintf(out->commit, sizeof out->commit, "%s", str(doc, "commit"));
-    snprintf(out->created, sizeof out->created, "%s", str(doc, "created"));
+    copy_text(out->commit, sizeof out->commit, str(doc, "commit"));
+    copy_text(out->created, sizeof out->created, str(doc, "created"));
     out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
     budgets = cJSON_GetObjectItemCaseSensitive(doc, "budgets");
     if (!cJSON_IsArray(budgets)) {
@@ -270,8 +283,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
             pg_err_at(err, PG_EINVALID, path, 0, 0, "budget %zu has no name", i);
             goto out;
         }
-        snprintf(bv->name, sizeof bv->name, "%s", name);
-        snprintf(bv->target, sizeof bv->target, "%s", str(b, "target"));
+        copy_text(bv->name, sizeof bv->name, name);
+        copy_text(bv->target, sizeof bv->target, str(b, "target"));
         bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
         cJSON_ArrayForEach(t, trials)
         {

@@ -73,6 +73,23 @@ static void syntax_errors(void **state)
     syntax_error_at("{\"a\": 1e}", 1, 9, "exponent");
 }
 
+static void text_is_utf8(void **state)
+{
+    pg_json_doc doc;
+    pg_err err;
+    const char *good = "{\"a\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"}";
+
+    (void)state;
+    assert_int_equal(pg_json_doc_parse(&doc, "s.json", good, strlen(good), &err), PG_OK);
+    pg_json_doc_free(&doc);
+    syntax_error_at("{\"a\": \"x\xff\"}", 1, 9, "invalid UTF-8 (byte 0xFF)");
+    syntax_error_at("{\"a\": \"\xc3\xa9\xc0\xaf\"}", 1, 9, "byte 0xC0"); /* overlong '/' */
+    syntax_error_at("{\"a\": \"\xed\xa0\x80\"}", 1, 8, "byte 0xED");     /* a surrogate */
+    syntax_error_at("{\"a\": \"\xf4\x90\x80\x80\"}", 1, 8, "byte 0xF4"); /* past U+10FFFF */
+    syntax_error_at("{\"a\": \"\xe2\x82\"}", 1, 8, "byte 0xE2");         /* cut short */
+    syntax_error_at("{\"a\": \"\x80\"}", 1, 8, "byte 0x80");             /* a lone continuation */
+}
+
 static void nesting_limit(void **state)
 {
     char deep[1000];
@@ -99,6 +116,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(positions_of_keys_and_values),
         cmocka_unit_test(syntax_errors),
+        cmocka_unit_test(text_is_utf8),
         cmocka_unit_test(nesting_limit),
         cmocka_unit_test(byte_order_mark_and_nul),
     };

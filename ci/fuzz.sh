@@ -4,6 +4,8 @@
 #   ci/fuzz.sh 20000    each harness runs 20,000 inputs with a fixed seed:
 #                       the same inputs every time (what ci/test.sh does)
 #   ci/fuzz.sh 600s     each harness runs for 600 seconds, random seed
+# PG_FUZZ_WORK=DIR keeps the corpora (and logs) in DIR, so a later run goes
+# on from what an earlier one found.
 # A crash leaves its input in fuzz/crashes/<harness>/ and fails the script;
 # make it a regression test (tests/...) before fixing it.
 set -euo pipefail
@@ -14,8 +16,8 @@ build=build/fuzz
 CC=clang cmake -S . -B "$build" -DPERFGATE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 harnesses=(budget threshold hist results reports)
 cmake --build "$build" -j "$(nproc)" --target "${harnesses[@]/#/fuzz_}" >/dev/null
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${PG_FUZZ_WORK:-$(mktemp -d)}
+[ -n "${PG_FUZZ_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 
 seed() { # seed HARNESS FILES...
   local h=$1

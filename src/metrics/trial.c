@@ -13,8 +13,8 @@ const char *const pg_fail_kind_hints[PG_FAIL_KINDS] = {
     "the target closed or reset the connection before the answer was complete",
     "no complete answer within the request timeout (load.timeout)",
     "the host name did not resolve",
-    "the TLS handshake failed: http:// vs https://, a certificate not trusted (\"insecure\": "
-    "true skips the check), or not a TLS server",
+    ("the TLS handshake failed: http:// vs https://, a certificate not trusted (\"insecure\": "
+     "true skips the check), or not a TLS server"),
     "the status was not one the request expects (2xx/3xx unless expect.status says)",
     "the body did not contain expect.body_contains",
     "the answer was not valid HTTP: is an HTTP server listening on that port?",

@@ -184,6 +184,7 @@ static void free_request(pg_request *r)
     free(r->body);
     free(r->expect_status);
     free(r->expect_body_contains);
+    free(r->tokens_field);
 }
 
 void pg_budget_free(pg_budget *b)

@@ -44,6 +44,8 @@ typedef struct pg_request {
     int *expect_status; /* accepted codes; none given: any 2xx/3xx */
     size_t n_expect_status;
     char *expect_body_contains; /* NULL when not checked */
+    int sse;                    /* "stream": "sse": read as Server-Sent Events whatever the type */
+    char *tokens_field;         /* NULL, or the JSON path of the tokens in each event's data */
 } pg_request;
 
 typedef struct pg_scenario {

@@ -13,8 +13,8 @@
 #include "config/sections.h"
 
 static const char *const scenario_keys[] = {"name", "weight", "think_time", "requests", NULL};
-static const char *const request_keys[] = {"name", "method", "path", "headers",
-                                           "body", "expect", NULL};
+static const char *const request_keys[] = {"name",   "method", "path",         "headers", "body",
+                                           "expect", "stream", "tokens_field", NULL};
 static const char *const expect_keys[] = {"status", "body_contains", NULL};
 static const char *const methods[] = {"GET",   "HEAD",   "POST",    "PUT",
                                       "PATCH", "DELETE", "OPTIONS", NULL};
@@ -85,6 +85,35 @@ static int parse_headers(pg_fields *f, const cJSON *h, const char *where, pg_req
         if ((rc = expand_value(f, m, &r->headers[i].value)) != 0)
             return rc;
     }
+    return PG_OK;
+}
+
+/* "stream": "sse" reads the answer as Server-Sent Events even when its
+ * Content-Type does not say text/event-stream; "tokens_field" names where
+ * in each event's JSON data the tokens are ("choices.0.delta.content"). */
+static int parse_stream(pg_fields *f, const cJSON *q, const char *where, pg_request *r)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(q, "stream");
+    const char *tokens = NULL;
+    int rc;
+
+    if (st && (!cJSON_IsString(st) || strcmp(st->valuestring, "sse") != 0))
+        return pg_json_doc_error(f->err, f->doc, st, 0,
+                                 "\"%s.stream\" must be \"sse\" (answers of type "
+                                 "text/event-stream are read as events without it)",
+                                 where);
+    r->sse = st != NULL;
+    if ((rc = pg_fields_string(f, q, "tokens_field", where, 0, &tokens)) != 0 || !tokens)
+        return rc;
+    if (!tokens[0] || tokens[0] == '.' || tokens[strlen(tokens) - 1] == '.' ||
+        strstr(tokens, "..") || strpbrk(tokens, " \t"))
+        return pg_json_doc_error(
+            f->err, f->doc, cJSON_GetObjectItemCaseSensitive(q, "tokens_field"), 0,
+            "\"%s.tokens_field\" is a path of keys and array indexes joined by dots, e.g. "
+            "\"choices.0.delta.content\"",
+            where);
+    if (!(r->tokens_field = pg_strdup(tokens)))
+        return oom(f);
     return PG_OK;
 }
 
@@ -198,6 +227,8 @@ static int parse_request(pg_fields *f, const cJSON *q, const char *where, pg_req
     if (r->body && (strcmp(upper, "GET") == 0 || strcmp(upper, "HEAD") == 0))
         return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(q, "body"), 1,
                                  "a %s request has no body; use POST, PUT or PATCH", upper);
+    if ((rc = parse_stream(f, q, where, r)) != 0)
+        return rc;
     return parse_expect(f, cJSON_GetObjectItemCaseSensitive(q, "expect"), where, r);
 }
 

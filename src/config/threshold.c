@@ -21,6 +21,13 @@ const pg_metric_def pg_metric_defs[] = {
     {"dropped_iterations", PG_METRIC_COUNTER, 0, "iterations not started for lack of a connection"},
     {"data_received", PG_METRIC_COUNTER, 0, "bytes received"},
     {"data_sent", PG_METRIC_COUNTER, 0, "bytes sent"},
+    {"sse_time_to_first_event", PG_METRIC_TREND, 1, "send to a stream's first event"},
+    {"sse_inter_event", PG_METRIC_TREND, 1, "time between two events of a stream"},
+    {"sse_stream_duration", PG_METRIC_TREND, 1, "send to the end of a stream"},
+    {"sse_events_per_second", PG_METRIC_TREND, 0, "events per second of each stream"},
+    {"sse_tokens_per_second", PG_METRIC_TREND, 0, "tokens per second of each stream"},
+    {"sse_events", PG_METRIC_COUNTER, 0, "stream events with data"},
+    {"sse_tokens", PG_METRIC_COUNTER, 0, "tokens counted by tokens_field"},
     {NULL, PG_METRIC_TREND, 0, NULL},
 };
 

@@ -63,6 +63,7 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
             pr->is_head = strcmp(r->method, "HEAD") == 0;
             pr->keep_body = r->expect_body_contains != NULL;
             p->any_keep_body |= pr->keep_body;
+            p->any_tokens |= r->tokens_field != NULL;
             if (name_index(p, r->name, &pr->name_index) != 0)
                 goto oom;
         }

@@ -32,6 +32,7 @@ typedef struct pg_prepared {
     char **names; /* distinct request names */
     size_t n_names;
     int any_keep_body;
+    int any_tokens; /* some request counts SSE tokens: slots keep event text */
 } pg_prepared;
 
 int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err);

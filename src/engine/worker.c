@@ -15,11 +15,14 @@
 #define _GNU_SOURCE /* memmem */
 #include "engine/worker.h"
 #include "common/clock.h"
+#include "engine/sse.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -29,6 +32,7 @@
 #define RAMP_TICK_NS 10000000ull /* closed ramps re-check the VU count every 10 ms */
 #define STOP_CHECK_NS 100000000ull
 #define BEHIND_NS 2000000ull
+#define SSE_TEXT_MAX 8192 /* event text kept for counting tokens; longer events count none */
 
 typedef enum { SLOT_IDLE, SLOT_BUSY, SLOT_THINKING } slot_state;
 
@@ -44,6 +48,12 @@ typedef struct pg_slot {
     char *body;
     size_t body_len, body_cap;
     char errbuf[CURL_ERROR_SIZE]; /* libcurl's words for the last failure */
+    /* the answer read as Server-Sent Events */
+    pg_sse sse;
+    int sse_checked, sse_on;         /* the answer's type looked at; it is a stream */
+    uint64_t sse_chunk_ns;           /* when the body piece being parsed arrived */
+    uint64_t sse_last_ns;            /* when the previous event arrived */
+    uint64_t sse_events, sse_tokens; /* of this stream */
 } pg_slot;
 
 struct pg_worker {
@@ -112,10 +122,52 @@ static int on_timer(CURLM *m, long timeout_ms, void *userp)
     return 0;
 }
 
+static pg_trial *trial_of_slot(pg_slot *s)
+{
+    return s->trial >= 0 ? &s->w->trials[s->trial] : NULL;
+}
+
+/* One event of a stream: all events parsed from one body piece share its
+ * arrival time, which is when libcurl handed it over. */
+static void on_event(void *arg, const pg_sse_event *ev)
+{
+    pg_slot *s = arg;
+    pg_trial *t = trial_of_slot(s);
+    const pg_request *r = s->configured->req;
+
+    if (ev->empty)
+        return; /* "data:" alone: no content, not an event the metrics count */
+    if (t && !s->sse_events)
+        pg_hist_record(&t->sse_ttfe, (s->sse_chunk_ns - s->sent_ns) / 1000u);
+    else if (t)
+        pg_hist_record(&t->sse_gap, (s->sse_chunk_ns - s->sse_last_ns) / 1000u);
+    s->sse_events++;
+    s->sse_last_ns = s->sse_chunk_ns;
+    if (r->tokens_field && !ev->truncated)
+        s->sse_tokens += pg_sse_tokens(ev->data, ev->len, r->tokens_field);
+}
+
+static int is_event_stream(CURL *e)
+{
+    const char *type = NULL;
+
+    curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type);
+    return type && strncasecmp(type, "text/event-stream", 17) == 0;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
     pg_slot *s = arg;
     size_t len = size * n;
+
+    if (!s->sse_checked) {
+        s->sse_checked = 1;
+        s->sse_on = s->configured->req->sse || is_event_stream(s->easy);
+    }
+    if (s->sse_on) {
+        s->sse_chunk_ns = pg_now_ns();
+        pg_sse_feed(&s->sse, data, len, on_event, s);
+    }
 
     if (s->body && s->body_len < s->body_cap) {
         size_t take = len < s->body_cap - s->body_len ? len : s->body_cap - s->body_len;
@@ -169,6 +221,9 @@ static void start_request(pg_worker *w, pg_slot *s, uint64_t intended)
     configure(s, pr);
     s->body_len = 0;
     s->errbuf[0] = '\0';
+    s->sse_checked = s->sse_on = 0;
+    s->sse_events = s->sse_tokens = 0;
+    pg_sse_reset(&s->sse);
     s->intended_ns = intended;
     s->sent_ns = pg_now_ns();
     s->state = SLOT_BUSY;
@@ -235,6 +290,21 @@ static uint64_t info_us(CURL *e, CURLINFO what)
 
     curl_easy_getinfo(e, what, &v);
     return v > 0 ? (uint64_t)v : 0;
+}
+
+/* A stream that ended well: its length, and its events and tokens per second. */
+static void record_stream(pg_trial *t, const pg_slot *s, const pg_request *r, uint64_t raw_us)
+{
+    double secs = (double)raw_us / 1e6;
+
+    t->sse_streams++;
+    t->sse_tokens += s->sse_tokens;
+    pg_hist_record(&t->sse_stream, raw_us);
+    if (secs <= 0.0)
+        return;
+    pg_hist_record(&t->sse_eps, (uint64_t)llround(1000.0 * (double)s->sse_events / secs));
+    if (r->tokens_field)
+        pg_hist_record(&t->sse_tps, (uint64_t)llround(1000.0 * (double)s->sse_tokens / secs));
 }
 
 /* Keeps the first failure of each kind in words, for the console and the
@@ -314,8 +384,11 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &rsize);
     t->bytes_in += (uint64_t)hsize + info_us(s->easy, CURLINFO_SIZE_DOWNLOAD_T);
     t->bytes_out += (uint64_t)rsize + (r->body ? r->body_len : 0);
+    t->sse_events += s->sse_events;
     if (code != CURLE_OK)
         return; /* no response: no latency to record (counted as a failure above) */
+    if (s->sse_on)
+        record_stream(t, s, r, raw_us);
     pg_hist_record(&t->duration, corrected_us);
     pg_hist_record(&t->duration_raw, raw_us);
     pg_hist_record(&t->waiting, info_us(s->easy, CURLINFO_STARTTRANSFER_TIME_T));
@@ -720,7 +793,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
     curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)conns);
     for (size_t i = 0; i < w->n_slots; i++) {
         w->slots[i].vu = i;
-        if (setup_easy(w, &w->slots[i], l->max_body) != 0)
+        if (setup_easy(w, &w->slots[i], l->max_body) != 0 ||
+            pg_sse_init(&w->slots[i].sse, cfg->plan->any_tokens ? SSE_TEXT_MAX : 0) != 0)
             goto oom;
         w->free_slots[w->n_free++] = w->n_slots - 1 - i;
     }
@@ -755,6 +829,7 @@ void pg_worker_free(pg_worker *w)
             curl_easy_cleanup(w->slots[i].easy);
         }
         free(w->slots[i].body);
+        pg_sse_free(&w->slots[i].sse);
     }
     if (w->multi)
         curl_multi_cleanup(w->multi);

@@ -39,6 +39,44 @@ static void add_hist(cJSON *o, const char *key, const pg_hist *h)
     free(enc);
 }
 
+/* A histogram of thousandths (events per second) as plain numbers. */
+static cJSON *per_second_json(const pg_hist *h)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "count", (double)h->total);
+    cJSON_AddNumberToObject(o, "min", h->total ? (double)h->min / 1000.0 : 0.0);
+    cJSON_AddNumberToObject(o, "p5", (double)pg_hist_percentile(h, 5.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "p50", (double)pg_hist_percentile(h, 50.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "p95", (double)pg_hist_percentile(h, 95.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "max", (double)h->max / 1000.0);
+    cJSON_AddNumberToObject(o, "mean", round(pg_hist_mean(h)) / 1000.0);
+    return o;
+}
+
+/* Server-Sent Events: only for trials that read streams. */
+static void add_sse(cJSON *o, const pg_trial *t, int with_histograms)
+{
+    cJSON *sse;
+
+    if (!t->sse_streams && !t->sse_events)
+        return;
+    sse = cJSON_AddObjectToObject(o, "sse");
+    cJSON_AddNumberToObject(sse, "streams", (double)t->sse_streams);
+    cJSON_AddNumberToObject(sse, "events", (double)t->sse_events);
+    cJSON_AddNumberToObject(sse, "tokens", (double)t->sse_tokens);
+    cJSON_AddItemToObject(sse, "time_to_first_event_us", latency_json(&t->sse_ttfe));
+    cJSON_AddItemToObject(sse, "inter_event_us", latency_json(&t->sse_gap));
+    cJSON_AddItemToObject(sse, "stream_duration_us", latency_json(&t->sse_stream));
+    cJSON_AddItemToObject(sse, "events_per_second", per_second_json(&t->sse_eps));
+    if (t->sse_tps.total)
+        cJSON_AddItemToObject(sse, "tokens_per_second", per_second_json(&t->sse_tps));
+    if (with_histograms) {
+        add_hist(sse, "time_to_first_event_histogram", &t->sse_ttfe);
+        add_hist(sse, "inter_event_histogram", &t->sse_gap);
+    }
+}
+
 /* Counters, latencies and histograms of one trial (or of the merged summary). */
 static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_histograms)
 {
@@ -85,6 +123,7 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
         add_hist(o, "histogram_uncorrected", &t->duration_raw);
         add_hist(o, "ttfb_histogram", &t->waiting);
     }
+    add_sse(o, t, with_histograms);
     return o;
 }
 

@@ -30,6 +30,11 @@ int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
     pg_hist_reset(&t->connecting);
     pg_hist_reset(&t->tls);
     pg_hist_reset(&t->iteration);
+    pg_hist_reset(&t->sse_ttfe);
+    pg_hist_reset(&t->sse_gap);
+    pg_hist_reset(&t->sse_stream);
+    pg_hist_reset(&t->sse_eps);
+    pg_hist_reset(&t->sse_tps);
     t->by_scenario = calloc(n_scenarios ? n_scenarios : 1, sizeof *t->by_scenario);
     t->by_name = calloc(n_names ? n_names : 1, sizeof *t->by_name);
     if (!t->by_scenario || !t->by_name) {
@@ -75,6 +80,14 @@ void pg_trial_merge(pg_trial *into, const pg_trial *from)
     pg_hist_merge(&into->connecting, &from->connecting);
     pg_hist_merge(&into->tls, &from->tls);
     pg_hist_merge(&into->iteration, &from->iteration);
+    into->sse_streams += from->sse_streams;
+    into->sse_events += from->sse_events;
+    into->sse_tokens += from->sse_tokens;
+    pg_hist_merge(&into->sse_ttfe, &from->sse_ttfe);
+    pg_hist_merge(&into->sse_gap, &from->sse_gap);
+    pg_hist_merge(&into->sse_stream, &from->sse_stream);
+    pg_hist_merge(&into->sse_eps, &from->sse_eps);
+    pg_hist_merge(&into->sse_tps, &from->sse_tps);
     for (size_t i = 0; i < into->n_scenarios && i < from->n_scenarios; i++)
         pg_hist_merge(&into->by_scenario[i], &from->by_scenario[i]);
     for (size_t i = 0; i < into->n_names && i < from->n_names; i++)

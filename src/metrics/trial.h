@@ -50,6 +50,15 @@ typedef struct pg_trial {
     pg_hist connecting;   /* only requests that opened a connection */
     pg_hist tls;          /* only requests that did a TLS handshake */
     pg_hist iteration;    /* iteration_duration */
+    /* Answers read as Server-Sent Events (text/event-stream, or "stream": "sse") */
+    uint64_t sse_streams; /* streams that ended well */
+    uint64_t sse_events;  /* events with data, over every stream */
+    uint64_t sse_tokens;  /* by "tokens_field" */
+    pg_hist sse_ttfe;     /* sse_time_to_first_event: from the send to the first event */
+    pg_hist sse_gap;      /* sse_inter_event: between two events of one stream */
+    pg_hist sse_stream;   /* sse_stream_duration: from the send to the end */
+    pg_hist sse_eps;      /* sse_events_per_second of each stream, in thousandths */
+    pg_hist sse_tps;      /* sse_tokens_per_second of each stream, in thousandths */
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */

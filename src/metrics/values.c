@@ -40,7 +40,6 @@ int pg_value_index(const char *name)
     return -1;
 }
 
-/* The string member key of o, or "" when absent. */
 /* Text from a results file goes to the console and to CI logs: a control
  * character there could forge a log line (a GitHub "::error::" command) or
  * move the cursor. Copies src with each one replaced by '?'. */
@@ -54,6 +53,7 @@ static void copy_text(char *dst, size_t size, const char *src)
         dst[i] = '\0';
 }
 
+/* The string member key of o, or "" when absent. */
 static const char *str(const cJSON *o, const char *key)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
@@ -137,8 +137,20 @@ static const cJSON *summary_of(const cJSON *trial, const char *metric)
     const char *brace = strchr(metric, '{');
     char tag[64], value[160];
 
+    static const struct {
+        const char *metric, *key;
+    } sse[] = {{"sse_time_to_first_event", "time_to_first_event_us"},
+               {"sse_inter_event", "inter_event_us"},
+               {"sse_stream_duration", "stream_duration_us"},
+               {"sse_events_per_second", "events_per_second"},
+               {"sse_tokens_per_second", "tokens_per_second"}};
+
     if (strncmp(metric, "http_req_waiting", 16) == 0 && !brace)
         return cJSON_GetObjectItemCaseSensitive(trial, "ttfb_us");
+    for (size_t i = 0; i < sizeof sse / sizeof *sse; i++)
+        if (strcmp(metric, sse[i].metric) == 0)
+            return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(trial, "sse"),
+                                                    sse[i].key);
     if (strncmp(metric, "http_req_duration", 17) != 0)
         return NULL;
     if (!brace)

@@ -29,6 +29,30 @@ static void row(FILE *fp, const char *label, const pg_trial *t)
             p999, max);
 }
 
+static void print_streams(FILE *fp, const pg_trial *all)
+{
+    char first50[16] = "-", first95[16] = "-", gap50[16] = "-", gap99[16] = "-";
+
+    if (all->sse_ttfe.total) {
+        dur(pg_hist_percentile(&all->sse_ttfe, 50), first50, sizeof first50);
+        dur(pg_hist_percentile(&all->sse_ttfe, 95), first95, sizeof first95);
+    }
+    if (all->sse_gap.total) {
+        dur(pg_hist_percentile(&all->sse_gap, 50), gap50, sizeof gap50);
+        dur(pg_hist_percentile(&all->sse_gap, 99), gap99, sizeof gap99);
+    }
+    fprintf(fp,
+            "  streams: %llu, %llu events; first event p50 %s p95 %s; between events p50 %s p99 "
+            "%s; %.4g events/s per stream (median)",
+            (unsigned long long)all->sse_streams, (unsigned long long)all->sse_events, first50,
+            first95, gap50, gap99, (double)pg_hist_percentile(&all->sse_eps, 50) / 1000.0);
+    if (all->sse_tps.total)
+        fprintf(fp, "; %llu tokens, %.4g tokens/s per stream (median)",
+                (unsigned long long)all->sse_tokens,
+                (double)pg_hist_percentile(&all->sse_tps, 50) / 1000.0);
+    fputc('\n', fp);
+}
+
 static void print_checks(FILE *fp, const pg_budget_result *b, int colour)
 {
     const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
@@ -105,6 +129,8 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
         else if (pg_trial_answered(&all) == 0)
             fprintf(fp, "  %sno request got an answer from %s%s\n", red, b->target, off);
     }
+    if (all.sse_streams || all.sse_events)
+        print_streams(fp, &all);
     if (all.checks)
         fprintf(fp, "  checks: %llu of %llu passed\n",
                 (unsigned long long)(all.checks - all.checks_failed),

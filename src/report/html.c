@@ -355,6 +355,31 @@ static void count_table(pg_buf *b, const cJSON *obj, const char *title)
     pg_buf_puts(b, "</table>\n");
 }
 
+/* Server-Sent Events, when the run read streams. */
+static void streams_table(pg_buf *b, const cJSON *sse)
+{
+    const cJSON *ttfe = pg_doc_get(sse, "time_to_first_event_us"),
+                *gap = pg_doc_get(sse, "inter_event_us");
+
+    if (!sse)
+        return;
+    pg_buf_printf(b,
+                  "<h3>Streams (Server-Sent Events)</h3><table><tr><th>streams</th><th>events</th>"
+                  "<th>tokens</th><th>first event p50</th><th>p95</th><th>p99</th><th>between "
+                  "events p50</th><th>p99</th><th>events/s p50</th><th>tokens/s p50</th></tr>\n"
+                  "<tr><td>%.0f</td><td>%.0f</td><td>%.0f</td>",
+                  pg_doc_num(sse, "streams", 0), pg_doc_num(sse, "events", 0),
+                  pg_doc_num(sse, "tokens", 0));
+    cell_value(b, "latency", ttfe, "p50");
+    cell_value(b, "latency", ttfe, "p95");
+    cell_value(b, "latency", ttfe, "p99");
+    cell_value(b, "latency", gap, "p50");
+    cell_value(b, "latency", gap, "p99");
+    cell_value(b, "sse_events_per_second", pg_doc_get(sse, "events_per_second"), "p50");
+    cell_value(b, "sse_tokens_per_second", pg_doc_get(sse, "tokens_per_second"), "p50");
+    pg_buf_puts(b, "</tr></table>\n");
+}
+
 static void latency_table(pg_buf *b, const cJSON *obj, const char *title)
 {
     const cJSON *e;
@@ -428,6 +453,7 @@ static void budget(pg_buf *b, const cJSON *bud)
     trials_table(b, bud);
     latency_table(b, pg_doc_get(sum, "scenarios"), "Latency per scenario");
     latency_table(b, pg_doc_get(sum, "requests_by_name"), "Latency per request");
+    streams_table(b, pg_doc_get(sum, "sse"));
     count_table(b, pg_doc_get(sum, "status"), "Status codes");
     count_table(b, pg_doc_get(sum, "errors_by_kind"), "Errors by kind");
 }

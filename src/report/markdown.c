@@ -289,6 +289,35 @@ static void latency_rows(pg_buf *b, const cJSON *obj, const char *title)
     pg_buf_puts(b, "\n");
 }
 
+/* Server-Sent Events, when the run read streams. */
+static void streams_table(pg_buf *b, const cJSON *sse)
+{
+    const cJSON *ttfe = pg_doc_get(sse, "time_to_first_event_us"),
+                *gap = pg_doc_get(sse, "inter_event_us");
+
+    if (!sse)
+        return;
+    pg_buf_printf(b,
+                  "**Streams (Server-Sent Events)**\n\n| streams | events | tokens | first event "
+                  "p50 | p95 | between events p50 | p99 | events/s p50 | tokens/s p50 |\n"
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+                  "| %.0f | %.0f | %.0f | ",
+                  pg_doc_num(sse, "streams", 0), pg_doc_num(sse, "events", 0),
+                  pg_doc_num(sse, "tokens", 0));
+    value(b, "latency", ttfe, "p50");
+    pg_buf_puts(b, " | ");
+    value(b, "latency", ttfe, "p95");
+    pg_buf_puts(b, " | ");
+    value(b, "latency", gap, "p50");
+    pg_buf_puts(b, " | ");
+    value(b, "latency", gap, "p99");
+    pg_buf_puts(b, " | ");
+    value(b, "sse_events_per_second", pg_doc_get(sse, "events_per_second"), "p50");
+    pg_buf_puts(b, " | ");
+    value(b, "sse_tokens_per_second", pg_doc_get(sse, "tokens_per_second"), "p50");
+    pg_buf_puts(b, " |\n\n");
+}
+
 static void counts_table(pg_buf *b, const cJSON *obj, const char *title, const char *col)
 {
     const cJSON *e;
@@ -330,6 +359,7 @@ static void details(pg_buf *b, const cJSON *doc, const cJSON *bud)
     pg_buf_puts(b, "\n");
     latency_rows(b, pg_doc_get(sum, "scenarios"), "Latency per scenario");
     latency_rows(b, pg_doc_get(sum, "requests_by_name"), "Latency per request");
+    streams_table(b, pg_doc_get(sum, "sse"));
     counts_table(b, pg_doc_get(sum, "status"), "Status codes", "status");
     counts_table(b, pg_doc_get(sum, "errors_by_kind"), "Errors", "kind");
 

@@ -11,7 +11,9 @@
 
 void pg_format_metric(const char *metric, double v, char *buf, size_t size)
 {
-    if (v < 0 && size > 1 && strcmp(metric, "rps") != 0 && strcmp(metric, "error_rate") != 0) {
+    if (strstr(metric, "_per_second")) /* events or tokens per second of a stream */
+        snprintf(buf, size, "%.4g/s", v);
+    else if (v < 0 && size > 1 && strcmp(metric, "rps") != 0 && strcmp(metric, "error_rate") != 0) {
         buf[0] = '-'; /* a band's lower end below zero */
         pg_format_duration((uint64_t)llround(-v), buf + 1, size - 1);
     } else if (strcmp(metric, "rps") == 0)

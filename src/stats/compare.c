@@ -80,7 +80,9 @@ void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t
 
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute)
 {
-    *dir = strcmp(metric, "rps") == 0 ? PG_WORSE_WHEN_LOWER : PG_WORSE_WHEN_HIGHER;
+    /* throughput, and events or tokens per second of a stream: less is worse */
+    *dir = strcmp(metric, "rps") == 0 || strstr(metric, "_per_second") ? PG_WORSE_WHEN_LOWER
+                                                                       : PG_WORSE_WHEN_HIGHER;
     *absolute = strcmp(metric, "error_rate") == 0;
 }
 

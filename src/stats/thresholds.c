@@ -33,6 +33,16 @@ static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const
         return &all->tls;
     if (strcmp(m, "iteration_duration") == 0)
         return &all->iteration;
+    if (strcmp(m, "sse_time_to_first_event") == 0)
+        return &all->sse_ttfe;
+    if (strcmp(m, "sse_inter_event") == 0)
+        return &all->sse_gap;
+    if (strcmp(m, "sse_stream_duration") == 0)
+        return &all->sse_stream;
+    if (strcmp(m, "sse_events_per_second") == 0)
+        return &all->sse_eps;
+    if (strcmp(m, "sse_tokens_per_second") == 0)
+        return &all->sse_tps;
     return NULL;
 }
 
@@ -48,6 +58,10 @@ static double counter_of(const char *m, const pg_trial *all)
         return (double)all->bytes_in;
     if (strcmp(m, "data_sent") == 0)
         return (double)all->bytes_out;
+    if (strcmp(m, "sse_events") == 0)
+        return (double)all->sse_events;
+    if (strcmp(m, "sse_tokens") == 0)
+        return (double)all->sse_tokens;
     return NAN;
 }
 
@@ -55,6 +69,8 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
                             double duration_s)
 {
     const pg_hist *h;
+    /* per-second trends are kept in thousandths (histograms hold integers) */
+    double unit = strstr(t->base, "_per_second") ? 1000.0 : 1.0;
 
     switch (t->def->kind) {
     case PG_METRIC_TREND:
@@ -62,15 +78,15 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
             return NAN;
         switch (t->agg) {
         case PG_AGG_PERCENTILE:
-            return (double)pg_hist_percentile(h, t->percentile);
+            return (double)pg_hist_percentile(h, t->percentile) / unit;
         case PG_AGG_AVG:
-            return pg_hist_mean(h);
+            return pg_hist_mean(h) / unit;
         case PG_AGG_MED:
-            return (double)pg_hist_percentile(h, 50.0);
+            return (double)pg_hist_percentile(h, 50.0) / unit;
         case PG_AGG_MIN:
-            return (double)h->min;
+            return (double)h->min / unit;
         default:
-            return (double)h->max;
+            return (double)h->max / unit;
         }
     case PG_METRIC_RATE:
         if (strcmp(t->base, "http_req_failed") == 0)
@@ -91,6 +107,8 @@ static void format_value(const pg_threshold *t, double v, char *buf, size_t size
         snprintf(buf, size, "%.4g%%", v * 100.0);
     else if (t->agg == PG_AGG_RATE)
         snprintf(buf, size, "%.1f/s", v);
+    else if (t->def->kind == PG_METRIC_TREND) /* events or tokens per second */
+        snprintf(buf, size, "%.4g/s", v);
     else
         snprintf(buf, size, "%.0f", v);
 }

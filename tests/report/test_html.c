@@ -56,6 +56,16 @@ static void every_chart_is_drawn(void **state)
     free(html);
 }
 
+static void streams_have_their_table(void **state)
+{
+    char *html = render(fixture_doc("stream.json"));
+    (void)state;
+    assert_non_null(strstr(html, "<h3>Streams (Server-Sent Events)</h3>"));
+    assert_non_null(strstr(html, "/s</td>")); /* events per second as a rate, not a duration */
+    assert_self_contained(html);
+    free(html);
+}
+
 static void no_baseline_and_no_data_render(void **state)
 {
     char *html = render(fixture_doc("nobaseline.json"));
@@ -88,6 +98,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_chart_is_drawn),
         cmocka_unit_test(no_baseline_and_no_data_render),
+        cmocka_unit_test(streams_have_their_table),
         cmocka_unit_test(hostile_text_is_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,16 @@ static void assert_times(const char *xml)
     }
 }
 
+static void streams_are_testcases_too(void **state)
+{
+    /* thresholds and comparisons of SSE metrics; render() validates the schemas */
+    char *xml = render(fixture_doc("stream.json"));
+    (void)state;
+    assert_non_null(strstr(xml, "name=\"sse_time_to_first_event p(95)&lt;50ms\""));
+    assert_non_null(strstr(xml, "sse_events_per_second p50"));
+    free(xml);
+}
+
 static void regression_fails_with_the_change_and_interval(void **state)
 {
     char *xml = render(fixture_doc("regression.json"));
@@ -149,6 +159,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regression_fails_with_the_change_and_interval),
+        cmocka_unit_test(streams_are_testcases_too),
         cmocka_unit_test(passing_run_has_no_failure),
         cmocka_unit_test(broken_threshold_is_budget_exceeded),
         cmocka_unit_test(no_baseline_skips_regressions),

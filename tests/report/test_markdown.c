@@ -51,6 +51,7 @@ static void goldens(void **state)
     golden_of(fixture_doc("budget.json"), "budget.md");
     golden_of(fixture_doc("nobaseline.json"), "nobaseline.md");
     golden_of(fixture_doc("unmeasured.json"), "unmeasured.md");
+    golden_of(fixture_doc("stream.json"), "stream.md");
     /* rendered by a GFM parser in tests/report/markdown_gfm.sh */
     golden_of(fixture_hostile(), "hostile.md");
 }

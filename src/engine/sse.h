@@ -15,8 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One dispatched event. data is the joined data lines (NUL-terminated,
- * truncated to the parser's cap, truncated set then); empty is 1 when every
+/* One dispatched event. data is the joined data lines, len bytes (which may
+ * include NUL bytes) followed by a NUL, truncated to the parser's cap
+ * (truncated set then); empty is 1 when every
  * data line was empty (a "data:" alone), which the metrics do not count. */
 typedef struct pg_sse_event {
     const char *data;

@@ -30,6 +30,12 @@ static void on_event(void *arg, const pg_sse_event *ev)
     s->n++;
 }
 
+static void on_length(void *arg, const pg_sse_event *ev)
+{
+    assert_int_equal(ev->data[ev->len], '\0');
+    *(size_t *)arg = ev->len;
+}
+
 /* Parses text whole, then one byte at a time, then in pieces of 3: the
  * events must be the same every way. */
 static seen parse(const char *text, size_t cap)
@@ -171,6 +177,20 @@ static void text_is_capped_and_counting_needs_none(void **state)
     assert_true(s.empty[1]);
 }
 
+/* Found by fuzz_sse: a NUL byte inside data is text, not the end of it. */
+static void nul_bytes_are_text(void **state)
+{
+    static const char body[] = "data: a\0b\n\n";
+    pg_sse p;
+    size_t len = 0;
+
+    (void)state;
+    assert_int_equal(pg_sse_init(&p, 64), 0);
+    pg_sse_feed(&p, body, sizeof body - 1, on_length, &len);
+    assert_int_equal(len, 3);
+    pg_sse_free(&p);
+}
+
 static uint64_t tokens(const char *data, const char *path)
 {
     return pg_sse_tokens(data, strlen(data), path);
@@ -204,6 +224,7 @@ int main(void)
         cmocka_unit_test(byte_order_mark),
         cmocka_unit_test(text_is_capped_and_counting_needs_none),
         cmocka_unit_test(tokens_by_path),
+        cmocka_unit_test(nul_bytes_are_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

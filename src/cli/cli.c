@@ -97,8 +97,16 @@ static const command commands[] = {
      "step outputs are written too. Exit 0 when the reports are written (whatever\n"
      "the verdict), 2 bad input, 3 a file could not be written.\n\n" REPORT_OPTIONS,
      NULL},
-    {"merge", NULL, "merge results of sharded runs",
-     "Usage: perfgate merge SHARD... -o merged.json\n", "#7"},
+    {"merge", pg_cmd_merge, "merge results of sharded runs",
+     "Usage: perfgate merge SHARD... -o merged.json [--quiet]\n\n"
+     "Adds up the results of the shards of one load (perfgate run --shard I/N,\n"
+     "one per machine or job): counters add, histograms add bucket by bucket, so\n"
+     "merged percentiles are those of all samples together. Thresholds are judged\n"
+     "again on the merged data; compare the merged file with the baseline with\n"
+     "perfgate compare. Refuses shards of different splits, commits, budgets,\n"
+     "trials or thresholds, and says which shards are missing. Exit 0 when\n"
+     "written, 2 when the shards do not go together, 3 when it cannot write.\n",
+     NULL},
     {"comment", pg_cmd_comment, "create or update the sticky pull-request comment",
      "Usage: perfgate comment --pr N --body FILE [--repo-slug OWNER/NAME]\n\n"
      "Posts FILE (the markdown report) on pull request N through the GitHub REST\n"

@@ -33,6 +33,11 @@ typedef struct pg_check {
     int line, col;    /* of the threshold in the budget file */
 } pg_check;
 
+/* The threshold every budget implies and that is shown only when it breaks:
+ * some request got an answer (stats/thresholds.c). */
+#define PG_IMPLIED_METRIC "http_reqs"
+#define PG_IMPLIED_EXPR "answered>0"
+
 #define PG_MAX_REGRESSION_METRICS 16
 
 /* The budget's regression settings, kept in the results so a later compare
@@ -73,7 +78,8 @@ typedef struct pg_results {
     char created[40]; /* RFC 3339, UTC */
     pg_env env;
     int interrupted;
-    char shard[32]; /* "I/N" or empty */
+    char shard[32];    /* "I/N" or empty */
+    int merged_shards; /* perfgate merge: how many shards this result adds up */
     pg_budget_result *budgets;
     size_t n_budgets;
 } pg_results;

@@ -74,6 +74,9 @@ static void add_sse(cJSON *o, const pg_trial *t, int with_histograms)
     if (with_histograms) {
         add_hist(sse, "time_to_first_event_histogram", &t->sse_ttfe);
         add_hist(sse, "inter_event_histogram", &t->sse_gap);
+        add_hist(sse, "stream_duration_histogram", &t->sse_stream);
+        add_hist(sse, "events_per_second_histogram", &t->sse_eps);
+        add_hist(sse, "tokens_per_second_histogram", &t->sse_tps);
     }
 }
 
@@ -118,10 +121,19 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     nm = cJSON_AddObjectToObject(o, "requests_by_name");
     for (size_t i = 0; i < t->n_names && i < b->run.n_names; i++)
         cJSON_AddItemToObject(nm, b->run.names[i], latency_json(&t->by_name[i]));
-    if (with_histograms) {
+    if (with_histograms) { /* every distribution, so shards merge exactly (perfgate merge) */
+        cJSON *sh = cJSON_AddObjectToObject(o, "scenario_histograms"),
+              *rh = cJSON_AddObjectToObject(o, "request_histograms");
         add_hist(o, "histogram", &t->duration);
         add_hist(o, "histogram_uncorrected", &t->duration_raw);
         add_hist(o, "ttfb_histogram", &t->waiting);
+        add_hist(o, "connect_histogram", &t->connecting);
+        add_hist(o, "tls_histogram", &t->tls);
+        add_hist(o, "iteration_histogram", &t->iteration);
+        for (size_t i = 0; i < t->n_scenarios && b->run.scenario_names; i++)
+            add_hist(sh, b->run.scenario_names[i], &t->by_scenario[i]);
+        for (size_t i = 0; i < t->n_names && i < b->run.n_names; i++)
+            add_hist(rh, b->run.names[i], &t->by_name[i]);
     }
     add_sse(o, t, with_histograms);
     return o;
@@ -241,6 +253,8 @@ char *pg_results_to_json(const pg_results *r)
     cJSON_AddBoolToObject(root, "interrupted", r->interrupted);
     if (r->shard[0])
         cJSON_AddStringToObject(root, "shard", r->shard);
+    if (r->merged_shards)
+        cJSON_AddNumberToObject(root, "merged_shards", r->merged_shards);
     env = cJSON_AddObjectToObject(root, "env");
     cJSON_AddStringToObject(env, "host", r->env.host);
     cJSON_AddStringToObject(env, "cpu", r->env.cpu);

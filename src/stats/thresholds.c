@@ -125,8 +125,8 @@ static void add_answered_check(pg_budget_result *r, const pg_trial *all)
 
     memset(c, 0, sizeof *c);
     snprintf(c->kind, sizeof c->kind, "threshold");
-    snprintf(c->metric, sizeof c->metric, "http_reqs");
-    snprintf(c->expr, sizeof c->expr, "answered>0");
+    snprintf(c->metric, sizeof c->metric, PG_IMPLIED_METRIC);
+    snprintf(c->expr, sizeof c->expr, PG_IMPLIED_EXPR);
     c->observed = 0;
     c->verdict = PG_VERDICT_FAIL;
     used = (size_t)snprintf(c->detail, sizeof c->detail,
@@ -196,4 +196,47 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
     }
     pg_trial_clear(&all);
     return PG_OK;
+}
+
+int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
+{
+    pg_budget stub;
+    pg_threshold *ts = calloc(r->n_checks ? r->n_checks : 1, sizeof *ts);
+    pg_check *old = r->checks;
+    size_t n_old = r->n_checks, n = 0;
+    int rc = PG_OK;
+
+    if (!ts)
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n_old && rc == PG_OK; i++) {
+        const pg_check *c = &old[i];
+        pg_threshold *t = &ts[n];
+        char why[256];
+        if (strcmp(c->kind, "threshold") != 0 || strcmp(c->expr, PG_IMPLIED_EXPR) == 0)
+            continue; /* the implied one comes back by itself if it still breaks */
+        n++;
+        t->line = c->line;
+        t->col = c->col;
+        if (!(t->metric = strdup(c->metric)) || !(t->source = strdup(c->expr)))
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        else if (pg_metric_key_split(c->metric, &t->base, &t->tag_key, &t->tag_value, why,
+                                     sizeof why) != 0 ||
+                 !(t->def = pg_metric_lookup(t->base)) ||
+                 pg_threshold_parse_expr(c->expr, t->def, t, why, sizeof why) != 0)
+            rc = pg_err_set(err, PG_EINVALID, "threshold \"%s\" on %s cannot be judged again",
+                            c->expr, c->metric);
+    }
+    if (rc == PG_OK) {
+        memset(&stub, 0, sizeof stub);
+        stub.thresholds = ts;
+        stub.n_thresholds = n;
+        r->checks = NULL;
+        r->n_checks = 0;
+        rc = pg_thresholds_evaluate(r, &stub, err);
+        free(old);
+    }
+    for (size_t i = 0; i < n; i++)
+        pg_threshold_clear(&ts[i]);
+    free(ts);
+    return rc;
 }

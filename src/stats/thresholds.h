@@ -13,6 +13,10 @@
 /* Appends one pg_check per threshold of b to r->checks. */
 int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err);
 
+/* Judges r's threshold checks again on r's run (after a merge): each check's
+ * metric and expression are parsed as the budget had them. */
+int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err);
+
 /* The observed value a threshold looks at, in its unit (NAN when no data). */
 double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run,
                             double duration_s);

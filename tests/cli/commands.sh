@@ -23,7 +23,8 @@ for cmd in run check compare ab baseline report merge comment serve; do
   expect 0 "Usage: perfgate $cmd" -- "$cmd" --help
   expect 0 "Usage: perfgate $cmd" -- help "$cmd"
 done
-expect 2 "'merge' is not built yet" -- merge x
+expect 2 "usage: perfgate merge SHARD... -o merged.json" -- merge x
+expect 2 "cannot open" -- merge /nonexistent.json -o m.json
 expect 2 "nothing to write" -- report x.json
 expect 2 "give exactly one results file; usage: perfgate report" -- report --junit j.xml
 expect 2 "cannot open" -- report /nonexistent.json --junit j.xml

@@ -11,14 +11,17 @@ dir=$(mktemp -d)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-serve() { # serve DELAY_MS -> prints URL
+# (not in $(...): a server started in a subshell escapes the cleanup)
+serve() { # serve DELAY_MS -> sets $url
   "$bin" serve --listen 127.0.0.1:0 --delay "$1" --jitter 0.1 --quiet >"$dir/serve.$1" 2>&1 &
   pids+=($!)
   for _ in $(seq 50); do grep -q listening "$dir/serve.$1" && break; sleep 0.1; done
-  sed -n 's/^listening on //p' "$dir/serve.$1"
+  url=$(sed -n 's/^listening on //p' "$dir/serve.$1")
 }
-fast=$(serve 2)
-slow=$(serve 3)
+serve 2
+fast=$url
+serve 3
+slow=$url
 fail=0
 check() { # check NAME EXPECTED_EXIT PATTERN -- CMD...
   local name=$1 want=$2 pattern=$3

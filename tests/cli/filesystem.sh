@@ -17,17 +17,10 @@ if [ -z "${PG_IN_NAMESPACE:-}" ]; then
   PG_IN_NAMESPACE=none exec bash "$0" "$@"
 fi
 bin=$(realpath "$1")
-dir=$(mktemp -d)
-trap 'kill $server 2>/dev/null; wait 2>/dev/null; umount "$dir/ro" "$dir/full" 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
-bad() {
-  echo "FAIL: $*"
-  fail=1
-}
-"$bin" serve --listen 127.0.0.1:0 --quiet >"$dir/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "listening on" "$dir/serve.log" && break; sleep 0.05; done
-target=$(sed -n 's/^listening on //p' "$dir/serve.log")
+. "$(dirname "$0")/lib.sh"
+on_exit 'umount "$dir/ro" "$dir/full" 2>/dev/null'
+start serve "$bin" serve --listen 127.0.0.1:0 --quiet
+target=$url
 cat >"$dir/b.json" <<JSON
 { "name": "fs", "target": "$target",
   "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "2s" },

@@ -8,12 +8,9 @@
 set -u
 bin=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
+. "$here/lib.sh"
 failures=0
-bad() {
+bad() { # with the case's name, and counted per case
   echo "FAIL [$case]: $*"
   fail=1
   failures=$((failures + 1))
@@ -26,15 +23,6 @@ begin() {
   case_start=$failures
 }
 
-start() { # start NAME CMD... — runs a server, waits for "listening on URL", sets $url
-  local log="$dir/$1.log"
-  shift
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.05; done
-  url=$(sed -n 's/^listening on //p' "$log")
-  [ -n "$url" ] || { echo "FAIL: server did not start: $*"; cat "$log"; exit 1; }
-}
 start hostile python3 "$here/hostile_target.py" --lifetime 300
 hostile=$url
 start serve "$bin" serve --listen 127.0.0.1:0 --quiet

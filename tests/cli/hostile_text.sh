@@ -8,17 +8,9 @@
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$(mktemp -d)
-trap 'kill $server 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
-bad() {
-  echo "FAIL: $*"
-  fail=1
-}
-"$bin" serve --listen 127.0.0.1:0 --quiet >"$dir/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "listening on" "$dir/serve.log" && break; sleep 0.05; done
-target=$(sed -n 's/^listening on //p' "$dir/serve.log")
+. "$(dirname "$0")/lib.sh"
+start serve "$bin" serve --listen 127.0.0.1:0 --quiet
+target=$url
 evil='x|y`z<script>alert(1)</script>--> ::error::pwned%0A%0D @team \u202e[link](javascript:alert(1)) ]]> &amp;'
 cat >"$dir/evil.json" <<JSON
 { "name": "b-$evil", "target": "$target",

@@ -6,16 +6,12 @@
 set -u
 bin=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-trap 'kill $server 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
+. "$here/lib.sh"
 token="tok-$RANDOM$RANDOM-secret"
 password="pw-$RANDOM$RANDOM"
 export PG_TEST_API_TOKEN=$token HOSTILE_EXPECT_AUTH="Bearer $token"
-python3 "$here/hostile_target.py" --lifetime 120 >"$dir/target.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "listening on" "$dir/target.log" && break; sleep 0.05; done
-port=$(sed -n 's/^listening on http:\/\/127.0.0.1://p' "$dir/target.log")
+start target python3 "$here/hostile_target.py" --lifetime 120
+port=${url##*:}
 cat >"$dir/secret.json" <<JSON
 { "name": "secret", "target": "http://user:$password@127.0.0.1:$port",
   "load": { "executor": "constant-vus", "vus": 2, "duration": "2s", "timeout": "2s" },

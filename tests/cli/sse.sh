@@ -6,23 +6,10 @@
 # first event as a regression against the baseline of the fast run.
 set -u
 bin=$(realpath "$1")
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
-bad() {
-  echo "FAIL: $*"
-  fail=1
-}
-start() { # start NAME ARGS... — sets $url
-  "$bin" serve --listen 127.0.0.1:0 --quiet "${@:2}" >"$dir/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$dir/$1.log" && break; sleep 0.05; done
-  url=$(sed -n 's/^listening on //p' "$dir/$1.log")
-}
-start fast
+. "$(dirname "$0")/lib.sh"
+start fast "$bin" serve --listen 127.0.0.1:0 --quiet
 fast=$url
-start slow --delay 40
+start slow "$bin" serve --listen 127.0.0.1:0 --quiet --delay 40
 slow=$url
 budget() { # budget FILE THRESHOLD
   cat >"$1" <<JSON

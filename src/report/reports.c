@@ -12,6 +12,13 @@
 
 typedef int (*render_fn)(char **out, const cJSON *doc, pg_err *err);
 
+static int render_json(char **out, const cJSON *doc, pg_err *err)
+{
+    if (!(*out = cJSON_Print(doc)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    return PG_OK;
+}
+
 static int render_comment(char **out, const cJSON *doc, pg_err *err)
 {
     return pg_markdown_render(out, doc, PG_MARKDOWN_MAX, err);
@@ -30,23 +37,25 @@ static int write_rendered(const char *path, render_fn render, const cJSON *doc, 
     return rc;
 }
 
+/* One report that cannot be written (a read-only directory for one, a full
+ * disk) does not stop the others: they are still worth having. */
 int pg_reports_write(const cJSON *doc, const pg_report_paths *p, pg_err *err)
 {
-    int rc = PG_OK, r;
-    pg_err e;
+    const struct {
+        const char *path;
+        render_fn render;
+    } reports[] = {{p->json, render_json},
+                   {p->junit, pg_junit_render},
+                   {p->markdown, render_comment},
+                   {p->html, pg_html_render}};
+    int rc = PG_OK;
 
-    r = p->json ? pg_doc_write(p->json, doc, &e) : PG_OK;
-    if (r != PG_OK && rc == PG_OK)
-        rc = r, *err = e;
-    r = write_rendered(p->junit, pg_junit_render, doc, &e);
-    if (r != PG_OK && rc == PG_OK)
-        rc = r, *err = e;
-    r = write_rendered(p->markdown, render_comment, doc, &e);
-    if (r != PG_OK && rc == PG_OK)
-        rc = r, *err = e;
-    r = write_rendered(p->html, pg_html_render, doc, &e);
-    if (r != PG_OK && rc == PG_OK)
-        rc = r, *err = e;
+    for (size_t i = 0; i < sizeof reports / sizeof *reports; i++) {
+        pg_err e;
+        int r = write_rendered(reports[i].path, reports[i].render, doc, &e);
+        if (r != PG_OK && rc == PG_OK)
+            rc = r, *err = e;
+    }
     return rc;
 }
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/file.h"
 #include "config/units.h"
 
 void pg_format_metric(const char *metric, double v, char *buf, size_t size)
@@ -283,16 +282,4 @@ void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
                 checks, regression_check(&v->cmp[m], base && base->found ? base->commit : ""));
         }
     }
-}
-
-int pg_doc_write(const char *path, const cJSON *doc, pg_err *err)
-{
-    char *text = cJSON_Print(doc);
-    int rc;
-
-    if (!text)
-        return pg_err_set(err, PG_ENOMEM, "out of memory");
-    rc = pg_file_write_atomic(path, text, strlen(text), err);
-    free(text);
-    return rc;
 }

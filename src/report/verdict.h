@@ -30,9 +30,6 @@ void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baselin
 void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
                     const pg_results_values *history, size_t n_history);
 
-/* Writes doc as JSON to path, atomically. */
-int pg_doc_write(const char *path, const cJSON *doc, pg_err *err);
-
 /* "p95", 5123.0 -> "5.12ms"; "rps" -> "812.3/s"; "error_rate" -> "0.12%". */
 void pg_format_metric(const char *metric, double v, char *buf, size_t size);
 

@@ -9,7 +9,6 @@
 #include "cli/gate.h"
 #include "cli/run.h"
 #include "common/err.h"
-#include "common/file.h"
 #include "report/reports.h"
 
 int pg_cmd_check(int argc, char **argv)
@@ -49,8 +48,8 @@ int pg_cmd_check(int argc, char **argv)
     }
     if (run.dry_run)
         return pg_run_execute(argv + optind, argc - optind, &run, NULL);
-    if ((run.output && pg_file_prepare(run.output, &err) != 0) ||
-        pg_reports_prepare(&gate.out, &err) != 0) {
+    /* -o is checked by the run itself, before its load starts */
+    if (pg_reports_prepare(&gate.out, &err) != 0) {
         pg_err_print(&err, stderr);
         return PG_EXIT_NORUN; /* before the run: nothing measured in vain */
     }

@@ -97,16 +97,36 @@ static int temp_name(char *tmp, size_t size, const char *path, pg_err *err)
     return PG_OK;
 }
 
+/* Opens the temporary file tmp beside path into *fd, creating path's
+ * directories only when they are missing (most writes go where they went
+ * before: no mkdir for them). The error names path. */
+static int open_temp(int *fd, const char *tmp, const char *path, int flags, const char *what,
+                     pg_err *err)
+{
+    char dir[4096];
+    int rc;
+
+    *fd = open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
+    if (*fd < 0 && errno == ENOENT) {
+        pg_file_dirname(path, dir, sizeof dir);
+        if ((rc = pg_file_mkdir_p(dir, err)) != 0)
+            return rc;
+        *fd = open(tmp, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
+    }
+    if (*fd < 0)
+        return pg_err_at(err, PG_EIO, path, 0, 0, "%s: %s", what, strerror(errno));
+    return PG_OK;
+}
+
 int pg_file_prepare(const char *path, pg_err *err)
 {
-    char dir[4096], tmp[4096];
+    char tmp[4096];
     int fd, rc;
 
-    pg_file_dirname(path, dir, sizeof dir);
-    if ((rc = pg_file_mkdir_p(dir, err)) != 0 || (rc = temp_name(tmp, sizeof tmp, path, err)) != 0)
+    if ((rc = temp_name(tmp, sizeof tmp, path, err)) != 0)
         return rc;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
-        return pg_err_at(err, PG_EIO, path, 0, 0, "cannot write here: %s", strerror(errno));
+    if ((rc = open_temp(&fd, tmp, path, O_EXCL, "cannot write here", err)) != 0)
+        return rc;
     close(fd);
     unlink(tmp);
     return PG_OK;
@@ -116,20 +136,17 @@ int pg_file_write_atomic(const char *path, const char *data, size_t len, pg_err 
 {
     int rc = PG_EIO;
     int fd = -1;
-    char tmp[4096], dir[4096];
+    char tmp[4096];
     size_t off = 0;
 
-    pg_file_dirname(path, dir, sizeof dir);
-    if ((rc = temp_name(tmp, sizeof tmp, path, err)) != 0 || (rc = pg_file_mkdir_p(dir, err)) != 0)
+    if ((rc = temp_name(tmp, sizeof tmp, path, err)) != 0)
         return rc;
-    rc = PG_EIO;
     memcpy(partial_path, tmp, sizeof partial_path);
     atomic_signal_fence(memory_order_seq_cst);
     partial_set = 1;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
-        rc = pg_err_at(err, PG_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+    if ((rc = open_temp(&fd, tmp, path, O_TRUNC, "cannot write", err)) != 0)
         goto out;
-    }
+    rc = PG_EIO;
     while (off < len) {
         ssize_t n = write(fd, data + off, len - off);
         if (n < 0 && errno == EINTR)

@@ -60,8 +60,7 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
         goto out;
     }
     git_oid_tostr(hex, sizeof hex, git_commit_id(commit));
-    if ((rc = pg_file_mkdir_p(dir, err)) != 0 ||
-        (rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0)
+    if ((rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0)
         goto out;
     snprintf(out_path, 1024, "%s/%s.json", dir, hex);
     rc = pg_file_write_atomic(out_path, text, len, err);

@@ -302,18 +302,19 @@ static void record_stream(pg_trial *t, const pg_slot *s, const pg_request *r, ui
     pg_hist_record(&t->sse_stream, raw_us);
     if (secs <= 0.0)
         return;
-    pg_hist_record(&t->sse_eps, (uint64_t)llround(1000.0 * (double)s->sse_events / secs));
+    pg_hist_record(&t->sse_eps,
+                   (uint64_t)llround(PG_PER_SECOND_SCALE * (double)s->sse_events / secs));
     if (r->tokens_field)
-        pg_hist_record(&t->sse_tps, (uint64_t)llround(1000.0 * (double)s->sse_tokens / secs));
+        pg_hist_record(&t->sse_tps,
+                       (uint64_t)llround(PG_PER_SECOND_SCALE * (double)s->sse_tokens / secs));
 }
 
 /* Keeps the first failure of each kind in words, for the console and the
  * results: "Failed to connect to 127.0.0.1 port 9: Connection refused" says
  * more than a count. */
-static void keep_example(pg_worker *w, const pg_slot *s, pg_fail_kind fail, CURLcode code,
-                         long status)
+static void keep_example(pg_worker *w, const pg_slot *s, const pg_request *r, pg_fail_kind fail,
+                         CURLcode code, long status)
 {
-    const pg_request *r = w->cfg.plan->scenarios[s->scenario].requests[s->step].req;
     char *ex = w->example[fail];
 
     if (fail == PG_FAIL_STATUS)
@@ -360,7 +361,7 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
         fail = classify(code);
     }
     if (fail != PG_FAIL_KINDS && !w->example[fail][0])
-        keep_example(w, s, fail, code, status);
+        keep_example(w, s, r, fail, code, status);
     pg_live_add(&w->live.requests, 1);
     pg_live_add(&sec->requests, 1);
     if (fail != PG_FAIL_KINDS) {

@@ -39,18 +39,18 @@ static void add_hist(cJSON *o, const char *key, const pg_hist *h)
     free(enc);
 }
 
-/* A histogram of thousandths (events per second) as plain numbers. */
+/* A histogram of rates per second (kept x PG_PER_SECOND_SCALE) as plain numbers. */
 static cJSON *per_second_json(const pg_hist *h)
 {
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(o, "count", (double)h->total);
-    cJSON_AddNumberToObject(o, "min", h->total ? (double)h->min / 1000.0 : 0.0);
-    cJSON_AddNumberToObject(o, "p5", (double)pg_hist_percentile(h, 5.0) / 1000.0);
-    cJSON_AddNumberToObject(o, "p50", (double)pg_hist_percentile(h, 50.0) / 1000.0);
-    cJSON_AddNumberToObject(o, "p95", (double)pg_hist_percentile(h, 95.0) / 1000.0);
-    cJSON_AddNumberToObject(o, "max", (double)h->max / 1000.0);
-    cJSON_AddNumberToObject(o, "mean", round(pg_hist_mean(h)) / 1000.0);
+    cJSON_AddNumberToObject(o, "min", h->total ? (double)h->min / PG_PER_SECOND_SCALE : 0.0);
+    cJSON_AddNumberToObject(o, "p5", (double)pg_hist_percentile(h, 5.0) / PG_PER_SECOND_SCALE);
+    cJSON_AddNumberToObject(o, "p50", (double)pg_hist_percentile(h, 50.0) / PG_PER_SECOND_SCALE);
+    cJSON_AddNumberToObject(o, "p95", (double)pg_hist_percentile(h, 95.0) / PG_PER_SECOND_SCALE);
+    cJSON_AddNumberToObject(o, "max", (double)h->max / PG_PER_SECOND_SCALE);
+    cJSON_AddNumberToObject(o, "mean", round(pg_hist_mean(h)) / PG_PER_SECOND_SCALE);
     return o;
 }
 
@@ -91,7 +91,7 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     cJSON_AddNumberToObject(o, "error_rate", pg_trial_error_rate(t));
     cJSON_AddNumberToObject(o, "dropped", (double)t->dropped);
     cJSON_AddNumberToObject(o, "iterations", (double)t->iterations);
-    cJSON_AddNumberToObject(o, "duration_s", round(t->duration_s * 1000.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "duration_s", round(t->duration_s * 1000.0) / PG_PER_SECOND_SCALE);
     cJSON_AddNumberToObject(o, "rps", round(pg_trial_rps(t) * 100.0) / 100.0);
     cJSON_AddNumberToObject(o, "bytes_in", (double)t->bytes_in);
     cJSON_AddNumberToObject(o, "bytes_out", (double)t->bytes_out);

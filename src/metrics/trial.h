@@ -34,6 +34,9 @@ extern const char *const pg_fail_kind_hints[PG_FAIL_KINDS];
 
 #define PG_STATUS_CODES 600
 
+/* Histograms hold whole numbers: rates per second are kept in thousandths. */
+#define PG_PER_SECOND_SCALE 1000.0
+
 typedef struct pg_trial {
     double duration_s; /* wall time of the trial */
     uint64_t requests; /* completed (answered or failed) */
@@ -57,8 +60,8 @@ typedef struct pg_trial {
     pg_hist sse_ttfe;     /* sse_time_to_first_event: from the send to the first event */
     pg_hist sse_gap;      /* sse_inter_event: between two events of one stream */
     pg_hist sse_stream;   /* sse_stream_duration: from the send to the end */
-    pg_hist sse_eps;      /* sse_events_per_second of each stream, in thousandths */
-    pg_hist sse_tps;      /* sse_tokens_per_second of each stream, in thousandths */
+    pg_hist sse_eps;      /* sse_events_per_second of each stream, x PG_PER_SECOND_SCALE */
+    pg_hist sse_tps;      /* sse_tokens_per_second of each stream, x PG_PER_SECOND_SCALE */
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */

@@ -45,11 +45,12 @@ static void print_streams(FILE *fp, const pg_trial *all)
             "  streams: %llu, %llu events; first event p50 %s p95 %s; between events p50 %s p99 "
             "%s; %.4g events/s per stream (median)",
             (unsigned long long)all->sse_streams, (unsigned long long)all->sse_events, first50,
-            first95, gap50, gap99, (double)pg_hist_percentile(&all->sse_eps, 50) / 1000.0);
+            first95, gap50, gap99,
+            (double)pg_hist_percentile(&all->sse_eps, 50) / PG_PER_SECOND_SCALE);
     if (all->sse_tps.total)
         fprintf(fp, "; %llu tokens, %.4g tokens/s per stream (median)",
                 (unsigned long long)all->sse_tokens,
-                (double)pg_hist_percentile(&all->sse_tps, 50) / 1000.0);
+                (double)pg_hist_percentile(&all->sse_tps, 50) / PG_PER_SECOND_SCALE);
     fputc('\n', fp);
 }
 

@@ -69,8 +69,7 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
                             double duration_s)
 {
     const pg_hist *h;
-    /* per-second trends are kept in thousandths (histograms hold integers) */
-    double unit = strstr(t->base, "_per_second") ? 1000.0 : 1.0;
+    double unit = strstr(t->base, "_per_second") ? PG_PER_SECOND_SCALE : 1.0;
 
     switch (t->def->kind) {
     case PG_METRIC_TREND:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds with warnings
-# as errors, runs the cmocka tests through ctest, runs the unit tests and one
-# short run under valgrind memcheck, then builds again with AddressSanitizer
+# as errors, runs the cmocka tests through ctest, runs the unit tests and two
+# short runs under valgrind memcheck, then builds again with AddressSanitizer
 # and UBSan and runs the tests again, then runs every libFuzzer
 # harness on 20,000 inputs with a fixed seed (the same inputs each time; run
 # ci/fuzz.sh 600s for a real search). Exits non-zero on any failure.
@@ -14,7 +14,7 @@ echo "== build (warnings as errors)"
 ci/build.sh build/werror -DPERFGATE_WERROR=ON
 echo "== tests"
 ctest --test-dir build/werror --output-on-failure -j"$(nproc)" --timeout 300
-echo "== valgrind memcheck (unit tests and one short run)"
+echo "== valgrind memcheck (unit tests and two short runs)"
 ci/valgrind.sh build/werror
 
 echo "== build (AddressSanitizer + UBSan)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# ci/valgrind.sh [BUILD_DIR] — valgrind memcheck over every cmocka test
-# binary of BUILD_DIR (default build/werror, as ci/test.sh leaves it) and over
-# one short `perfgate run` against `perfgate serve` on 127.0.0.1. Fails on any
+# ci/valgrind.sh [BUILD_DIR] — valgrind memcheck over the cmocka test
+# binaries of BUILD_DIR (default build/werror, as ci/test.sh leaves it; all
+# but the timed test_engine) and over two short `perfgate run`s, open and
+# closed model, against `perfgate serve` on 127.0.0.1. Fails on any
 # memcheck error and on any definitely or indirectly lost block; "still
 # reachable" (libcurl's and OpenSSL's global state at exit) is allowed.
 # Known library leaks are listed, with the reason, in ci/valgrind.supp.
@@ -30,30 +31,51 @@ check() { # check NAME LOG RC
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
+  if [ "$name" = test_engine ]; then
+    # its assertions are about real time (a rate held within a range), which
+    # valgrind's 20-50x slowdown breaks: a failed assertion then leaks by
+    # longjmp. The engine's code runs under memcheck in the runs below.
+    echo "valgrind: test_engine left to the runs below (its assertions are timed)"
+    continue
+  fi
   # the test binaries find their fixtures relative to the source tree
   (cd "$build/tests" && "${vg[@]}" --log-file="$logs/$name.log" "./$name" >"$logs/$name.out" 2>&1)
   check "$name" "$logs/$name.log" $?
 done
 
-# one short run: 2 s, open model, every code path of a real request
+# short runs through the engine, every code path of a real request: open
+# model with a warm-up and two steps (a POST, an expected status); closed
+# model with think time, a stream of events and a failed expectation
 "$build/perfgate" serve --listen 127.0.0.1:0 --quiet >"$logs/serve.out" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "listening on" "$logs/serve.out" && break; sleep 0.05; done
 target=$(sed -n 's/^listening on //p' "$logs/serve.out")
-cat >"$logs/b.json" <<JSON
-{ "name": "valgrind", "target": "$target",
+cat >"$logs/open.json" <<JSON
+{ "name": "open", "target": "$target",
   "load": { "executor": "constant-arrival-rate", "rate": 100, "duration": "2s", "warmup": "1s" },
   "trials": 2, "regression": false,
   "thresholds": { "http_req_duration": ["p(95)<2s"], "http_req_failed": ["rate<0.5"] },
   "scenarios": [ { "name": "s", "requests": [ { "path": "/delay/1", "expect": { "status": [200] } },
                                                { "method": "POST", "path": "/echo", "body": "x" } ] } ] }
 JSON
-"${vg[@]}" --log-file="$logs/run.log" "$build/perfgate" run "$logs/b.json" -o "$logs/r.json" --quiet \
-  >"$logs/run.out" 2>&1
-rc=$?
-[ $rc -eq 0 ] || [ $rc -eq 1 ] || { echo "valgrind: perfgate run exit $rc"; cat "$logs/run.out"; }
-check "perfgate run (2 s against perfgate serve)" "$logs/run.log" $((rc == 99 ? 99 : 0))
-requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["budgets"][0]["summary"]["requests"])' "$logs/r.json" 2>/dev/null)
-echo "valgrind: the run made ${requests:-no} requests"
-[ -n "$requests" ] && [ "$requests" -gt 0 ] || fail=1
+cat >"$logs/closed.json" <<JSON
+{ "name": "closed", "target": "$target",
+  "load": { "executor": "constant-vus", "vus": 4, "duration": "2s", "timeout": "1s" },
+  "trials": 2, "regression": false,
+  "thresholds": { "sse_time_to_first_event": ["p(95)<2s"] },
+  "scenarios": [
+    { "name": "stream", "think_time": "5ms..20ms", "requests": [
+      { "path": "/stream?events=3&interval=5", "tokens_field": "text" },
+      { "path": "/", "expect": { "body_contains": "not in the answer" } } ] } ] }
+JSON
+for kind in open closed; do
+  "${vg[@]}" --log-file="$logs/$kind.log" "$build/perfgate" run "$logs/$kind.json" -o "$logs/$kind-r.json" \
+    --quiet >"$logs/$kind.out" 2>&1
+  rc=$?
+  [ $rc -eq 0 ] || [ $rc -eq 1 ] || { echo "valgrind: perfgate run exit $rc"; cat "$logs/$kind.out"; }
+  check "perfgate run, $kind model (2 s against perfgate serve)" "$logs/$kind.log" $((rc == 99 ? 99 : 0))
+  requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["budgets"][0]["summary"]["requests"])' "$logs/$kind-r.json" 2>/dev/null)
+  echo "valgrind: the $kind run made ${requests:-no} requests"
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || fail=1
+done
 exit $fail

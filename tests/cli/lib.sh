@@ -28,7 +28,7 @@ start() {
   shift
   "$@" >"$log" 2>&1 &
   servers+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.05; done
+  for _ in $(seq 100); do grep -qs "listening on" "$log" && break; sleep 0.05; done
   url=$(sed -n 's/^listening on //p' "$log")
   [ -n "$url" ] || { echo "FAIL: the server did not start: $*"; cat "$log"; exit 1; }
 }

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #define ROOT_BODY "perfgate serve: ok\n"
 #define NOT_FOUND_BODY                                                                             \
     "not found; endpoints: /, /delay/<ms>, /status/<code>, /bytes/<n>, "                           \
-    "/stream?events=N&interval=MS, /echo\n"
+    "/stream?events=N&interval=MS, /echo, /metrics, /metrics.json\n"
 #define MAX_ECHO (64u << 20)
 #define MAX_BYTES (1ull << 30)
 #define MAX_CONNECTIONS 20000u
@@ -36,6 +37,9 @@ struct pg_server {
     struct MHD_Response *root, *not_found;
     unsigned port;
     unsigned connection_limit;
+    /* for /metrics: relaxed counters, one add per request */
+    atomic_ullong answered;
+    atomic_long waiting; /* requests held for their delay right now */
 };
 
 typedef enum { KIND_PLAIN, KIND_ECHO, KIND_STREAM } req_kind;
@@ -43,7 +47,7 @@ typedef enum { KIND_PLAIN, KIND_ECHO, KIND_STREAM } req_kind;
 typedef struct req_state {
     req_kind kind;
     uint64_t due_ns;
-    int waited;
+    int waited, held;
     char *body; /* echo */
     size_t len, cap;
     int too_large;
@@ -162,6 +166,45 @@ static unsigned query_uint(struct MHD_Connection *c, const char *key, unsigned d
     return x > max ? max : (unsigned)x;
 }
 
+/* The server's own gauges, for a monitor to scrape: Prometheus text
+ * exposition, or the same as a flat JSON object. */
+static enum MHD_Result metrics(struct pg_server *s, struct MHD_Connection *c, int json)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    unsigned long long answered = atomic_load_explicit(&s->answered, memory_order_relaxed);
+    long waiting = atomic_load_explicit(&s->waiting, memory_order_relaxed);
+    unsigned conns = info ? info->num_connections : 0;
+    struct MHD_Response *r;
+    enum MHD_Result rc;
+    char text[1024];
+    int n;
+
+    if (json)
+        n = snprintf(text, sizeof text,
+                     "{\"requests\": %llu, \"connections\": %u, \"waiting\": %ld}\n", answered,
+                     conns, waiting);
+    else
+        n = snprintf(text, sizeof text,
+                     "# HELP perfgate_serve_requests_total Requests answered since the start.\n"
+                     "# TYPE perfgate_serve_requests_total counter\n"
+                     "perfgate_serve_requests_total %llu\n"
+                     "# HELP perfgate_serve_connections Open client connections.\n"
+                     "# TYPE perfgate_serve_connections gauge\n"
+                     "perfgate_serve_connections %u\n"
+                     "# HELP perfgate_serve_waiting Requests held for their delay right now.\n"
+                     "# TYPE perfgate_serve_waiting gauge\n"
+                     "perfgate_serve_waiting %ld\n",
+                     answered, conns, waiting);
+    if (!(r = MHD_create_response_from_buffer((size_t)n, text, MHD_RESPMEM_MUST_COPY)))
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type",
+                            json ? "application/json" : "text/plain; version=0.0.4");
+    rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
 static enum MHD_Result answer(struct pg_server *s, struct MHD_Connection *c, const char *url,
                               req_state *st)
 {
@@ -169,6 +212,13 @@ static enum MHD_Result answer(struct pg_server *s, struct MHD_Connection *c, con
     enum MHD_Result rc;
     char *end;
 
+    if (st->held) {
+        st->held = 0;
+        atomic_fetch_sub_explicit(&s->waiting, 1, memory_order_relaxed);
+    }
+    if (strcmp(url, "/metrics") == 0 || strcmp(url, "/metrics.json") == 0)
+        return metrics(s, c, url[8] == '.');
+    atomic_fetch_add_explicit(&s->answered, 1, memory_order_relaxed);
     if (strcmp(url, "/") == 0)
         return MHD_queue_response(c, MHD_HTTP_OK, s->root);
     if (strncmp(url, "/delay/", 7) == 0)
@@ -252,8 +302,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * alive only if the answer is queued after the first call (which carries
      * just the headers), so the first call marks the request with a static
      * sentinel instead of allocating state. */
-    if (!st && !shaped && !has_body && strncmp(url, "/delay/", 7) != 0 &&
-        strcmp(url, "/stream") != 0) {
+    if (!st &&
+        ((!shaped && !has_body && strncmp(url, "/delay/", 7) != 0 && strcmp(url, "/stream") != 0) ||
+         strncmp(url, "/metrics", 8) == 0)) { /* a monitor's scrape is never delayed */
         *req_cls = &fast_path;
         return MHD_YES;
     }
@@ -293,6 +344,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st->waited = 1;
         st->due_ns = due_time(s, path_delay_ms(url));
         if (st->due_ns > pg_now_ns()) {
+            st->held = 1;
+            atomic_fetch_add_explicit(&s->waiting, 1, memory_order_relaxed);
             MHD_suspend_connection(c);
             if (pg_timer_add(s->timer, st->due_ns, c) != 0)
                 MHD_resume_connection(c);

@@ -15,6 +15,7 @@
 #include "metrics/results_read.h"
 #include "metrics/values.h"
 #include "report/console.h"
+#include "stats/bottleneck.h"
 #include "stats/thresholds.h"
 
 static int read_shard(pg_results *out, const char *path, pg_err *err)
@@ -69,9 +70,11 @@ int pg_cmd_merge(int argc, char **argv)
     }
     if (pg_results_merge(&merged, shards, (const char *const *)argv + optind, n, &err) != 0)
         goto failed;
-    for (size_t b = 0; b < merged.n_budgets; b++)
+    for (size_t b = 0; b < merged.n_budgets; b++) {
         if (pg_thresholds_reevaluate(&merged.budgets[b], &err) != 0)
             goto failed;
+        pg_bottleneck_hints(&merged.budgets[b].run, merged.env.cores);
+    }
     if (pg_results_write(&merged, output, &err) != 0)
         goto failed;
     if (!quiet)

@@ -18,9 +18,12 @@
 #include "common/file.h"
 #include "common/redact.h"
 #include "config/budget.h"
+#include "config/units.h"
 #include "engine/engine.h"
 #include "metrics/results.h"
+#include "monitor/monitor.h"
 #include "report/console.h"
+#include "stats/bottleneck.h"
 #include "stats/thresholds.h"
 #include "store/repo.h"
 
@@ -87,6 +90,43 @@ int pg_run_option(int opt, const char *arg, pg_run_args *a)
     }
 }
 
+/* breaking-point: a step holds when every threshold of the budget holds on
+ * its measurements, as on a whole run. Gauges and capacity_rps have no data
+ * in one step: they are judged on the whole run afterwards. */
+typedef struct step_judge {
+    int quiet;
+    pg_progress *progress; /* its line is cleared before a step's */
+} step_judge;
+
+static int judge_step(void *arg, const pg_budget *step, const pg_budget_run *run, int held,
+                      char *why, size_t size)
+{
+    step_judge *j = arg;
+    const pg_trial *t = &run->trials[0];
+    pg_budget_result r;
+    pg_err err;
+    char p95[16] = "-";
+
+    memset(&r, 0, sizeof r);
+    r.run = *run; /* borrowed: only the checks are r's own */
+    if (held && pg_thresholds_evaluate(&r, step, &err) == 0) {
+        for (size_t i = 0; i < r.n_checks && held; i++)
+            if (r.checks[i].verdict == PG_VERDICT_FAIL) {
+                held = 0;
+                snprintf(why, size, "%s", r.checks[i].detail);
+            }
+    }
+    free(r.checks);
+    if (t->duration.total)
+        pg_format_duration(pg_hist_percentile(&t->duration, 95), p95, sizeof p95);
+    pg_progress_done(j->progress);
+    if (!j->quiet)
+        fprintf(stderr, "%s step %g/s: %.1f req/s, p95 %s, %.2f%% failed, %llu dropped: %s%s\n",
+                step->name, step->load.rate, pg_trial_rps(t), p95, 100.0 * pg_trial_error_rate(t),
+                (unsigned long long)t->dropped, held ? "held" : "broke: ", held ? "" : why);
+    return held;
+}
+
 /* Command-line overrides, applied after the file validated. */
 static int apply_overrides(pg_budget *b, const pg_run_args *a)
 {
@@ -107,7 +147,24 @@ static int apply_overrides(pg_budget *b, const pg_run_args *a)
     }
     if (a->trials)
         b->trials = a->trials;
-    if (a->duration_us) {
+    if (a->shard_n > 1 && b->load.executor == PG_EXEC_BREAKING_POINT) {
+        fprintf(stderr,
+                "perfgate: %s: a breaking-point budget cannot be sharded (--shard): each step's "
+                "verdict needs the measurements of every shard at once\n",
+                b->path);
+        return -1;
+    }
+    if (a->duration_us && b->load.executor == PG_EXEC_BREAKING_POINT) {
+        /* the longest staircase takes the duration: every step in proportion */
+        uint64_t steps = b->load.duration_us / b->load.step_us;
+        if (a->duration_us / steps < 100000) {
+            fprintf(stderr, "perfgate: %s: --duration over %llu steps leaves under 100ms a step\n",
+                    b->path, (unsigned long long)steps);
+            return -1;
+        }
+        b->load.step_us = a->duration_us / steps;
+        b->load.duration_us = steps * b->load.step_us;
+    } else if (a->duration_us) {
         if (b->load.n_stages) {
             /* stretch the stages in proportion */
             double f = (double)a->duration_us / (double)b->load.duration_us;
@@ -117,7 +174,8 @@ static int apply_overrides(pg_budget *b, const pg_run_args *a)
         }
         b->load.duration_us = a->duration_us;
     }
-    if (b->load.duration_us / (uint64_t)b->trials < 100000) {
+    if (b->load.executor != PG_EXEC_BREAKING_POINT &&
+        b->load.duration_us / (uint64_t)b->trials < 100000) {
         fprintf(stderr, "perfgate: %s: %ld trials leave under 100ms each\n", b->path, b->trials);
         return -1;
     }
@@ -155,6 +213,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     pg_budget **budgets = NULL;
     pg_results res;
     pg_progress prog;
+    step_judge judge;
     pg_err err;
     int rc = PG_EXIT_PASS, failed = 0;
 
@@ -190,6 +249,8 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         goto out;
     }
     pg_progress_init(&prog, a.quiet);
+    judge.quiet = a.quiet;
+    judge.progress = &prog;
     for (int i = 0; i < n && !pg_stop_signal; i++) {
         pg_run_opts o = {.threads = (unsigned)a.threads,
                          .seed = (uint64_t)a.seed,
@@ -198,14 +259,21 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
                          .stop = &pg_stop_signal,
                          .progress = pg_progress_update,
                          .progress_arg = &prog,
-                         .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL};
+                         .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL,
+                         .judge = judge_step,
+                         .judge_arg = &judge};
         pg_budget_result *br = &res.budgets[res.n_budgets];
-        if (pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
+        pg_monitor *mon = NULL;
+        if (pg_monitor_start(&mon, &budgets[i]->monitor, budgets[i]->target, "/proc", &err) != 0 ||
+            pg_engine_run(&br->run, budgets[i], &o, &err) != 0) {
+            pg_monitor_finish(mon, &br->run);
+            pg_budget_run_clear(&br->run);
             pg_progress_done(&prog);
             pg_err_print(&err, stderr);
             rc = pg_err_exit_code(err.code);
             goto out;
         }
+        pg_monitor_finish(mon, &br->run);
         res.n_budgets++;
         pg_progress_done(&prog);
         br->name = strdup(budgets[i]->name);
@@ -216,6 +284,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
             rc = PG_EXIT_NORUN;
             goto out;
         }
+        pg_bottleneck_hints(&br->run, res.env.cores);
         pg_regression_setting_from(&br->regression, &budgets[i]->regression);
         res.interrupted |= br->run.interrupted;
         failed |= any_failed(br);

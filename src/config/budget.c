@@ -29,8 +29,9 @@ char *pg_strdup(const char *s)
     return p;
 }
 
-static const char *const top_keys[] = {"name",      "description", "target",     "load", "trials",
-                                       "scenarios", "thresholds",  "regression", NULL};
+static const char *const top_keys[] = {"name",       "description", "target",  "load",
+                                       "trials",     "scenarios",   "monitor", "thresholds",
+                                       "regression", NULL};
 
 /* The target must be an absolute http(s) URL; libcurl's URL parser decides. */
 static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
@@ -113,7 +114,9 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
     b->trials = 6;
     if ((rc = pg_fields_int(f, root, "trials", "the budget", 0, 1, 100, &b->trials)) != 0)
         return rc;
-    if (b->load.duration_us / (uint64_t)b->trials < 100000) {
+    /* a breaking-point trial is a whole staircase; its steps are checked in load */
+    if (b->load.executor != PG_EXEC_BREAKING_POINT &&
+        b->load.duration_us / (uint64_t)b->trials < 100000) {
         section = cJSON_GetObjectItemCaseSensitive(root, "trials");
         return pg_json_doc_error(f->err, f->doc, section ? section : root, 0,
                                  "%ld trials of a %.3gs run leave under 100ms each; lengthen "
@@ -124,6 +127,10 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
         return pg_json_doc_error(f->err, f->doc, root, 0,
                                  "missing required key \"scenarios\" in the budget");
     if ((rc = pg_section_scenarios(f, section, b)) != 0)
+        return rc;
+    /* before thresholds: they may name the gauges it scrapes */
+    if ((rc = pg_section_monitor(f, cJSON_GetObjectItemCaseSensitive(root, "monitor"),
+                                 &b->monitor)) != 0)
         return rc;
     if ((section = cJSON_GetObjectItemCaseSensitive(root, "thresholds")) &&
         (rc = pg_section_thresholds(f, section, b)) != 0)
@@ -204,6 +211,7 @@ void pg_budget_free(pg_budget *b)
     for (size_t i = 0; i < b->regression.n_metrics; i++)
         free(b->regression.metrics[i].name);
     free(b->regression.metrics);
+    pg_monitor_cfg_clear(&b->monitor);
     free(b->load.stages);
     free(b->load.preset);
     free(b->path);

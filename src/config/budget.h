@@ -21,6 +21,7 @@ typedef enum {
     PG_EXEC_RAMPING_VUS,
     PG_EXEC_CONSTANT_ARRIVAL_RATE,
     PG_EXEC_RAMPING_ARRIVAL_RATE,
+    PG_EXEC_BREAKING_POINT, /* a staircase of constant arrival rates until a step breaks */
 } pg_executor;
 
 typedef struct pg_stage {
@@ -72,7 +73,39 @@ typedef struct pg_load {
     int http2;
     int insecure;
     uint64_t max_body; /* bytes of each response kept for body_contains */
+    /* breaking-point: rates start, start + step, ... up to max, each held for
+     * step_us; a step breaks when a threshold does, or when more than
+     * error_limit of its iterations failed or were dropped. duration_us is
+     * then the longest a staircase can take (every step). */
+    double bp_start, bp_step, bp_max;
+    uint64_t step_us;
+    double error_limit;
 } pg_load;
+
+/* "monitor": what is sampled besides the load. Host and perfgate itself are
+ * always sampled; a target process is named by at most one of pid, pid_file
+ * or command; scrapes poll metrics endpoints. */
+typedef struct pg_scrape_gauge {
+    char *name;     /* the metric name in perfgate (thresholds, reports) */
+    char *selector; /* Prometheus: name{label="v",...}; JSON: a dotted path */
+} pg_scrape_gauge;
+
+typedef struct pg_scrape {
+    char *url; /* absolute, or a path ("/metrics") on the budget's target */
+    uint64_t every_us;
+    int json; /* the endpoint answers a JSON object, not Prometheus text */
+    pg_scrape_gauge *gauges;
+    size_t n_gauges;
+} pg_scrape;
+
+typedef struct pg_monitor_cfg {
+    long pid;       /* 0: none */
+    char *pid_file; /* NULL: none; read at every sample (the target may restart) */
+    char *command;  /* NULL: none; every process whose name is this */
+    uint64_t interval_us;
+    pg_scrape *scrapes;
+    size_t n_scrapes;
+} pg_monitor_cfg;
 
 /* Regression metrics: the per-trial values compared against the baseline. */
 typedef struct pg_regression_metric {
@@ -99,6 +132,7 @@ typedef struct pg_budget {
     pg_threshold *thresholds;
     size_t n_thresholds;
     pg_regression regression;
+    pg_monitor_cfg monitor;
 } pg_budget;
 
 /* Reads and validates path. On failure *out is NULL and err says where and why. */
@@ -117,6 +151,9 @@ double pg_load_target_at(const pg_load *load, uint64_t t_us);
 
 /* Writes the human-readable plan (what load, for how long, what is checked). */
 void pg_budget_print_plan(const pg_budget *b, FILE *fp);
+
+/* The name a scraped gauge goes by, or NULL when b scrapes none of that name. */
+const pg_scrape_gauge *pg_budget_gauge(const pg_budget *b, const char *name);
 
 /* Default min_effect of a regression metric (DESIGN.md / issue #4 defaults). */
 double pg_regression_default_min_effect(const char *metric);

@@ -11,11 +11,14 @@
 
 #include "config/sections.h"
 
-const char *const pg_regression_metric_names[] = {"p50",      "p90",      "p95",      "p99",
-                                                  "p999",     "mean",     "rps",      "error_rate",
-                                                  "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
+const char *const pg_regression_metric_names[] = {
+    "p50",        "p90",      "p95",      "p99",      "p999",         "mean", "rps",
+    "error_rate", "ttfb_p50", "ttfb_p95", "ttfb_p99", "capacity_rps", NULL};
 
 static const char *const default_metrics[] = {"p50", "p95", "p99", "rps", "error_rate", NULL};
+/* A staircase's latency is measured at whatever step it reached, so only
+ * the capacity itself compares like with like. */
+static const char *const default_capacity_metrics[] = {"capacity_rps", NULL};
 
 double pg_regression_default_min_effect(const char *m)
 {
@@ -27,6 +30,8 @@ double pg_regression_default_min_effect(const char *m)
         return 0.15;
     if (strcmp(m, "p999") == 0)
         return 0.25;
+    if (strcmp(m, "capacity_rps") == 0)
+        return 0.10; /* steps quantise it: a finer change needs finer steps */
     return 0.05;
 }
 
@@ -37,12 +42,43 @@ static int oom(pg_fields *f)
 
 static const char *const *metric_names(void)
 {
-    static const char *names[32];
+    static const char *names[48];
 
     if (!names[0])
-        for (size_t i = 0; pg_metric_defs[i].name && i < 31; i++)
+        for (size_t i = 0; pg_metric_defs[i].name && i < 47; i++)
             names[i] = pg_metric_defs[i].name;
     return names;
+}
+
+/* The closest of the gauges b scrapes (at most 64 looked at), or NULL. */
+static const char *suggest_gauge(const char *word, const pg_budget *b)
+{
+    const char *names[65];
+    size_t n = 0;
+
+    for (size_t i = 0; i < b->monitor.n_scrapes; i++)
+        for (size_t j = 0; j < b->monitor.scrapes[i].n_gauges && n < 64; j++)
+            names[n++] = b->monitor.scrapes[i].gauges[j].name;
+    names[n] = NULL;
+    return pg_suggest(word, names);
+}
+
+/* A metric the budget cannot measure is an error, not a threshold skipped
+ * for want of data on every run. */
+static int check_measurable(pg_fields *f, const cJSON *m, const char *base, const pg_budget *b)
+{
+    if (strcmp(base, "capacity_rps") == 0 && b->load.executor != PG_EXEC_BREAKING_POINT)
+        return pg_json_doc_error(f->err, f->doc, m, 1,
+                                 "capacity_rps is measured by the breaking-point executor only; "
+                                 "this budget runs %s",
+                                 pg_executor_name(b->load.executor));
+    if (strncmp(base, "target_", 7) == 0 && !b->monitor.pid && !b->monitor.pid_file &&
+        !b->monitor.command)
+        return pg_json_doc_error(f->err, f->doc, m, 1,
+                                 "%s needs a target process to watch: add \"monitor\": "
+                                 "{\"command\": \"NAME\"} (or \"pid\", or \"pid_file\")",
+                                 base);
+    return PG_OK;
 }
 
 static int check_tag(pg_fields *f, const cJSON *m, const pg_threshold *t, const pg_budget *b)
@@ -125,20 +161,31 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
         rc = pg_metric_key_split(m->string, &base, &tk, &tv, why, sizeof why);
         if (rc == PG_EINVALID)
             return pg_json_doc_error(f->err, f->doc, m, 1, "%s", why);
-        if (rc != 0 || !(def = pg_metric_lookup(base))) {
+        def = rc == 0 ? pg_metric_lookup(base) : NULL;
+        if (rc == 0 && !def && !tk && pg_budget_gauge(b, base))
+            def = &pg_metric_scraped;
+        if (rc != 0 || !def) {
             const char *hint = rc == 0 ? pg_suggest(base, metric_names()) : NULL;
-            char list[512];
+            if (rc == 0 && !hint)
+                hint = suggest_gauge(base, b);
+            char list[1024];
             pg_join(metric_names(), list, sizeof list);
             if (rc == 0 && hint)
                 pg_json_doc_error(f->err, f->doc, m, 1,
                                   "unknown metric \"%s\"; did you mean \"%s\"?", base, hint);
             else if (rc == 0)
                 pg_json_doc_error(f->err, f->doc, m, 1,
-                                  "unknown metric \"%s\"; valid metrics are %s", base, list);
+                                  "unknown metric \"%s\"; valid metrics are %s, and the gauges "
+                                  "named in monitor.scrape",
+                                  base, list);
             else
                 oom(f);
             free(base), free(tk), free(tv);
             return rc == 0 ? PG_EINVALID : rc;
+        }
+        if ((rc = check_measurable(f, m, base, b)) != 0) {
+            free(base), free(tk), free(tv);
+            return rc;
         }
         if (tk && strcmp(base, "http_req_duration") != 0) {
             free(base), free(tk), free(tv);
@@ -190,7 +237,9 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
     int rc;
 
     if (!list) {
-        for (const char *const *d = default_metrics; *d; d++)
+        const char *const *defaults =
+            b->load.executor == PG_EXEC_BREAKING_POINT ? default_capacity_metrics : default_metrics;
+        for (const char *const *d = defaults; *d; d++)
             if ((rc = add_metric(f, b, *d)) != 0)
                 return rc;
         return PG_OK;
@@ -219,6 +268,12 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
                                      "unknown regression metric \"%s\"; valid are %s",
                                      e->valuestring, all);
         }
+        if (strcmp(e->valuestring, "capacity_rps") == 0 &&
+            b->load.executor != PG_EXEC_BREAKING_POINT)
+            return pg_json_doc_error(f->err, f->doc, e, 0,
+                                     "capacity_rps is measured by the breaking-point executor "
+                                     "only; this budget runs %s",
+                                     pg_executor_name(b->load.executor));
         for (size_t i = 0; i < b->regression.n_metrics; i++)
             if (strcmp(b->regression.metrics[i].name, e->valuestring) == 0)
                 return pg_json_doc_error(f->err, f->doc, e, 0,

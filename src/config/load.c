@@ -21,15 +21,17 @@ static const struct {
     {"ramping-vus", PG_EXEC_RAMPING_VUS},
     {"constant-arrival-rate", PG_EXEC_CONSTANT_ARRIVAL_RATE},
     {"ramping-arrival-rate", PG_EXEC_RAMPING_ARRIVAL_RATE},
+    {"breaking-point", PG_EXEC_BREAKING_POINT},
 };
 
-static const char *const executor_names[] = {"constant-vus", "ramping-vus", "constant-arrival-rate",
-                                             "ramping-arrival-rate", NULL};
+static const char *const executor_names[] = {"constant-vus",          "ramping-vus",
+                                             "constant-arrival-rate", "ramping-arrival-rate",
+                                             "breaking-point",        NULL};
 
-static const char *const load_keys[] = {"executor",        "vus",       "rate",       "duration",
-                                        "stages",          "start_vus", "start_rate", "preset",
-                                        "target",          "warmup",    "timeout",    "http",
-                                        "max_connections", "insecure",  "max_body",   NULL};
+static const char *const load_keys[] = {
+    "executor", "vus",    "rate",   "duration", "stages",        "start_vus",       "start_rate",
+    "preset",   "target", "warmup", "timeout",  "http",          "max_connections", "insecure",
+    "max_body", "start",  "step",   "max",      "step_duration", "error_limit",     NULL};
 
 const char *pg_executor_name(pg_executor e)
 {
@@ -51,6 +53,11 @@ static int key_fits(const char *key, pg_executor e)
         return e == PG_EXEC_RAMPING_ARRIVAL_RATE;
     if (strcmp(key, "stages") == 0 || strcmp(key, "preset") == 0 || strcmp(key, "target") == 0)
         return ramping;
+    if (strcmp(key, "start") == 0 || strcmp(key, "step") == 0 || strcmp(key, "max") == 0 ||
+        strcmp(key, "step_duration") == 0 || strcmp(key, "error_limit") == 0)
+        return e == PG_EXEC_BREAKING_POINT;
+    if (strcmp(key, "duration") == 0)
+        return e != PG_EXEC_BREAKING_POINT;
     return 1;
 }
 
@@ -64,7 +71,52 @@ static const char *key_owner(const char *key)
         return "ramping-vus";
     if (strcmp(key, "start_rate") == 0)
         return "ramping-arrival-rate";
+    if (strcmp(key, "duration") == 0)
+        return "the other executors; a breaking-point run lasts as long as its steps hold "
+               "(\"step_duration\" each)";
+    if (strcmp(key, "stages") && strcmp(key, "preset") && strcmp(key, "target"))
+        return "breaking-point";
     return "ramping-vus and ramping-arrival-rate";
+}
+
+/* breaking-point: the staircase start, start + step, ... <= max, each step
+ * held for step_duration. Its length is the longest it can run (every step
+ * held), so trials and the plan can be sized before it runs. */
+static int parse_breaking_point(pg_fields *f, const cJSON *load, pg_load *l)
+{
+    const cJSON *lim = cJSON_GetObjectItemCaseSensitive(load, "error_limit");
+    double steps;
+    char why[256];
+    int rc;
+
+    if ((rc = pg_fields_rate(f, load, "start", "load", 1, &l->bp_start)) != 0 ||
+        (rc = pg_fields_rate(f, load, "step", "load", 1, &l->bp_step)) != 0 ||
+        (rc = pg_fields_rate(f, load, "max", "load", 1, &l->bp_max)) != 0 ||
+        (rc = pg_fields_duration(f, load, "step_duration", "load", 1, &l->step_us)) != 0)
+        return rc;
+    if (l->bp_max < l->bp_start)
+        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "max"), 0,
+                                 "\"load.max\" (%g/s) is below \"load.start\" (%g/s): the "
+                                 "staircase climbs from start to max",
+                                 l->bp_max, l->bp_start);
+    steps = floor((l->bp_max - l->bp_start) / l->bp_step + 1e-9) + 1.0;
+    if (steps > 1000)
+        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "step"), 0,
+                                 "from %g/s to %g/s by %g/s is %.0f steps; at most 1000 (take a "
+                                 "larger \"load.step\")",
+                                 l->bp_start, l->bp_max, l->bp_step, steps);
+    if (l->step_us < 100000)
+        return pg_json_doc_error(f->err, f->doc,
+                                 cJSON_GetObjectItemCaseSensitive(load, "step_duration"), 0,
+                                 "\"load.step_duration\" must be at least 100ms");
+    l->duration_us = (uint64_t)steps * l->step_us;
+    l->rate = l->bp_start;
+    l->error_limit = 0.01;
+    if (lim && (!cJSON_IsString(lim) ||
+                pg_parse_percent(lim->valuestring, &l->error_limit, why, sizeof why) != 0))
+        return pg_json_doc_error(f->err, f->doc, lim, 0, "\"load.error_limit\": %s",
+                                 cJSON_IsString(lim) ? why : "must be a percentage such as \"1%\"");
+    return PG_OK;
 }
 
 /* A stage target: VUs (whole number) for closed models, a rate for open ones. */
@@ -205,6 +257,8 @@ static int parse_schedule(pg_fields *f, const cJSON *load, pg_load *l)
         if ((rc = pg_fields_rate(f, load, "rate", "load", 1, &l->rate)) != 0)
             return rc;
         return pg_fields_duration(f, load, "duration", "load", 1, &l->duration_us);
+    case PG_EXEC_BREAKING_POINT:
+        return parse_breaking_point(f, load, l);
     default:
         break;
     }
@@ -263,12 +317,13 @@ int pg_section_load(pg_fields *f, const cJSON *load, pg_load *l)
                                      "unknown executor \"%s\"; did you mean \"%s\"?", exec, hint);
         return pg_json_doc_error(f->err, f->doc, em, 0,
                                  "unknown executor \"%s\"; valid are constant-vus, ramping-vus, "
-                                 "constant-arrival-rate, ramping-arrival-rate",
+                                 "constant-arrival-rate, ramping-arrival-rate, breaking-point",
                                  exec);
     }
     l->executor = executors[i].exec;
-    l->open_model =
-        l->executor == PG_EXEC_CONSTANT_ARRIVAL_RATE || l->executor == PG_EXEC_RAMPING_ARRIVAL_RATE;
+    l->open_model = l->executor == PG_EXEC_CONSTANT_ARRIVAL_RATE ||
+                    l->executor == PG_EXEC_RAMPING_ARRIVAL_RATE ||
+                    l->executor == PG_EXEC_BREAKING_POINT;
     for (const cJSON *m = load->child; m; m = m->next)
         if (!key_fits(m->string, l->executor))
             return pg_json_doc_error(f->err, f->doc, m, 1,
@@ -319,6 +374,10 @@ double pg_load_target_at(const pg_load *l, uint64_t t_us)
         return (double)l->vus;
     if (l->executor == PG_EXEC_CONSTANT_ARRIVAL_RATE)
         return l->rate;
+    if (l->executor == PG_EXEC_BREAKING_POINT) {
+        double r = l->bp_start + l->bp_step * floor((double)t_us / (double)l->step_us);
+        return r < l->bp_max ? r : l->bp_max;
+    }
     for (size_t i = 0; i < l->n_stages; i++) {
         const pg_stage *s = &l->stages[i];
         if (t_us < at + s->duration_us) {

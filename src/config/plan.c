@@ -24,6 +24,14 @@ static void print_schedule(const pg_load *l, FILE *fp)
                 "from intended start)\n",
                 l->rate, d);
         return;
+    case PG_EXEC_BREAKING_POINT:
+        pg_format_duration(l->step_us, d, sizeof d);
+        fprintf(fp,
+                "  load       breaking-point: %g iterations/s, up by %g every %s to at most %g "
+                "(open model), until a threshold breaks or over %g%% of a step's iterations fail "
+                "or are dropped\n",
+                l->bp_start, l->bp_step, d, l->bp_max, l->error_limit * 100.0);
+        return;
     default:
         break;
     }
@@ -35,6 +43,34 @@ static void print_schedule(const pg_load *l, FILE *fp)
     for (size_t i = 0; i < l->n_stages; i++) {
         pg_format_duration(l->stages[i].duration_us, d, sizeof d);
         fprintf(fp, "               stage %zu: %s to %g %s\n", i + 1, d, l->stages[i].target, unit);
+    }
+}
+
+static void print_monitor(const pg_monitor_cfg *m, FILE *fp)
+{
+    char d[32];
+
+    pg_format_duration(m->interval_us, d, sizeof d);
+    fprintf(fp, "  monitor    every %s: machine CPU and memory, perfgate's CPU", d);
+    if (m->pid)
+        fprintf(fp, "; target pid %ld", m->pid);
+    else if (m->pid_file)
+        fprintf(fp, "; target from pid file %s", m->pid_file);
+    else if (m->command)
+        fprintf(fp, "; target every process named %s", m->command);
+    if (m->pid || m->pid_file || m->command)
+        fprintf(fp, " and its children (CPU, RSS, threads, open files)");
+    fputc('\n', fp);
+    for (size_t i = 0; i < m->n_scrapes; i++) {
+        const pg_scrape *s = &m->scrapes[i];
+        char *shown = pg_redact_url(s->url);
+        pg_format_duration(s->every_us, d, sizeof d);
+        fprintf(fp, "  scrape     %s%s every %s (%s):", shown ? shown : "(out of memory)",
+                s->url[0] == '/' ? " on the target" : "", d, s->json ? "JSON" : "Prometheus text");
+        free(shown);
+        for (size_t g = 0; g < s->n_gauges; g++)
+            fprintf(fp, "%s %s = %s", g ? "," : "", s->gauges[g].name, s->gauges[g].selector);
+        fputc('\n', fp);
     }
 }
 
@@ -56,7 +92,13 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
     pg_format_duration(l->duration_us / (uint64_t)b->trials, d, sizeof d);
     pg_format_duration(l->timeout_us, t, sizeof t);
     fprintf(fp, "  warmup     %s, not measured\n", w);
-    fprintf(fp, "  trials     %ld of %s each\n", b->trials, d);
+    if (l->executor == PG_EXEC_BREAKING_POINT)
+        fprintf(fp,
+                "  trials     %ld staircases of up to %.0f steps (capacity_rps is each one's "
+                "highest rate that held)\n",
+                b->trials, (double)(l->duration_us / l->step_us));
+    else
+        fprintf(fp, "  trials     %ld of %s each\n", b->trials, d);
     fprintf(fp, "  limits     %ld connections, %s timeout per request\n", l->max_connections, t);
     for (size_t i = 0; i < b->n_scenarios; i++)
         total_weight += b->scenarios[i].weight;
@@ -83,6 +125,7 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
             fputc('\n', fp);
         }
     }
+    print_monitor(&b->monitor, fp);
     for (size_t i = 0; i < b->n_thresholds; i++)
         fprintf(fp, "  threshold  %s %s%s\n", b->thresholds[i].metric, b->thresholds[i].source,
                 b->thresholds[i].abort_on_fail ? " (aborts the run)" : "");

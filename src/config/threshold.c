@@ -9,27 +9,39 @@
 #include "config/units.h"
 
 const pg_metric_def pg_metric_defs[] = {
-    {"http_req_duration", PG_METRIC_TREND, 1, "total time of a request"},
-    {"http_req_waiting", PG_METRIC_TREND, 1, "time to first byte"},
-    {"http_req_connecting", PG_METRIC_TREND, 1, "TCP connect time"},
-    {"http_req_tls_handshaking", PG_METRIC_TREND, 1, "TLS handshake time"},
-    {"iteration_duration", PG_METRIC_TREND, 1, "time of one scenario iteration"},
-    {"http_req_failed", PG_METRIC_RATE, 0, "share of failed requests"},
-    {"checks", PG_METRIC_RATE, 0, "share of passed expect checks"},
-    {"http_reqs", PG_METRIC_COUNTER, 0, "requests"},
-    {"iterations", PG_METRIC_COUNTER, 0, "scenario iterations"},
-    {"dropped_iterations", PG_METRIC_COUNTER, 0, "iterations not started for lack of a connection"},
-    {"data_received", PG_METRIC_COUNTER, 0, "bytes received"},
-    {"data_sent", PG_METRIC_COUNTER, 0, "bytes sent"},
-    {"sse_time_to_first_event", PG_METRIC_TREND, 1, "send to a stream's first event"},
-    {"sse_inter_event", PG_METRIC_TREND, 1, "time between two events of a stream"},
-    {"sse_stream_duration", PG_METRIC_TREND, 1, "send to the end of a stream"},
-    {"sse_events_per_second", PG_METRIC_TREND, 0, "events per second of each stream"},
-    {"sse_tokens_per_second", PG_METRIC_TREND, 0, "tokens per second of each stream"},
-    {"sse_events", PG_METRIC_COUNTER, 0, "stream events with data"},
-    {"sse_tokens", PG_METRIC_COUNTER, 0, "tokens counted by tokens_field"},
-    {NULL, PG_METRIC_TREND, 0, NULL},
+    {"http_req_duration", PG_METRIC_TREND, 1, "total time of a request", 0},
+    {"http_req_waiting", PG_METRIC_TREND, 1, "time to first byte", 0},
+    {"http_req_connecting", PG_METRIC_TREND, 1, "TCP connect time", 0},
+    {"http_req_tls_handshaking", PG_METRIC_TREND, 1, "TLS handshake time", 0},
+    {"iteration_duration", PG_METRIC_TREND, 1, "time of one scenario iteration", 0},
+    {"http_req_failed", PG_METRIC_RATE, 0, "share of failed requests", 0},
+    {"checks", PG_METRIC_RATE, 0, "share of passed expect checks", 0},
+    {"http_reqs", PG_METRIC_COUNTER, 0, "requests", 0},
+    {"iterations", PG_METRIC_COUNTER, 0, "scenario iterations", 0},
+    {"dropped_iterations", PG_METRIC_COUNTER, 0, "iterations not started for lack of a connection",
+     0},
+    {"data_received", PG_METRIC_COUNTER, 0, "bytes received", 0},
+    {"data_sent", PG_METRIC_COUNTER, 0, "bytes sent", 0},
+    {"sse_time_to_first_event", PG_METRIC_TREND, 1, "send to a stream's first event", 0},
+    {"sse_inter_event", PG_METRIC_TREND, 1, "time between two events of a stream", 0},
+    {"sse_stream_duration", PG_METRIC_TREND, 1, "send to the end of a stream", 0},
+    {"sse_events_per_second", PG_METRIC_TREND, 0, "events per second of each stream", 0},
+    {"sse_tokens_per_second", PG_METRIC_TREND, 0, "tokens per second of each stream", 0},
+    {"sse_events", PG_METRIC_COUNTER, 0, "stream events with data", 0},
+    {"sse_tokens", PG_METRIC_COUNTER, 0, "tokens counted by tokens_field", 0},
+    {"capacity_rps", PG_METRIC_GAUGE, 0, "breaking-point: each trial's highest rate that held", 0},
+    {"host_cpu", PG_METRIC_GAUGE, 0, "CPU busy on the machine, % of all cores", 0},
+    {"host_mem", PG_METRIC_GAUGE, 0, "memory in use on the machine, %", 0},
+    {"perfgate_cpu", PG_METRIC_GAUGE, 0, "perfgate's own CPU, % of one core", 0},
+    {"target_cpu", PG_METRIC_GAUGE, 0, "the target's CPU, % of one core", 0},
+    {"target_rss", PG_METRIC_GAUGE, 0, "the target's resident memory", 1},
+    {"target_threads", PG_METRIC_GAUGE, 0, "the target's threads", 0},
+    {"target_fds", PG_METRIC_GAUGE, 0, "the target's open file descriptors", 0},
+    {NULL, PG_METRIC_TREND, 0, NULL, 0},
 };
+
+const pg_metric_def pg_metric_scraped = {"scraped gauge", PG_METRIC_GAUGE, 0,
+                                         "a gauge scraped from a metrics endpoint", 0};
 
 const pg_metric_def *pg_metric_lookup(const char *name)
 {
@@ -101,6 +113,7 @@ static const char *agg_list(pg_metric_kind kind)
 {
     switch (kind) {
     case PG_METRIC_TREND:
+    case PG_METRIC_GAUGE:
         return "p(N), avg, med, min, max";
     case PG_METRIC_RATE:
         return "rate";
@@ -153,6 +166,7 @@ static int agg_fits(pg_agg agg, pg_metric_kind kind)
 {
     switch (kind) {
     case PG_METRIC_TREND:
+    case PG_METRIC_GAUGE:
         return agg <= PG_AGG_MAX;
     case PG_METRIC_RATE:
         return agg == PG_AGG_RATE;
@@ -202,9 +216,10 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
 
     if (!*p) {
         snprintf(why, why_size, "empty threshold; write e.g. \"%s\"",
-                 def->kind == PG_METRIC_TREND  ? "p(95)<200ms"
-                 : def->kind == PG_METRIC_RATE ? "rate<0.01"
-                                               : "count<10");
+                 def->kind == PG_METRIC_TREND   ? "p(95)<200ms"
+                 : def->kind == PG_METRIC_GAUGE ? "max<80"
+                 : def->kind == PG_METRIC_RATE  ? "rate<0.01"
+                                                : "count<10");
         return PG_EINVALID;
     }
     if ((rc = read_agg(&p, t, why, why_size)) == -2)
@@ -248,6 +263,16 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
             snprintf(why, why_size, "\"%s\": %s", expr, unit_why);
             return PG_EINVALID;
         }
+        return PG_OK;
+    }
+    if (def->is_size && read_plain_number(p, &t->value) != 0) {
+        uint64_t bytes;
+        char unit_why[256];
+        if (pg_parse_size(p, &bytes, unit_why, sizeof unit_why) != 0) {
+            snprintf(why, why_size, "\"%s\": %s", expr, unit_why);
+            return PG_EINVALID;
+        }
+        t->value = (double)bytes;
         return PG_OK;
     }
     if (read_plain_number(p, &t->value) != 0) {

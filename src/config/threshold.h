@@ -9,13 +9,17 @@
 
 #include <stddef.h>
 
-typedef enum { PG_METRIC_TREND, PG_METRIC_RATE, PG_METRIC_COUNTER } pg_metric_kind;
+/* A gauge is a series of samples of a level (a CPU share, a memory size, a
+ * scraped value, each trial's capacity): thresholds aggregate the samples
+ * as they do a trend's. */
+typedef enum { PG_METRIC_TREND, PG_METRIC_RATE, PG_METRIC_COUNTER, PG_METRIC_GAUGE } pg_metric_kind;
 
 typedef struct pg_metric_def {
     const char *name;
     pg_metric_kind kind;
     int is_time; /* trend values are durations */
     const char *what;
+    int is_size; /* gauge values are bytes: thresholds take "512MiB" */
 } pg_metric_def;
 
 typedef enum {
@@ -49,6 +53,9 @@ typedef struct pg_threshold {
 extern const pg_metric_def pg_metric_defs[];
 
 const pg_metric_def *pg_metric_lookup(const char *name);
+
+/* What a gauge scraped from a metrics endpoint is (its name is the budget's). */
+extern const pg_metric_def pg_metric_scraped;
 
 /* Splits "name{key:value}" into its parts (each malloc'd; tag parts NULL when
  * absent). Valid tag keys: scenario, name (request name). */

@@ -220,3 +220,18 @@ void pg_format_duration(uint64_t us, char *buf, size_t size)
         snprintf(buf, size, "%llum%02llus", (unsigned long long)(us / 60000000),
                  (unsigned long long)((us / 1000000) % 60));
 }
+
+void pg_format_size(double bytes, char *buf, size_t size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, size, "%.0fB", bytes);
+    else
+        snprintf(buf, size, "%.*f%s", bytes < 10 ? 2 : bytes < 100 ? 1 : 0, bytes, units[u]);
+}

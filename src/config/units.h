@@ -33,4 +33,7 @@ int pg_parse_duration_range(const char *s, uint64_t *lo, uint64_t *hi, char *why
 /* Formats microseconds the way people read them: "850us", "12.5ms", "1.50s", "2m30s". */
 void pg_format_duration(uint64_t us, char *buf, size_t size);
 
+/* Formats bytes in powers of 1024: "512B", "64.0KiB", "12.3MiB", "1.50GiB". */
+void pg_format_size(double bytes, char *buf, size_t size);
+
 #endif

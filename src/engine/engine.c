@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/capacity.h"
 #include "engine/prepared.h"
 #include "engine/worker.h"
 
@@ -184,6 +185,8 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     volatile sig_atomic_t stop = 0;
     int rc;
 
+    if (b->load.executor == PG_EXEC_BREAKING_POINT)
+        return pg_capacity_run(out, b, o, err);
     memset(out, 0, sizeof *out);
     if (!n) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);
@@ -237,6 +240,7 @@ join:
     if (rc != 0)
         goto out;
     out->threads = n;
+    out->measure_start_ns = cfg.measure_ns;
     out->cpu_percent = 100.0 * (cpu_seconds() - cpu0) / ((double)pg_now_ns() / 1e9 - wall0);
     if (!(out->trials = calloc(cfg.n_trials, sizeof *out->trials))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
@@ -259,6 +263,8 @@ join:
                          pg_worker_fail_example(w[i], k));
     }
     out->max_rss_kib = max_rss_kib();
+    out->starts = iters;
+    out->late_starts = behind;
     if (out->interrupted) {
         /* keep the trials that had begun; the last one ran short. Signed:
          * stopped in the warm-up, now is before measure_ns. */
@@ -283,7 +289,9 @@ join:
                  "perfgate used %.0f%% CPU of %u threads: the generator, not the target, may be "
                  "the limit",
                  out->cpu_percent, n);
-    } else if (answered && iters && behind * 100 > iters) {
+    } else if (answered && iters && behind * 100 > iters && behind >= 10) {
+        /* at least ten: a short run (a breaking-point step) has a few late
+         * starts while its threads and first connections come up */
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation,
                  "%llu of %llu iterations started over 2 ms behind schedule with connections free: "

@@ -26,6 +26,15 @@ typedef void (*pg_progress_fn)(void *arg, const pg_budget *b, int trial, double 
                                double total_s, const pg_timeline_point *last, uint64_t requests,
                                uint64_t failed, uint64_t dropped);
 
+/* breaking-point: judges one step, a one-trial constant-arrival-rate run
+ * (step) of the budget at the step's rate, after the engine has: held is 0
+ * when the step already broke (load.error_limit, a saturated generator, an
+ * interruption) and why says how. Returns 1 when the step holds, 0 when it
+ * breaks, with why saying what broke. Called for every step, so the caller
+ * can report each. */
+typedef int (*pg_step_judge_fn)(void *arg, const pg_budget *step, const pg_budget_run *run,
+                                int held, char *why, size_t why_size);
+
 typedef struct pg_run_opts {
     unsigned threads;                  /* 0: number of cores */
     uint64_t seed;                     /* scenario choice and think times */
@@ -33,10 +42,16 @@ typedef struct pg_run_opts {
     volatile sig_atomic_t *stop;       /* set (by a signal handler) to stop early */
     pg_progress_fn progress;
     void *progress_arg;
-    int socket_loop; /* drive libcurl with socket_action + epoll (for comparison) */
+    int socket_loop;        /* drive libcurl with socket_action + epoll (for comparison) */
+    pg_step_judge_fn judge; /* breaking-point thresholds per step; NULL: the error limit only */
+    void *judge_arg;
 } pg_run_opts;
 
 /* Runs b. On success out holds the measurements (clear with pg_budget_run_clear).
+ * A breaking-point budget runs trials staircases (engine/capacity.c): each
+ * step a run of its own at a constant rate, the staircase stopping at the
+ * first step that breaks; each trial holds the measurements of its highest
+ * step that held, out->steps every step.
  * Errors: PG_ERUN when the run could not start (no threads, no sockets).
  * An unreachable target is not an error: its requests fail and are counted. */
 int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *opts, pg_err *err);

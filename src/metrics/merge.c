@@ -160,6 +160,45 @@ static int merge_timeline(pg_budget_run *into, const pg_budget_run *from)
     return 0;
 }
 
+static int cmp_sample(const void *a, const void *b)
+{
+    double x = ((const double *)a)[0], y = ((const double *)b)[0];
+    return (x > y) - (x < y);
+}
+
+/* Sampled series keep every shard's samples, in time order: a summary's
+ * max is then the busiest shard's, its mean the shards' average. */
+static int merge_gauges(pg_budget_run *into, const pg_budget_run *from)
+{
+    for (size_t i = 0; i < from->n_gauges; i++) {
+        const pg_gauge_series *g = &from->gauges[i];
+        pg_gauge_series *to = pg_budget_run_gauge_add(into, g->name, g->unit);
+        double *pairs;
+        if (!to)
+            return -1;
+        for (size_t k = 0; k < g->n; k++)
+            if (pg_gauge_append(to, g->t_s[k], g->v[k]) != 0)
+                return -1;
+        if (!(pairs = malloc(to->n * 2 * sizeof *pairs)))
+            return -1;
+        for (size_t k = 0; k < to->n; k++) {
+            pairs[2 * k] = to->t_s[k];
+            pairs[2 * k + 1] = to->v[k];
+        }
+        qsort(pairs, to->n, 2 * sizeof *pairs, cmp_sample);
+        for (size_t k = 0; k < to->n; k++) {
+            to->t_s[k] = pairs[2 * k];
+            to->v[k] = pairs[2 * k + 1];
+        }
+        free(pairs);
+    }
+    if (!into->monitor_target[0])
+        memcpy(into->monitor_target, from->monitor_target, sizeof into->monitor_target);
+    if (!into->monitor_note[0])
+        memcpy(into->monitor_note, from->monitor_note, sizeof into->monitor_note);
+    return 0;
+}
+
 static int merge_budget(pg_budget_result *out, const pg_results *shards, size_t n, size_t b,
                         pg_err *err)
 {
@@ -186,7 +225,7 @@ static int merge_budget(pg_budget_result *out, const pg_results *shards, size_t 
     }
     for (size_t k = 0; k < n; k++) {
         const pg_budget_run *r = &shards[k].budgets[b].run;
-        if (merge_timeline(run, r) != 0)
+        if (merge_timeline(run, r) != 0 || merge_gauges(run, r) != 0)
             return pg_err_set(err, PG_ENOMEM, "out of memory");
         run->interrupted |= r->interrupted;
         if (r->saturated && !run->saturated)

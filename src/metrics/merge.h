@@ -5,7 +5,8 @@
  * the percentile of one histogram fed every sample of every shard. Trials
  * merge index by index (the shards ran their trials at the same times). The
  * per-second timeline adds its counts; its p50/p99 per second cannot be
- * merged from summaries and take the worst shard's. */
+ * merged from summaries and take the worst shard's. Sampled resources and
+ * gauges keep every shard's samples (a max is the busiest shard's). */
 #ifndef PG_METRICS_MERGE_H
 #define PG_METRICS_MERGE_H
 

@@ -37,6 +37,8 @@ typedef struct pg_check {
  * some request got an answer (stats/thresholds.c). */
 #define PG_IMPLIED_METRIC "http_reqs"
 #define PG_IMPLIED_EXPR "answered>0"
+/* ... and a breaking-point budget this one: some step held. */
+#define PG_IMPLIED_CAPACITY_EXPR "held>0"
 
 #define PG_MAX_REGRESSION_METRICS 16
 

@@ -139,6 +139,96 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     return o;
 }
 
+static cJSON *gauge_summary_json(const pg_gauge_summary *g)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "count", (double)g->count);
+    cJSON_AddNumberToObject(o, "min", g->min);
+    cJSON_AddNumberToObject(o, "mean", round(g->mean * 100.0) / 100.0);
+    cJSON_AddNumberToObject(o, "p50", g->p50);
+    cJSON_AddNumberToObject(o, "p90", g->p90);
+    cJSON_AddNumberToObject(o, "p95", g->p95);
+    cJSON_AddNumberToObject(o, "p99", g->p99);
+    cJSON_AddNumberToObject(o, "max", g->max);
+    return o;
+}
+
+/* Each sampled series summarised over [from_s, to_s): per trial, or the run. */
+static void add_gauge_summaries(cJSON *o, const pg_budget_run *r, double from_s, double to_s)
+{
+    cJSON *m;
+
+    if (!r->n_gauges)
+        return;
+    m = cJSON_AddObjectToObject(o, "monitor");
+    for (size_t i = 0; i < r->n_gauges; i++) {
+        pg_gauge_summary g;
+        pg_gauge_summarise(&r->gauges[i], from_s, to_s, &g);
+        if (g.count)
+            cJSON_AddItemToObject(m, r->gauges[i].name, gauge_summary_json(&g));
+    }
+}
+
+static cJSON *step_json(const pg_capacity_step *s)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "rate", s->rate);
+    cJSON_AddNumberToObject(o, "t", round(s->t_s * 1000.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "duration_s", round(s->duration_s * 1000.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "rps", round(s->rps * 100.0) / 100.0);
+    cJSON_AddNumberToObject(o, "requests", (double)s->requests);
+    cJSON_AddNumberToObject(o, "errors", (double)s->failed);
+    cJSON_AddNumberToObject(o, "dropped", (double)s->dropped);
+    cJSON_AddNumberToObject(o, "p50_us", (double)s->p50_us);
+    cJSON_AddNumberToObject(o, "p95_us", (double)s->p95_us);
+    cJSON_AddNumberToObject(o, "p99_us", (double)s->p99_us);
+    cJSON_AddBoolToObject(o, "held", s->held);
+    if (!s->held)
+        cJSON_AddStringToObject(o, "broke", s->why);
+    return o;
+}
+
+/* breaking-point: the trial's capacity and every step of its staircase. */
+static void add_capacity(cJSON *o, const pg_budget_run *r, size_t trial)
+{
+    cJSON *steps;
+
+    if (!r->n_steps)
+        return;
+    cJSON_AddNumberToObject(o, "capacity_rps", r->trials[trial].capacity_rps);
+    cJSON_AddBoolToObject(o, "capacity_at_max", r->trials[trial].capacity_at_max);
+    steps = cJSON_AddArrayToObject(o, "steps");
+    for (size_t k = 0; k < r->n_steps; k++)
+        if (r->steps[k].trial == trial)
+            cJSON_AddItemToArray(steps, step_json(&r->steps[k]));
+}
+
+/* The samples themselves, [[t, v], ...], so merges and charts have them all. */
+static cJSON *monitor_json(const pg_budget_run *r)
+{
+    cJSON *o = cJSON_CreateObject(), *series = cJSON_AddObjectToObject(o, "series");
+
+    if (r->monitor_target[0])
+        cJSON_AddStringToObject(o, "target", r->monitor_target);
+    if (r->monitor_note[0])
+        cJSON_AddStringToObject(o, "note", r->monitor_note);
+    for (size_t i = 0; i < r->n_gauges; i++) {
+        const pg_gauge_series *g = &r->gauges[i];
+        cJSON *s = cJSON_AddObjectToObject(series, g->name), *a;
+        cJSON_AddStringToObject(s, "unit", g->unit);
+        a = cJSON_AddArrayToObject(s, "samples");
+        for (size_t k = 0; k < g->n; k++) {
+            cJSON *p = cJSON_CreateArray();
+            cJSON_AddItemToArray(p, cJSON_CreateNumber(round(g->t_s[k] * 1000.0) / 1000.0));
+            cJSON_AddItemToArray(p, cJSON_CreateNumber(round(g->v[k] * 1000.0) / 1000.0));
+            cJSON_AddItemToArray(a, p);
+        }
+    }
+    return o;
+}
+
 static cJSON *timeline_json(const pg_budget_run *r, double from_s, double to_s)
 {
     cJSON *a = cJSON_CreateArray();
@@ -190,7 +280,6 @@ static cJSON *budget_json(const pg_budget_result *b)
     pg_trial all;
     pg_err err;
     cJSON *ex;
-    double start = 0.0;
 
     cJSON_AddStringToObject(o, "name", b->name);
     cJSON_AddStringToObject(o, "budget", b->path);
@@ -207,16 +296,34 @@ static cJSON *budget_json(const pg_budget_result *b)
     for (int i = 0; i < PG_FAIL_KINDS; i++)
         if (r->fail_example[i][0])
             cJSON_AddStringToObject(ex, pg_fail_kind_names[i], r->fail_example[i]);
+    if (r->n_gauges || r->monitor_note[0])
+        cJSON_AddItemToObject(o, "monitor", monitor_json(r));
+    if (r->n_hints) {
+        cJSON *h = cJSON_AddArrayToObject(o, "hints");
+        for (size_t i = 0; i < r->n_hints; i++)
+            cJSON_AddItemToArray(h, cJSON_CreateString(r->hints[i]));
+    }
     for (size_t i = 0; i < r->n_trials; i++) {
         cJSON *t = trial_json(&r->trials[i], b, 1);
-        cJSON_AddItemToObject(t, "timeline",
-                              timeline_json(r, start, start + r->trials[i].duration_s));
-        start += r->trials[i].duration_s;
+        double from, to;
+        pg_budget_run_trial_window(r, i, &from, &to);
+        cJSON_AddNumberToObject(t, "started_s", round(from * 1000.0) / 1000.0);
+        cJSON_AddItemToObject(t, "timeline", timeline_json(r, from, to));
+        add_gauge_summaries(t, r, from, to);
+        add_capacity(t, r, i);
         cJSON_AddItemToArray(trials, t);
     }
     cJSON_AddItemToObject(o, "trials", trials);
     if (r->n_trials && pg_budget_run_merged(&all, r, &err) == 0) {
         sum = trial_json(&all, b, 0);
+        add_gauge_summaries(sum, r, -1e300, 1e300);
+        if (r->n_steps) {
+            double v[PG_CAPACITY_TRIALS_MAX];
+            size_t n = 0;
+            for (size_t i = 0; i < r->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
+                v[n++] = r->trials[i].capacity_rps;
+            cJSON_AddNumberToObject(sum, "capacity_rps", pg_gauge_aggregate(v, n, "med", 0));
+        }
         cJSON_AddItemToObject(o, "summary", sum);
         pg_trial_clear(&all);
     } else {

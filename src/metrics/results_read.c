@@ -159,6 +159,70 @@ static int read_timeline(reader *r, pg_budget_run *run, const cJSON *trials)
     return PG_OK;
 }
 
+/* "monitor": the sampled series, each [[t, v], ...]. */
+static int read_monitor(reader *r, pg_budget_run *run, const cJSON *mon)
+{
+    const cJSON *s, *p;
+
+    if (!mon)
+        return PG_OK;
+    snprintf(run->monitor_target, sizeof run->monitor_target, "%s", text(mon, "target"));
+    snprintf(run->monitor_note, sizeof run->monitor_note, "%s", text(mon, "note"));
+    cJSON_ArrayForEach(s, get(mon, "series"))
+    {
+        pg_gauge_series *g;
+        if (!s->string || !s->string[0])
+            continue;
+        if (!(g = pg_budget_run_gauge_add(run, s->string, text(s, "unit"))))
+            return pg_err_set(r->err, PG_ENOMEM, "out of memory");
+        cJSON_ArrayForEach(p, get(s, "samples"))
+        {
+            const cJSON *t = cJSON_GetArrayItem(p, 0), *v = cJSON_GetArrayItem(p, 1);
+            if (!cJSON_IsNumber(t) || !cJSON_IsNumber(v) || !isfinite(t->valuedouble) ||
+                !isfinite(v->valuedouble))
+                continue;
+            if (pg_gauge_append(g, t->valuedouble, v->valuedouble) != 0)
+                return pg_err_set(r->err, PG_ENOMEM, "out of memory");
+        }
+    }
+    return PG_OK;
+}
+
+/* breaking-point: a trial's capacity and its staircase. */
+static int read_steps(reader *r, pg_budget_run *run, size_t trial, const cJSON *o)
+{
+    const cJSON *e, *steps = get(o, "steps");
+    size_t n = (size_t)cJSON_GetArraySize(steps);
+    pg_capacity_step *g;
+
+    run->trials[trial].capacity_rps = num(o, "capacity_rps");
+    run->trials[trial].capacity_at_max = cJSON_IsTrue(get(o, "capacity_at_max"));
+    if (!n)
+        return PG_OK;
+    if (!(g = realloc(run->steps, (run->n_steps + n) * sizeof *g)))
+        return pg_err_set(r->err, PG_ENOMEM, "out of memory");
+    run->steps = g;
+    cJSON_ArrayForEach(e, steps)
+    {
+        pg_capacity_step *s = &run->steps[run->n_steps++];
+        memset(s, 0, sizeof *s);
+        s->trial = trial;
+        s->rate = num(e, "rate");
+        s->t_s = num(e, "t");
+        s->duration_s = num(e, "duration_s");
+        s->rps = num(e, "rps");
+        s->requests = count(e, "requests");
+        s->failed = count(e, "errors");
+        s->dropped = count(e, "dropped");
+        s->p50_us = count(e, "p50_us");
+        s->p95_us = count(e, "p95_us");
+        s->p99_us = count(e, "p99_us");
+        s->held = cJSON_IsTrue(get(e, "held"));
+        snprintf(s->why, sizeof s->why, "%s", text(e, "broke"));
+    }
+    return PG_OK;
+}
+
 static int read_checks(reader *r, pg_budget_result *b, const cJSON *checks)
 {
     const cJSON *c;
@@ -217,6 +281,11 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
     run->threads = (unsigned)count(o, "threads");
     run->cpu_percent = num(o, "generator_cpu_percent");
     run->max_rss_kib = (long)count(o, "generator_max_rss_kib");
+    cJSON_ArrayForEach(e, get(o, "hints"))
+    {
+        if (cJSON_IsString(e) && run->n_hints < PG_MAX_HINTS)
+            snprintf(run->hints[run->n_hints++], sizeof run->hints[0], "%s", e->valuestring);
+    }
     cJSON_ArrayForEach(e, get(o, "error_examples"))
     {
         for (int k = 0; k < PG_FAIL_KINDS; k++)
@@ -234,10 +303,12 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
     cJSON_ArrayForEach(t, trials)
     {
         run->n_trials = i + 1;
-        if ((rc = read_trial(r, run, i++, t)) != 0)
+        if ((rc = read_trial(r, run, i, t)) != 0 || (rc = read_steps(r, run, i, t)) != 0)
             return rc;
+        i++;
     }
-    if ((rc = read_timeline(r, run, trials)) != 0)
+    if ((rc = read_timeline(r, run, trials)) != 0 ||
+        (rc = read_monitor(r, run, get(o, "monitor"))) != 0)
         return rc;
     return read_checks(r, b, get(o, "checks"));
 }

@@ -62,6 +62,12 @@ typedef struct pg_trial {
     pg_hist sse_stream;   /* sse_stream_duration: from the send to the end */
     pg_hist sse_eps;      /* sse_events_per_second of each stream, x PG_PER_SECOND_SCALE */
     pg_hist sse_tps;      /* sse_tokens_per_second of each stream, x PG_PER_SECOND_SCALE */
+    /* breaking-point: the highest rate of this trial's staircase that held
+     * (0 when even the first step broke); the trial's measurements are those
+     * of that step. at_max: it held up to load.max, so the capacity is at
+     * least this. Not added by pg_trial_merge. */
+    double capacity_rps;
+    int capacity_at_max;
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */

@@ -8,9 +8,9 @@
 
 #include "common/file.h"
 
-const char *const pg_value_names[] = {"p50",      "p90",      "p95",      "p99",
-                                      "p999",     "mean",     "rps",      "error_rate",
-                                      "ttfb_p50", "ttfb_p95", "ttfb_p99", NULL};
+const char *const pg_value_names[] = {
+    "p50",        "p90",      "p95",      "p99",      "p999",         "mean", "rps",
+    "error_rate", "ttfb_p50", "ttfb_p95", "ttfb_p99", "capacity_rps", NULL};
 
 void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
 {
@@ -29,6 +29,7 @@ void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
     b->v[8][i] = (double)pg_hist_percentile(&t->waiting, 50);
     b->v[9][i] = (double)pg_hist_percentile(&t->waiting, 95);
     b->v[10][i] = (double)pg_hist_percentile(&t->waiting, 99);
+    b->v[11][i] = t->capacity_rps;
     b->n_trials++;
 }
 
@@ -87,6 +88,10 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
     b->v[8][t] = num(ttfb, "p50", &ok);
     b->v[9][t] = num(ttfb, "p95", &ok);
     b->v[10][t] = num(ttfb, "p99", &ok);
+    /* only breaking-point trials have it; elsewhere it is never compared */
+    b->v[11][t] = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(trial, "capacity_rps"))
+                      ? cJSON_GetObjectItemCaseSensitive(trial, "capacity_rps")->valuedouble
+                      : 0.0;
     return ok;
 }
 
@@ -147,6 +152,10 @@ static const cJSON *summary_of(const cJSON *trial, const char *metric)
 
     if (strncmp(metric, "http_req_waiting", 16) == 0 && !brace)
         return cJSON_GetObjectItemCaseSensitive(trial, "ttfb_us");
+    if (!brace && cJSON_GetObjectItemCaseSensitive(
+                      cJSON_GetObjectItemCaseSensitive(trial, "monitor"), metric))
+        return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(trial, "monitor"),
+                                                metric);
     for (size_t i = 0; i < sizeof sse / sizeof *sse; i++)
         if (strcmp(metric, sse[i].metric) == 0)
             return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(trial, "sse"),
@@ -183,7 +192,11 @@ static void read_series(pg_budget_values *b, const cJSON *trials)
         snprintf(s->field, sizeof s->field, "%s", field);
         cJSON_ArrayForEach(t, trials)
         {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary_of(t, c->metric), field);
+            /* a trial has one capacity, whatever the aggregation over trials */
+            const cJSON *v =
+                strcmp(c->metric, "capacity_rps") == 0
+                    ? cJSON_GetObjectItemCaseSensitive(t, "capacity_rps")
+                    : cJSON_GetObjectItemCaseSensitive(summary_of(t, c->metric), field);
             if (!cJSON_IsNumber(v) || s->n == PG_MAX_TRIALS)
                 break;
             s->v[s->n++] = v->valuedouble;
@@ -298,6 +311,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
         copy_text(bv->name, sizeof bv->name, name);
         copy_text(bv->target, sizeof bv->target, str(b, "target"));
         bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
+        bv->staircase =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(trials, 0), "steps") != NULL;
         cJSON_ArrayForEach(t, trials)
         {
             if (bv->n_trials == PG_MAX_TRIALS)

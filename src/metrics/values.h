@@ -14,7 +14,7 @@
 
 /* Metric names a regression may compare, and where each is in a trial. */
 extern const char *const pg_value_names[];
-#define PG_N_VALUES 11
+#define PG_N_VALUES 12
 
 #define PG_MAX_SERIES 32
 
@@ -39,6 +39,7 @@ typedef struct pg_budget_values {
     pg_series series[PG_MAX_SERIES]; /* one per distinct threshold metric+aggregation */
     size_t n_series;
     int interrupted;
+    int staircase; /* breaking-point: each trial is the capacity step of a staircase */
 } pg_budget_values;
 
 typedef struct pg_results_values {

@@ -54,6 +54,112 @@ static void print_streams(FILE *fp, const pg_trial *all)
     fputc('\n', fp);
 }
 
+/* breaking-point: each staircase's capacity and what broke it. */
+static void print_capacity(FILE *fp, const pg_budget_run *r)
+{
+    double v[PG_CAPACITY_TRIALS_MAX];
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
+        v[n++] = r->trials[i].capacity_rps;
+    fprintf(fp, "  capacity %.4g/s (median of %zu staircase%s)\n",
+            pg_gauge_aggregate(v, n, "med", 0), n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_trials; i++) {
+        const pg_capacity_step *broke = NULL;
+        size_t held = 0;
+        for (size_t k = 0; k < r->n_steps; k++) {
+            if (r->steps[k].trial != i)
+                continue;
+            if (r->steps[k].held)
+                held++;
+            else if (!broke)
+                broke = &r->steps[k];
+        }
+        fprintf(fp, "    staircase %zu: %.4g/s, %zu step%s held", i + 1, r->trials[i].capacity_rps,
+                held, held == 1 ? "" : "s");
+        if (broke)
+            fprintf(fp, "; %g/s broke: %s\n", broke->rate, broke->why);
+        else
+            fprintf(fp, "%s\n",
+                    r->trials[i].capacity_at_max ? ", up to load.max: the capacity is at least this"
+                                                 : "");
+    }
+}
+
+/* " label avg 45% p95 80% max 95%" of a series after sep; 0 when it has no samples. */
+static int level(FILE *fp, const pg_budget_run *r, const char *name, const char *label,
+                 const char *sep)
+{
+    const pg_gauge_series *g = pg_budget_run_gauge(r, name);
+    pg_gauge_summary s;
+    char a[16], p[16], m[16];
+
+    if (!g)
+        return 0;
+    pg_gauge_summarise(g, -1e300, 1e300, &s);
+    if (!s.count)
+        return 0;
+    if (strcmp(g->unit, "bytes") == 0) {
+        pg_format_size(s.mean, a, sizeof a);
+        pg_format_size(s.p95, p, sizeof p);
+        pg_format_size(s.max, m, sizeof m);
+    } else {
+        const char *pct = strcmp(g->unit, "%") == 0 ? "%" : "";
+        snprintf(a, sizeof a, "%.4g%s", s.mean, pct);
+        snprintf(p, sizeof p, "%.4g%s", s.p95, pct);
+        snprintf(m, sizeof m, "%.4g%s", s.max, pct);
+    }
+    fprintf(fp, "%s%s avg %s p95 %s max %s", sep, label, a, p, m);
+    return 1;
+}
+
+/* Prints the series of names[] on one line after title; nothing when none has samples. */
+static void levels(FILE *fp, const pg_budget_run *r, const char *title, const char *const *names,
+                   const char *const *labels, size_t n)
+{
+    const char *sep = " ";
+    int any = 0;
+
+    for (size_t i = 0; i < n; i++)
+        any |= pg_budget_run_gauge(r, names[i]) != NULL;
+    if (!any)
+        return;
+    fprintf(fp, "  %s:", title);
+    for (size_t i = 0; i < n; i++)
+        if (level(fp, r, names[i], labels[i], sep))
+            sep = "; ";
+    fputc('\n', fp);
+}
+
+/* The sampled resources and gauges, then what they suggest. */
+static void print_monitor(FILE *fp, const pg_budget_run *r, const char *yellow, const char *off)
+{
+    static const char *const host[] = {"host_cpu", "host_mem", "perfgate_cpu"};
+    static const char *const host_labels[] = {"CPU", "memory", "perfgate CPU"};
+    static const char *const target[] = {"target_cpu", "target_rss", "target_threads",
+                                         "target_fds"};
+    static const char *const target_labels[] = {"CPU (% of one core)", "RSS", "threads",
+                                                "open files"};
+    char title[200];
+    const char *sep = "  scraped: ";
+
+    levels(fp, r, "machine", host, host_labels, 3);
+    snprintf(title, sizeof title, "target (%s)", r->monitor_target);
+    levels(fp, r, title, target, target_labels, 4);
+    for (size_t i = 0; i < r->n_gauges; i++) {
+        const char *n = r->gauges[i].name;
+        if (strncmp(n, "host_", 5) != 0 && strncmp(n, "target_", 7) != 0 &&
+            strcmp(n, "perfgate_cpu") != 0 && level(fp, r, n, n, sep))
+            sep = "; ";
+    }
+    if (sep[0] == ';')
+        fputc('\n', fp);
+    if (r->monitor_note[0])
+        fprintf(fp, "  %smonitor: %s%s\n", yellow, r->monitor_note, off);
+    for (size_t i = 0; i < r->n_hints; i++)
+        fprintf(fp, "  hint: %s\n", r->hints[i]);
+}
+
 static void print_checks(FILE *fp, const pg_budget_result *b, int colour)
 {
     const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
@@ -132,6 +238,8 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     }
     if (all.sse_streams || all.sse_events)
         print_streams(fp, &all);
+    if (r->n_steps)
+        print_capacity(fp, r);
     if (all.checks)
         fprintf(fp, "  checks: %llu of %llu passed\n",
                 (unsigned long long)(all.checks - all.checks_failed),
@@ -139,6 +247,7 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     fprintf(fp, "  generator: %u threads, %.0f%% CPU\n", r->threads, r->cpu_percent);
     if (r->saturated)
         fprintf(fp, "  %sWARNING: %s%s\n", yellow, r->saturation, off);
+    print_monitor(fp, r, yellow, off);
     pg_trial_clear(&all);
     print_checks(fp, b, colour);
 }

@@ -17,6 +17,7 @@
 #include "metrics/hist.h"
 #include "report/doc.h"
 #include "report/escape.h"
+#include "report/html_monitor.h"
 #include "report/svg.h"
 
 #define RED "#c62828"
@@ -294,8 +295,10 @@ static void spectrum(pg_buf *b, const cJSON *bud)
 static void history(pg_buf *b, const cJSON *bud)
 {
     const cJSON *hist = pg_doc_get(pg_doc_get(bud, "comparison"), "history"), *e;
+    const cJSON *sum = pg_doc_get(bud, "summary");
     size_t n = (size_t)cJSON_GetArraySize(hist), i = 0;
-    double x[32], p50[32], p95[32], p99[32];
+    double x[32], p50[32], p95[32], p99[32], cap[32];
+    int capacity = cJSON_IsNumber(pg_doc_get(sum, "capacity_rps"));
     char names[32][12];
     const char *labels[32];
 
@@ -311,6 +314,7 @@ static void history(pg_buf *b, const cJSON *bud)
         p50[i] = pg_doc_num(e, "p50", NAN) / 1000;
         p95[i] = pg_doc_num(e, "p95", NAN) / 1000;
         p99[i] = pg_doc_num(e, "p99", NAN) / 1000;
+        cap[i] = pg_doc_num(e, "capacity_rps", NAN);
         snprintf(names[i], sizeof names[i], "%.7s", pg_doc_str(e, "commit", "?"));
         labels[i] = names[i];
         i++;
@@ -319,11 +323,13 @@ static void history(pg_buf *b, const cJSON *bud)
     p95[n] = pg_doc_trials_median(bud, "p95") / 1000;
     p50[n] = pg_doc_trials_median(bud, "p50") / 1000;
     p99[n] = pg_doc_trials_median(bud, "p99") / 1000;
+    cap[n] = pg_doc_num(sum, "capacity_rps", NAN);
     labels[n] = "this run";
     {
         pg_svg_series se[] = {{"p99", RED, x, p99, n + 1, 0},
                               {"p95", AMBER, x, p95, n + 1, 0},
                               {"p50", BLUE, x, p50, n + 1, 0}};
+        pg_svg_series cs[] = {{"capacity", GREEN, x, cap, n + 1, 0}};
         pg_svg_chart c = {"History across commits (median of each baseline's trials)",
                           "commit (oldest left)",
                           "ms",
@@ -335,6 +341,11 @@ static void history(pg_buf *b, const cJSON *bud)
                           labels,
                           n + 1,
                           1};
+        if (capacity) { /* a staircase: its capacity, not latency at whatever step it reached */
+            c.y_label = "requests/s";
+            c.series = cs;
+            c.n_series = 1;
+        }
         pg_svg_line_chart(b, &c);
     }
 }
@@ -447,7 +458,9 @@ static void budget(pg_buf *b, const cJSON *bud)
     }
     comparison(b, bud);
     thresholds(b, bud);
+    pg_html_capacity(b, bud);
     timeline(b, bud);
+    pg_html_resources(b, bud);
     spectrum(b, bud);
     history(b, bud);
     trials_table(b, bud);

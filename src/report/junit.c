@@ -216,6 +216,13 @@ static void warnings(writer *x, const cJSON *b)
         if (pg_doc_bool(pg_doc_get(m, "history_band"), "outside"))
             pg_buf_printf(&w, "%s is outside its history band\n", pg_doc_str(m, "metric", ""));
     }
+    if (pg_doc_str(pg_doc_get(b, "monitor"), "note", NULL))
+        pg_buf_printf(&w, "monitor: %s\n", pg_doc_str(pg_doc_get(b, "monitor"), "note", ""));
+    cJSON_ArrayForEach(m, pg_doc_get(b, "hints"))
+    {
+        if (cJSON_IsString(m))
+            pg_buf_printf(&w, "hint: %s\n", m->valuestring);
+    }
     text(x, pg_buf_str(&w));
     pg_buf_free(&w);
 }
@@ -259,6 +266,23 @@ static void suite(writer *x, const cJSON *doc, const cJSON *b, int id)
     snprintf(num, sizeof num, "%g", pg_doc_num(reg, "alpha", 0.05));
     property(x, "alpha", num);
     property(x, "interrupted", pg_doc_bool(b, "interrupted") ? "true" : "false");
+    if (cJSON_IsNumber(pg_doc_get(pg_doc_get(b, "summary"), "capacity_rps"))) {
+        snprintf(num, sizeof num, "%g", pg_doc_num(pg_doc_get(b, "summary"), "capacity_rps", 0));
+        property(x, "capacity_rps", num);
+    }
+    /* the sampled resources, e.g. target_cpu_max, target_rss_avg (bytes) */
+    cJSON_ArrayForEach(t, pg_doc_get(pg_doc_get(b, "summary"), "monitor"))
+    {
+        char key[96];
+        if (!t->string)
+            continue;
+        snprintf(key, sizeof key, "%.64s_avg", t->string);
+        snprintf(num, sizeof num, "%.10g", pg_doc_num(t, "mean", 0));
+        property(x, key, num);
+        snprintf(key, sizeof key, "%.64s_max", t->string);
+        snprintf(num, sizeof num, "%.10g", pg_doc_num(t, "max", 0));
+        property(x, key, num);
+    }
     end(x);
 
     snprintf(cls, sizeof cls, "perfgate.%s", name);

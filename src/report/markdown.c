@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "report/doc.h"
 #include "report/escape.h"
+#include "report/markdown_monitor.h"
 
 #define NAME_CHARS 120 /* longest budget, scenario or metric name shown */
 
@@ -236,17 +237,29 @@ static void mermaid_label(pg_buf *b, const char *s, size_t max)
     }
 }
 
+/* The median of each trial's capacity_rps (breaking-point), NAN without. */
+static double capacity_median(const cJSON *bud)
+{
+    const cJSON *sum = pg_doc_get(bud, "summary");
+    return cJSON_IsNumber(pg_doc_get(sum, "capacity_rps")) ? pg_doc_num(sum, "capacity_rps", NAN)
+                                                           : NAN;
+}
+
+/* p95 (or a staircase's capacity) across the history and this run. */
 static void history_chart(pg_buf *b, const cJSON *bud)
 {
     const cJSON *history = pg_doc_get(pg_doc_get(bud, "comparison"), "history"), *h;
-    double now = pg_doc_trials_median(bud, "p95");
-    int first = 1;
+    int capacity = isfinite(capacity_median(bud)), first = 1;
+    const char *key = capacity ? "capacity_rps" : "p95";
+    double now = capacity ? capacity_median(bud) : pg_doc_trials_median(bud, "p95"),
+           scale = capacity ? 1.0 : 1000.0;
 
     if (cJSON_GetArraySize(history) < 1 || !isfinite(now))
         return;
     pg_buf_puts(b, "```mermaid\nxychart-beta\n    title \"");
     mermaid_label(b, pg_doc_str(bud, "name", ""), 60);
-    pg_buf_puts(b, ": p95 across the last baselines and this run\"\n    x-axis [");
+    pg_buf_printf(b, ": %s across the last baselines and this run\"\n    x-axis [",
+                  capacity ? "capacity" : "p95");
     cJSON_ArrayForEach(h, history)
     {
         pg_buf_puts(b, first ? "\"" : ", \"");
@@ -254,14 +267,15 @@ static void history_chart(pg_buf *b, const cJSON *bud)
         pg_buf_puts(b, "\"");
         first = 0;
     }
-    pg_buf_puts(b, ", \"this run\"]\n    y-axis \"p95 (ms)\"\n    line [");
+    pg_buf_printf(b, ", \"this run\"]\n    y-axis \"%s\"\n    line [",
+                  capacity ? "capacity (requests/s)" : "p95 (ms)");
     first = 1;
     cJSON_ArrayForEach(h, history)
     {
-        pg_buf_printf(b, "%s%.3f", first ? "" : ", ", pg_doc_num(h, "p95", 0) / 1000.0);
+        pg_buf_printf(b, "%s%.3f", first ? "" : ", ", pg_doc_num(h, key, 0) / scale);
         first = 0;
     }
-    pg_buf_printf(b, ", %.3f]\n```\n\n", now / 1000.0);
+    pg_buf_printf(b, ", %.3f]\n```\n\n", now / scale);
 }
 
 static void latency_rows(pg_buf *b, const cJSON *obj, const char *title)
@@ -360,6 +374,7 @@ static void details(pg_buf *b, const cJSON *doc, const cJSON *bud)
     latency_rows(b, pg_doc_get(sum, "scenarios"), "Latency per scenario");
     latency_rows(b, pg_doc_get(sum, "requests_by_name"), "Latency per request");
     streams_table(b, pg_doc_get(sum, "sse"));
+    pg_md_resources_details(b, bud);
     counts_table(b, pg_doc_get(sum, "status"), "Status codes", "status");
     counts_table(b, pg_doc_get(sum, "errors_by_kind"), "Errors", "kind");
 
@@ -419,8 +434,10 @@ static void budget(sections *ss, const cJSON *doc, const cJSON *bud)
         md(b, pg_doc_str(bud, "saturation", ""));
         pg_buf_puts(b, "\n\n");
     }
+    pg_md_capacity(b, bud);
     comparison_table(b, bud);
     threshold_table(b, bud);
+    pg_md_resources(b, bud);
     if ((b = add(ss, CHART)))
         history_chart(b, bud);
     if ((b = add(ss, DETAILS)))

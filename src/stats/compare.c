@@ -80,9 +80,11 @@ void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t
 
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute)
 {
-    /* throughput, and events or tokens per second of a stream: less is worse */
-    *dir = strcmp(metric, "rps") == 0 || strstr(metric, "_per_second") ? PG_WORSE_WHEN_LOWER
-                                                                       : PG_WORSE_WHEN_HIGHER;
+    /* throughput, events or tokens per second of a stream, capacity: less is worse */
+    *dir = strcmp(metric, "rps") == 0 || strstr(metric, "_per_second") ||
+                   strncmp(metric, "capacity_rps", 12) == 0
+               ? PG_WORSE_WHEN_LOWER
+               : PG_WORSE_WHEN_HIGHER;
     *absolute = strcmp(metric, "error_rate") == 0;
 }
 

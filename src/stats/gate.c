@@ -135,7 +135,10 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
                                               n_history, err)) != 0)
                 return rc;
         }
-        for (size_t s = 0; s < b->n_series; s++) {
+        /* A staircase's trials are measured at whatever rate each reached:
+         * their latencies and resources compare unlike with unlike. Only
+         * the regression metrics (capacity_rps by default) are compared. */
+        for (size_t s = 0; s < b->n_series && !b->staircase; s++) {
             const pg_series *se = &b->series[s];
             int repeats = 0;
             /* "http_req_duration p95" is the regression metric p95 again */

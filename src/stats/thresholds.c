@@ -65,6 +65,27 @@ static double counter_of(const char *m, const pg_trial *all)
     return NAN;
 }
 
+/* A gauge's samples: each trial's capacity, or a sampled series. */
+static double gauge_of(const pg_threshold *t, const pg_budget_run *run)
+{
+    static const char *const aggs[] = {"p", "avg", "med", "min", "max"};
+    const char *agg = t->agg <= PG_AGG_MAX ? aggs[t->agg] : "max";
+    const pg_gauge_series *g;
+
+    if (strcmp(t->base, "capacity_rps") == 0) {
+        double v[PG_CAPACITY_TRIALS_MAX];
+        size_t n = 0;
+        if (!run->n_steps)
+            return NAN;
+        for (size_t i = 0; i < run->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
+            v[n++] = run->trials[i].capacity_rps;
+        return pg_gauge_aggregate(v, n, agg, t->percentile);
+    }
+    if (!(g = pg_budget_run_gauge(run, t->base)))
+        return NAN;
+    return pg_gauge_aggregate(g->v, g->n, agg, t->percentile);
+}
+
 double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run,
                             double duration_s)
 {
@@ -72,6 +93,8 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
     double unit = strstr(t->base, "_per_second") ? PG_PER_SECOND_SCALE : 1.0;
 
     switch (t->def->kind) {
+    case PG_METRIC_GAUGE:
+        return gauge_of(t, run);
     case PG_METRIC_TREND:
         if (!(h = trend_of(t, all, run)) || !h->total)
             return NAN;
@@ -98,9 +121,22 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
     }
 }
 
-static void format_value(const pg_threshold *t, double v, char *buf, size_t size)
+static void format_value(const pg_threshold *t, const pg_budget_run *run, double v, char *buf,
+                         size_t size)
 {
-    if (t->def->kind == PG_METRIC_TREND && t->def->is_time)
+    const pg_gauge_series *g;
+
+    if (t->def->kind == PG_METRIC_GAUGE) {
+        g = pg_budget_run_gauge(run, t->base);
+        if (t->def->is_size)
+            pg_format_size(v, buf, size);
+        else if (strcmp(t->base, "capacity_rps") == 0)
+            snprintf(buf, size, "%.4g/s", v);
+        else if (g && strcmp(g->unit, "%") == 0)
+            snprintf(buf, size, "%.3g%%", v);
+        else
+            snprintf(buf, size, "%.6g", v);
+    } else if (t->def->kind == PG_METRIC_TREND && t->def->is_time)
         pg_format_duration((uint64_t)llround(v), buf, size);
     else if (t->def->kind == PG_METRIC_RATE)
         snprintf(buf, size, "%.4g%%", v * 100.0);
@@ -143,28 +179,58 @@ static void add_answered_check(pg_budget_result *r, const pg_trial *all)
         snprintf(c->detail + used, sizeof c->detail - used, ")");
 }
 
+/* A breaking-point run whose every staircase broke at its first step found
+ * no capacity at all: that fails, whatever thresholds the budget states. */
+static int no_capacity(const pg_budget_run *run)
+{
+    if (!run->n_steps || !run->n_trials)
+        return 0;
+    for (size_t i = 0; i < run->n_trials; i++)
+        if (run->trials[i].capacity_rps > 0)
+            return 0;
+    return 1;
+}
+
+static void add_capacity_check(pg_budget_result *r)
+{
+    const pg_capacity_step *first = &r->run.steps[0];
+    pg_check *c = &r->checks[r->n_checks++];
+
+    memset(c, 0, sizeof *c);
+    snprintf(c->kind, sizeof c->kind, "threshold");
+    snprintf(c->metric, sizeof c->metric, "capacity_rps");
+    snprintf(c->expr, sizeof c->expr, PG_IMPLIED_CAPACITY_EXPR);
+    c->verdict = PG_VERDICT_FAIL;
+    snprintf(c->detail, sizeof c->detail, "no step held: the first, %g/s, broke (%.400s)",
+             first->rate, first->why);
+}
+
 int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
 {
     const pg_budget_run *run = &r->run;
     pg_trial all;
     pg_check *checks;
-    int rc, implied;
+    int rc, implied, capacity;
 
     if ((rc = pg_budget_run_merged(&all, run, err)) != 0)
         return rc;
     implied = all.requests && !pg_trial_answered(&all);
-    if (!b->n_thresholds && !implied) {
+    capacity = no_capacity(run);
+    if (!b->n_thresholds && !implied && !capacity) {
         pg_trial_clear(&all);
         return PG_OK;
     }
     if (!(checks = realloc(r->checks,
-                           (r->n_checks + b->n_thresholds + (size_t)implied) * sizeof *checks))) {
+                           (r->n_checks + b->n_thresholds + (size_t)implied + (size_t)capacity) *
+                               sizeof *checks))) {
         pg_trial_clear(&all);
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     }
     r->checks = checks;
     if (implied)
         add_answered_check(r, &all);
+    if (capacity)
+        add_capacity_check(r);
     for (size_t i = 0; i < b->n_thresholds; i++) {
         const pg_threshold *t = &b->thresholds[i];
         pg_check *c = &r->checks[r->n_checks++];
@@ -180,14 +246,14 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
         c->line = t->line;
         c->col = t->col;
         pg_agg_format(t->agg, t->percentile, agg, sizeof agg);
-        format_value(t, t->value, limit, sizeof limit);
+        format_value(t, run, t->value, limit, sizeof limit);
         if (isnan(v)) {
             c->verdict = PG_VERDICT_SKIPPED;
             snprintf(c->detail, sizeof c->detail,
                      "%s %s: no data (nothing was measured for this metric)", t->metric, agg);
             continue;
         }
-        format_value(t, v, seen, sizeof seen);
+        format_value(t, run, v, seen, sizeof seen);
         c->verdict = pg_threshold_holds(t, v) ? PG_VERDICT_PASS : PG_VERDICT_FAIL;
         snprintf(c->detail, sizeof c->detail, "%s %s %s %s %s", t->metric, agg, seen,
                  c->verdict == PG_VERDICT_PASS ? pg_op_name(t->op) : "breaks",
@@ -195,6 +261,17 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
     }
     pg_trial_clear(&all);
     return PG_OK;
+}
+
+/* A threshold's metric as the budget had it: a scraped gauge is known by
+ * the series the run kept of it. */
+static const pg_metric_def *metric_def(const char *base, const pg_budget_result *r)
+{
+    const pg_metric_def *d = pg_metric_lookup(base);
+
+    if (!d && pg_budget_run_gauge(&r->run, base))
+        d = &pg_metric_scraped;
+    return d;
 }
 
 int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
@@ -211,8 +288,9 @@ int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
         const pg_check *c = &old[i];
         pg_threshold *t = &ts[n];
         char why[256];
-        if (strcmp(c->kind, "threshold") != 0 || strcmp(c->expr, PG_IMPLIED_EXPR) == 0)
-            continue; /* the implied one comes back by itself if it still breaks */
+        if (strcmp(c->kind, "threshold") != 0 || strcmp(c->expr, PG_IMPLIED_EXPR) == 0 ||
+            strcmp(c->expr, PG_IMPLIED_CAPACITY_EXPR) == 0)
+            continue; /* the implied ones come back by themselves if they still break */
         n++;
         t->line = c->line;
         t->col = c->col;
@@ -220,7 +298,7 @@ int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
             rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         else if (pg_metric_key_split(c->metric, &t->base, &t->tag_key, &t->tag_value, why,
                                      sizeof why) != 0 ||
-                 !(t->def = pg_metric_lookup(t->base)) ||
+                 !(t->def = metric_def(t->base, r)) ||
                  pg_threshold_parse_expr(c->expr, t->def, t, why, sizeof why) != 0)
             rc = pg_err_set(err, PG_EINVALID, "threshold \"%s\" on %s cannot be judged again",
                             c->expr, c->metric);

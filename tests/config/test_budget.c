@@ -4,6 +4,7 @@
  * Corpus: tests/config/budgets/invalid/NAME.json must fail with the message
  * in NAME.err ("line:col: text"), and every valid/NAME.json must load. */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +164,73 @@ static void open_model_fields(void **state)
     pg_budget_free(b);
 }
 
+/* A staircase is sized before it runs: 100, 150, ... 1000 is 19 steps of 2 s. */
+static void breaking_point_fields(void **state)
+{
+    pg_budget *b = load("breaking-point.json");
+    (void)state;
+    assert_int_equal(b->load.executor, PG_EXEC_BREAKING_POINT);
+    assert_true(b->load.open_model);
+    assert_true(b->load.bp_start == 100.0 && b->load.bp_step == 50.0 && b->load.bp_max == 1000.0);
+    assert_int_equal(b->load.step_us, 2000000);
+    assert_int_equal(b->load.duration_us, 19 * 2000000ull);
+    assert_true(fabs(b->load.error_limit - 0.005) < 1e-12);
+    assert_int_equal(b->load.max_connections, 32);
+    /* the third step, and a time past the top: the rate stays at max */
+    assert_true(pg_load_target_at(&b->load, 4500000) == 200.0);
+    assert_true(pg_load_target_at(&b->load, 3600000000ull) == 1000.0);
+    assert_string_equal(b->regression.metrics[0].name, "capacity_rps");
+    assert_true(fabs(b->regression.metrics[0].min_effect - 0.08) < 1e-12);
+    assert_int_equal(b->thresholds[1].def->kind, PG_METRIC_GAUGE);
+    pg_budget_free(b);
+}
+
+static void breaking_point_default_regression(void **state)
+{
+    static const char text[] =
+        "{ \"name\": \"b\", \"target\": \"http://127.0.0.1:9\",\n"
+        "  \"load\": { \"executor\": \"breaking-point\", \"start\": 10, \"step\": 10,\n"
+        "            \"max\": 100, \"step_duration\": \"1s\" },\n"
+        "  \"scenarios\": [ { \"name\": \"s\", \"requests\": [ { \"path\": \"/\" } ] } ] }\n";
+    pg_budget *b = NULL;
+    pg_err err;
+    (void)state;
+    assert_int_equal(pg_budget_parse(&b, "b.json", text, strlen(text), &err), 0);
+    /* latency at whatever step a staircase reached does not compare: capacity only */
+    assert_int_equal(b->regression.n_metrics, 1);
+    assert_string_equal(b->regression.metrics[0].name, "capacity_rps");
+    assert_true(b->regression.metrics[0].min_effect == 0.10);
+    assert_true(b->load.error_limit == 0.01);
+    pg_budget_free(b);
+}
+
+static void monitor_fields(void **state)
+{
+    pg_budget *b = load("monitor.json");
+    const pg_monitor_cfg *m;
+    (void)state;
+    m = &b->monitor;
+    assert_string_equal(m->command, "nginx");
+    assert_int_equal(m->pid, 0);
+    assert_null(m->pid_file);
+    assert_int_equal(m->interval_us, 500000);
+    assert_int_equal(m->n_scrapes, 2);
+    assert_int_equal(m->scrapes[0].every_us, 2000000);
+    assert_false(m->scrapes[0].json);
+    assert_int_equal(m->scrapes[0].n_gauges, 2);
+    assert_string_equal(m->scrapes[0].gauges[1].name, "inflight");
+    assert_string_equal(m->scrapes[0].gauges[1].selector,
+                        "http_requests_in_flight{handler=\"/api\",code=\"200\"}");
+    assert_true(m->scrapes[1].json);
+    assert_int_equal(m->scrapes[1].every_us, 500000); /* the interval when not given */
+    assert_non_null(pg_budget_gauge(b, "pool_busy"));
+    assert_null(pg_budget_gauge(b, "host_cpu"));
+    /* a threshold on a scraped gauge, and a size threshold in bytes */
+    assert_ptr_equal(b->thresholds[4].def, &pg_metric_scraped);
+    assert_true(b->thresholds[2].value == 512.0 * 1024 * 1024);
+    pg_budget_free(b);
+}
+
 static void schedules(void **state)
 {
     pg_budget *b = load("ramping-arrival-rate.json");
@@ -209,9 +277,15 @@ static void parse_from_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(invalid_corpus),      cmocka_unit_test(valid_corpus),
-        cmocka_unit_test(closed_model_fields), cmocka_unit_test(open_model_fields),
-        cmocka_unit_test(schedules),           cmocka_unit_test(parse_from_memory),
+        cmocka_unit_test(invalid_corpus),
+        cmocka_unit_test(valid_corpus),
+        cmocka_unit_test(closed_model_fields),
+        cmocka_unit_test(open_model_fields),
+        cmocka_unit_test(schedules),
+        cmocka_unit_test(parse_from_memory),
+        cmocka_unit_test(breaking_point_fields),
+        cmocka_unit_test(breaking_point_default_regression),
+        cmocka_unit_test(monitor_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,14 @@ static void make_shard(pg_results *r, int index, pg_hist everything[TRIALS])
         }
         tr->sse_streams = tr->sse_events = tr->requests;
     }
+    /* each shard's machine, sampled every second; shard 3 is the busiest */
+    {
+        pg_gauge_series *g = pg_budget_run_gauge_add(&b->run, "host_cpu", "%");
+        assert_non_null(g);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(pg_gauge_append(g, 0.5 + i, 10.0 * (index + 1) + i), 0);
+        snprintf(b->run.monitor_target, sizeof b->run.monitor_target, "command nginx");
+    }
 }
 
 /* Through JSON text and back, as perfgate merge reads the files. */
@@ -228,6 +236,26 @@ static void expect_refusal(fixture *f, size_t n, const char *what)
     pg_results_clear(&m);
 }
 
+/* Sampled series keep every shard's samples: a max is the busiest shard's. */
+static void merged_samples_are_every_shards(void **state)
+{
+    fixture *f = *state;
+    pg_results out;
+    const pg_gauge_series *g;
+    pg_gauge_summary s;
+    pg_err err;
+
+    assert_int_equal(pg_results_merge(&out, f->read, f->paths, SHARDS, &err), 0);
+    assert_non_null(g = pg_budget_run_gauge(&out.budgets[0].run, "host_cpu"));
+    assert_int_equal(g->n, 2 * SHARDS);
+    for (size_t i = 1; i < g->n; i++)
+        assert_true(g->t_s[i - 1] <= g->t_s[i]); /* in time order */
+    pg_gauge_summarise(g, 0, 10, &s);
+    assert_true(s.max == 31 && s.min == 10);
+    assert_string_equal(out.budgets[0].run.monitor_target, "command nginx");
+    pg_results_clear(&out);
+}
+
 static void shards_that_do_not_go_together_are_refused(void **state)
 {
     fixture *f = *state;
@@ -282,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reading_back_loses_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(merged_percentiles_are_those_of_all_samples, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(merged_samples_are_every_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(shards_that_do_not_go_together_are_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(an_old_file_without_every_histogram_is_refused, setup,

@@ -66,6 +66,28 @@ static void streams_have_their_table(void **state)
     free(html);
 }
 
+/* A staircase with resources: its capacity, the staircase charts and
+ * table, the resources over time with their table, the note and hints. */
+static void capacity_and_resources(void **state)
+{
+    char *html = render(fixture_doc("capacity.json"));
+    (void)state;
+    assert_non_null(strstr(html, "<h3>Capacity</h3><p><b>500 requests/s</b>"));
+    assert_non_null(strstr(html, "Latency against offered load"));
+    assert_non_null(strstr(html, "Achieved against offered throughput"));
+    assert_non_null(strstr(html, "CPU over time"));
+    assert_non_null(strstr(html, "Target memory over time"));
+    assert_non_null(strstr(html, "Scraped gauge serve_conns"));
+    assert_non_null(strstr(html, "<td>target_rss</td>"));
+    assert_non_null(strstr(html, "MiB</td>")); /* memory as a size, not a duration */
+    assert_non_null(strstr(html, "Monitor: 2 of 14 scrapes"));
+    assert_non_null(strstr(html, "<li>latency rose before throughput levelled off"));
+    assert_non_null(strstr(html, "12% of iterations were dropped"));
+    assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
+    assert_self_contained(html);
+    free(html);
+}
+
 static void no_baseline_and_no_data_render(void **state)
 {
     char *html = render(fixture_doc("nobaseline.json"));
@@ -99,6 +121,7 @@ int main(void)
         cmocka_unit_test(every_chart_is_drawn),
         cmocka_unit_test(no_baseline_and_no_data_render),
         cmocka_unit_test(streams_have_their_table),
+        cmocka_unit_test(capacity_and_resources),
         cmocka_unit_test(hostile_text_is_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,21 @@ static void streams_are_testcases_too(void **state)
     free(xml);
 }
 
+static void capacity_and_resources_are_properties(void **state)
+{
+    /* render() validates both schemas */
+    char *xml = render(fixture_doc("capacity.json"));
+    (void)state;
+    assert_non_null(strstr(xml, "<property name=\"capacity_rps\" value=\"500\"/>"));
+    assert_non_null(strstr(xml, "<property name=\"target_cpu_max\" value=\"5.999958036\"/>"));
+    assert_non_null(strstr(xml, "<property name=\"target_rss_max\" value=\"23293952\"/>"));
+    assert_non_null(strstr(xml, "<failure type=\"PerformanceRegression\" message=\"capacity_rps "
+                                "-37.5%"));
+    assert_non_null(strstr(xml, "hint: latency rose before throughput levelled off"));
+    assert_non_null(strstr(xml, "monitor: 2 of 14 scrapes"));
+    free(xml);
+}
+
 static void regression_fails_with_the_change_and_interval(void **state)
 {
     char *xml = render(fixture_doc("regression.json"));
@@ -160,6 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regression_fails_with_the_change_and_interval),
         cmocka_unit_test(streams_are_testcases_too),
+        cmocka_unit_test(capacity_and_resources_are_properties),
         cmocka_unit_test(passing_run_has_no_failure),
         cmocka_unit_test(broken_threshold_is_budget_exceeded),
         cmocka_unit_test(no_baseline_skips_regressions),

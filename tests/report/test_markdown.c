@@ -52,6 +52,7 @@ static void goldens(void **state)
     golden_of(fixture_doc("nobaseline.json"), "nobaseline.md");
     golden_of(fixture_doc("unmeasured.json"), "unmeasured.md");
     golden_of(fixture_doc("stream.json"), "stream.md");
+    golden_of(fixture_doc("capacity.json"), "capacity.md");
     /* rendered by a GFM parser in tests/report/markdown_gfm.sh */
     golden_of(fixture_hostile(), "hostile.md");
 }

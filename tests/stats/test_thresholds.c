@@ -52,6 +52,9 @@ static int teardown(void **state)
     pg_trial_clear(&f->result.run.trials[0]);
     free(f->result.run.trials);
     free(f->result.checks);
+    for (size_t i = 0; i < f->result.run.n_gauges; i++)
+        pg_gauge_clear(&f->result.run.gauges[i]);
+    free(f->result.run.gauges);
     free(f);
     return 0;
 }
@@ -142,6 +145,94 @@ static void nothing_measured_is_not_a_dead_target(void **state)
     assert_int_equal(f->result.checks[0].verdict, PG_VERDICT_SKIPPED);
 }
 
+/* Thresholds on sampled levels aggregate the samples of the run. */
+static void gauges_aggregate_their_samples(void **state)
+{
+    static const char text[] =
+        "{ \"name\": \"b\", \"target\": \"http://127.0.0.1:9\",\n"
+        "  \"load\": { \"executor\": \"constant-vus\", \"vus\": 1, \"duration\": \"1s\" },\n"
+        "  \"monitor\": { \"pid\": 1, \"scrape\": [ { \"url\": \"http://127.0.0.1:9/m\",\n"
+        "                \"gauges\": { \"queue\": \"q\" } } ] },\n"
+        "  \"thresholds\": { \"target_cpu\": [\"max<70\", \"avg<50\"], \"target_rss\": "
+        "[\"max<1MiB\"],\n"
+        "                  \"queue\": [\"p(50)<=2\"], \"host_cpu\": [\"max<90\"] },\n"
+        "  \"scenarios\": [ { \"name\": \"s\", \"requests\": [ { \"path\": \"/\" } ] } ] }\n";
+    fixture *f = *state;
+    pg_budget *b = NULL;
+    pg_gauge_series *cpu, *rss, *q;
+    pg_err err;
+
+    assert_int_equal(pg_budget_parse(&b, "g.json", text, strlen(text), &err), 0);
+    /* adding a series may move the others: take the pointers afterwards */
+    assert_non_null(pg_budget_run_gauge_add(&f->result.run, "target_cpu", "%"));
+    assert_non_null(pg_budget_run_gauge_add(&f->result.run, "target_rss", "bytes"));
+    assert_non_null(pg_budget_run_gauge_add(&f->result.run, "queue", ""));
+    cpu = &f->result.run.gauges[0];
+    rss = &f->result.run.gauges[1];
+    q = &f->result.run.gauges[2];
+    for (int i = 0; i < 10; i++) {
+        pg_gauge_append(cpu, i, i < 9 ? 40 : 80); /* avg 44, max 80 */
+        pg_gauge_append(rss, i, 512.0 * 1024);
+        pg_gauge_append(q, i, i % 4); /* 0 1 2 3 0 1 2 3 0 1: median 1 */
+    }
+    assert_int_equal(pg_thresholds_evaluate(&f->result, b, &err), 0);
+    assert_int_equal(f->result.n_checks, 5);
+    assert_int_equal(f->result.checks[0].verdict, PG_VERDICT_FAIL);
+    assert_string_equal(f->result.checks[0].detail, "target_cpu max 80% breaks max<70");
+    assert_int_equal(f->result.checks[1].verdict, PG_VERDICT_PASS);
+    assert_string_equal(f->result.checks[1].detail, "target_cpu avg 44% < 50%");
+    assert_string_equal(f->result.checks[2].detail, "target_rss max 512KiB < 1.00MiB");
+    assert_int_equal(f->result.checks[3].verdict, PG_VERDICT_PASS);
+    assert_true(f->result.checks[3].observed == 1);
+    /* not sampled (no /proc here): skipped, as k6 skips a metric without data */
+    assert_int_equal(f->result.checks[4].verdict, PG_VERDICT_SKIPPED);
+    pg_budget_free(b);
+}
+
+/* breaking-point: capacity_rps thresholds judge the trials' capacities,
+ * and a run whose every staircase broke at its first step fails. */
+static void capacity_of_the_trials(void **state)
+{
+    static const char text[] =
+        "{ \"name\": \"b\", \"target\": \"http://127.0.0.1:9\",\n"
+        "  \"load\": { \"executor\": \"breaking-point\", \"start\": 100, \"step\": 100,\n"
+        "            \"max\": 900, \"step_duration\": \"1s\" },\n"
+        "  \"trials\": 1, \"regression\": false,\n"
+        "  \"thresholds\": { \"capacity_rps\": [\"med>=500\"] },\n"
+        "  \"scenarios\": [ { \"name\": \"s\", \"requests\": [ { \"path\": \"/\" } ] } ] }\n";
+    fixture *f = *state;
+    pg_capacity_step step = {0};
+    pg_budget *b = NULL;
+    pg_err err;
+
+    assert_int_equal(pg_budget_parse(&b, "c.json", text, strlen(text), &err), 0);
+    step.rate = 100;
+    snprintf(step.why, sizeof step.why, "http_req_duration p(95) 80ms breaks p(95)<50ms");
+    f->result.run.steps = &step;
+    f->result.run.n_steps = 1;
+    trial(state)->requests = 100;
+    pg_hist_record(&trial(state)->duration, 80000);
+    trial(state)->capacity_rps = 0;
+    assert_int_equal(pg_thresholds_evaluate(&f->result, b, &err), 0);
+    assert_int_equal(f->result.n_checks, 2);
+    assert_string_equal(f->result.checks[0].expr, "held>0");
+    assert_string_equal(f->result.checks[0].detail,
+                        "no step held: the first, 100/s, broke (http_req_duration p(95) 80ms "
+                        "breaks p(95)<50ms)");
+    assert_string_equal(f->result.checks[1].detail, "capacity_rps med 0/s breaks med>=500");
+
+    free(f->result.checks);
+    f->result.checks = NULL;
+    f->result.n_checks = 0;
+    trial(state)->capacity_rps = 600;
+    assert_int_equal(pg_thresholds_evaluate(&f->result, b, &err), 0);
+    assert_int_equal(f->result.n_checks, 1);
+    assert_string_equal(f->result.checks[0].detail, "capacity_rps med 600/s >= 500/s");
+    f->result.run.steps = NULL;
+    f->result.run.n_steps = 0;
+    pg_budget_free(b);
+}
+
 static void every_kind_has_a_name_and_a_hint(void **state)
 {
     (void)state;
@@ -161,6 +252,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(error_statuses_are_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_answers_are_not_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_measured_is_not_a_dead_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(gauges_aggregate_their_samples, setup, teardown),
+        cmocka_unit_test_setup_teardown(capacity_of_the_trials, setup, teardown),
         cmocka_unit_test(every_kind_has_a_name_and_a_hint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

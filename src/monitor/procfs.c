@@ -1,0 +1,113 @@
+/* procfs.c — parsing /proc text (see procfs.h; fields as proc(5) lists them). */
+#include "monitor/procfs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pg_procfs_parse_cpu(const char *text, uint64_t *busy, uint64_t *total)
+{
+    unsigned long long v[8] = {0};
+    int n;
+
+    if (strncmp(text, "cpu ", 4) != 0)
+        return -1;
+    n = sscanf(text + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5], &v[6], &v[7]);
+    if (n < 4) /* user nice system idle, at the least */
+        return -1;
+    *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    *total = *busy + v[3] + v[4];
+    return 0;
+}
+
+static int meminfo_field(const char *text, const char *key, uint64_t *kib)
+{
+    size_t n = strlen(key);
+    unsigned long long v;
+
+    for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+        if (strncmp(line, key, n) == 0 && line[n] == ':' && sscanf(line + n + 1, "%llu", &v) == 1) {
+            *kib = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int pg_procfs_parse_meminfo(const char *text, uint64_t *total_kib, uint64_t *available_kib)
+{
+    if (meminfo_field(text, "MemTotal", total_kib) != 0 ||
+        meminfo_field(text, "MemAvailable", available_kib) != 0 || *total_kib == 0)
+        return -1;
+    return 0;
+}
+
+int pg_procfs_parse_pid_stat(const char *text, pg_proc_stat *out)
+{
+    const char *open = strchr(text, '('), *close = strrchr(text, ')');
+    unsigned long long utime, stime, start, rss;
+    long ppid, threads;
+    size_t n;
+    char state;
+
+    memset(out, 0, sizeof *out);
+    if (!open || !close || close < open || sscanf(text, "%ld", &out->pid) != 1)
+        return -1;
+    n = (size_t)(close - open - 1);
+    if (n >= sizeof out->comm)
+        n = sizeof out->comm - 1;
+    memcpy(out->comm, open + 1, n);
+    out->comm[n] = '\0';
+    /* after ")": state(3) ppid(4) pgrp session tty_nr tpgid flags minflt cminflt majflt
+     * cmajflt utime(14) stime(15) cutime cstime priority nice num_threads(20)
+     * itrealvalue starttime(22) vsize rss(24) */
+    if (sscanf(close + 1,
+               " %c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d "
+               "%llu %*u %llu",
+               &state, &ppid, &utime, &stime, &threads, &start, &rss) != 7)
+        return -1;
+    out->ppid = ppid;
+    out->cpu_ticks = utime + stime;
+    out->threads = threads;
+    out->start_tick = start;
+    out->rss_pages = rss;
+    return 0;
+}
+
+int pg_procfs_read(const char *root, const char *rel, char *buf, size_t size)
+{
+    char path[512];
+    ssize_t got;
+    size_t used = 0;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    while (used + 1 < size && (got = read(fd, buf + used, size - 1 - used)) > 0)
+        used += (size_t)got;
+    close(fd);
+    buf[used] = '\0';
+    return used ? 0 : -1;
+}
+
+long pg_procfs_count_fds(const char *root, long pid)
+{
+    char path[512];
+    DIR *d;
+    struct dirent *e;
+    long n = 0;
+
+    snprintf(path, sizeof path, "%s/%ld/fd", root, pid);
+    if (!(d = opendir(path)))
+        return -1;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# tests/cli/capacity.sh PERFGATE — the breaking-point executor against
+# perfgate serve with 16 connections: a service time of 20 ms can serve at
+# most 800 requests/s through them, 40 ms at most 400, so the capacity found
+# must move with --delay (and not above those limits). The fast run is the
+# baseline; `check` against the slow server finds capacity_rps regressed,
+# and every report names the capacity.
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+start fast "$bin" serve --listen 127.0.0.1:0 --quiet --delay 20
+fast=$url
+start slow "$bin" serve --listen 127.0.0.1:0 --quiet --delay 40
+slow=$url
+cat >"$dir/capacity.json" <<JSON
+{ "name": "capacity", "target": "$fast",
+  "load": { "executor": "breaking-point", "start": 100, "step": 100, "max": 1200,
+            "step_duration": "500ms", "warmup": "200ms", "max_connections": 16 },
+  "trials": 5,
+  "thresholds": { "http_req_duration": ["p(95)<80ms"], "capacity_rps": ["med>=200"] },
+  "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+"$bin" run "$dir/capacity.json" --dry-run >"$dir/plan.out" 2>&1 ||
+  bad "dry run: $(cat "$dir/plan.out")"
+grep -q "breaking-point: 100 iterations/s, up by 100 every 500.0ms to at most 1200" "$dir/plan.out" ||
+  bad "the plan does not describe the staircase"
+
+"$bin" run "$dir/capacity.json" -o "$dir/fast.json" >"$dir/fast.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { bad "fast: exit $rc, want 0"; cat "$dir/fast.out"; }
+grep -q "capacity step 100/s: .*: held" "$dir/fast.out" || bad "no step lines on stderr"
+grep -q "^  capacity [0-9]*/s (median of 5 staircases)" "$dir/fast.out" || bad "no capacity line"
+"$bin" run "$dir/capacity.json" --target "$slow" -o "$dir/slow.json" --quiet >"$dir/slow.out" 2>&1 ||
+  { bad "slow: exit $?"; cat "$dir/slow.out"; }
+python3 - "$dir/fast.json" "$dir/slow.json" <<'PY' || fail=1
+import json, sys
+def capacity(path):
+    b = json.load(open(path))["budgets"][0]
+    caps = [t["capacity_rps"] for t in b["trials"]]
+    for t in b["trials"]:
+        steps = t["steps"]
+        held = [s for s in steps if s["held"]]
+        # the staircase climbs from start by step and stops at its first broken step
+        if [s["rate"] for s in steps] != [100.0 * (i + 1) for i in range(len(steps))]:
+            sys.exit("FAIL: %s: steps %r" % (path, [s["rate"] for s in steps]))
+        if steps[-1]["held"] or any(not s["held"] for s in steps[:-1]):
+            sys.exit("FAIL: %s: a staircase must stop at its first broken step" % path)
+        if t["capacity_rps"] != (held[-1]["rate"] if held else 0):
+            sys.exit("FAIL: %s: capacity is not the last step that held" % path)
+        if not steps[-1].get("broke"):
+            sys.exit("FAIL: %s: the broken step does not say why" % path)
+        # the trial holds the capacity step's measurements
+        if abs(t["rps"] - t["capacity_rps"]) > 0.1 * t["capacity_rps"]:
+            sys.exit("FAIL: %s: trial rps %.1f at capacity %g" % (path, t["rps"], t["capacity_rps"]))
+    return sorted(caps)[len(caps) // 2]
+fast, slow = capacity(sys.argv[1]), capacity(sys.argv[2])
+print("capacity: %g/s at 20 ms, %g/s at 40 ms" % (fast, slow))
+if not (500 <= fast <= 800):
+    sys.exit("FAIL: at 20 ms through 16 connections the capacity must be 500..800/s, not %g" % fast)
+if not (200 <= slow <= 400):
+    sys.exit("FAIL: at 40 ms through 16 connections the capacity must be 200..400/s, not %g" % slow)
+if fast < 1.5 * slow:
+    sys.exit("FAIL: the capacity did not move with the service time (%g vs %g)" % (fast, slow))
+PY
+
+# a regression in capacity is a regression
+git init -q "$dir/repo"
+git -C "$dir/repo" -c user.name=t -c user.email=t@t commit -q --allow-empty -m base
+"$bin" baseline record "$dir/fast.json" --repo "$dir/repo" --baselines "$dir/bl" >/dev/null ||
+  bad "baseline record"
+"$bin" compare "$dir/slow.json" --repo "$dir/repo" --baselines "$dir/bl" --base HEAD \
+  --json "$dir/verdict.json" --markdown "$dir/pr.md" --junit "$dir/junit.xml" \
+  --html "$dir/report.html" >"$dir/compare.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "compare slow vs fast baseline: exit $rc, want 1"; cat "$dir/compare.out"; }
+python3 - "$dir/verdict.json" <<'PY' || fail=1
+import json, sys
+b = json.load(open(sys.argv[1]))["budgets"][0]
+m = {c["metric"]: c for c in b["comparison"]["metrics"]}
+c = m.get("capacity_rps")
+if not c or c["verdict"] != "fail" or c.get("direction") != "higher_is_better":
+    sys.exit("FAIL: capacity_rps not found regressed (lower is worse): %r" % c)
+PY
+grep -q "Capacity: [0-9]* requests/s" "$dir/pr.md" || bad "markdown has no capacity line"
+grep -q "Staircase of trial 1" "$dir/pr.md" || bad "markdown has no staircase table"
+grep -q 'name="capacity_rps"' "$dir/junit.xml" || bad "JUnit has no capacity_rps property"
+grep -q "Latency against offered load" "$dir/report.html" || bad "HTML has no staircase chart"
+
+"$bin" run "$dir/capacity.json" --shard 1/2 --quiet >"$dir/shard.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "cannot be sharded" "$dir/shard.out" ||
+  { bad "--shard on breaking-point: exit $rc, want 2 with a reason"; cat "$dir/shard.out"; }
+[ $fail -eq 0 ] && echo "capacity: moves with the service time, regression found against the fast baseline"
+exit $fail

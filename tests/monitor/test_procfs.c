@@ -1,0 +1,241 @@
+/* test_procfs.c — the /proc text perfgate reads (proc(5)), and the watched
+ * process tree summed over a fake /proc built by the test: roots by pid,
+ * pid file or name, children of children, perfgate itself never counted,
+ * CPU ticks since the previous sample including processes born since. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "monitor/procfs.h"
+#include "monitor/target.h"
+
+static void cpu_line(void **state)
+{
+    uint64_t busy, total;
+    (void)state;
+    assert_int_equal(
+        pg_procfs_parse_cpu("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 1 2 3 4\n", &busy, &total), 0);
+    assert_int_equal(busy, 100 + 5 + 50 + 3 + 2 + 1); /* guest (7) is inside user already */
+    assert_int_equal(total, busy + 1000 + 20);
+    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2 3 4\n", &busy, &total), 0); /* old kernels */
+    assert_int_equal(total, 10);
+    assert_int_equal(pg_procfs_parse_cpu("cpu0 1 2 3 4\n", &busy, &total), -1);
+    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2\n", &busy, &total), -1);
+}
+
+static void meminfo(void **state)
+{
+    uint64_t total, avail;
+    (void)state;
+    assert_int_equal(pg_procfs_parse_meminfo("MemTotal:       16000 kB\nMemFree:  100 kB\n"
+                                             "MemAvailable:    4000 kB\nBuffers: 1 kB\n",
+                                             &total, &avail),
+                     0);
+    assert_int_equal(total, 16000);
+    assert_int_equal(avail, 4000);
+    assert_int_equal(pg_procfs_parse_meminfo("MemTotal: 16000 kB\nMemFree: 1 kB\n", &total, &avail),
+                     -1);
+    assert_int_equal(
+        pg_procfs_parse_meminfo("MemTotalX: 1 kB\nMemAvailable: 1 kB\n", &total, &avail), -1);
+}
+
+/* A stat line as the kernel writes it; comm may hold spaces and parentheses. */
+static void stat_text(char *buf, size_t size, long pid, const char *comm, long ppid,
+                      unsigned long utime, unsigned long stime, long threads, unsigned long start,
+                      unsigned long rss)
+{
+    snprintf(buf, size,
+             "%ld (%s) S %ld %ld %ld 0 -1 4194560 1000 0 0 0 %lu %lu 0 0 20 0 %ld 0 %lu 123456789 "
+             "%lu 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n",
+             pid, comm, ppid, pid, pid, utime, stime, threads, start, rss);
+}
+
+static void pid_stat(void **state)
+{
+    char text[512];
+    pg_proc_stat p;
+    (void)state;
+    stat_text(text, sizeof text, 4242, "ng x) S 1 (w", 4200, 150, 50, 3, 99999, 2560);
+    assert_int_equal(pg_procfs_parse_pid_stat(text, &p), 0);
+    assert_int_equal(p.pid, 4242);
+    assert_string_equal(p.comm, "ng x) S 1 (w");
+    assert_int_equal(p.ppid, 4200);
+    assert_int_equal(p.cpu_ticks, 200);
+    assert_int_equal(p.threads, 3);
+    assert_int_equal(p.start_tick, 99999);
+    assert_int_equal(p.rss_pages, 2560);
+    assert_int_equal(pg_procfs_parse_pid_stat("4242 (nginx S 1 2", &p), -1);
+    assert_int_equal(pg_procfs_parse_pid_stat("4242 (nginx) S 1 2 3\n", &p), -1);
+}
+
+/* ---- a fake /proc ---- */
+
+typedef struct fake {
+    char root[64];
+} fake;
+
+static void put(const fake *f, const char *rel, const char *text)
+{
+    char path[256];
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/%s", f->root, rel);
+    assert_non_null(fp = fopen(path, "w"));
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void proc(const fake *f, long pid, const char *comm, long ppid, unsigned long ticks,
+                 long threads, unsigned long start, unsigned long rss, int fds)
+{
+    char dir[256], text[512], rel[64];
+    snprintf(dir, sizeof dir, "%s/%ld", f->root, pid);
+    mkdir(dir, 0755);
+    snprintf(dir, sizeof dir, "%s/%ld/fd", f->root, pid);
+    mkdir(dir, 0755);
+    for (int i = 0; i < fds; i++) {
+        snprintf(rel, sizeof rel, "%ld/fd/%d", pid, i);
+        put(f, rel, "");
+    }
+    stat_text(text, sizeof text, pid, comm, ppid, ticks, 0, threads, start, rss);
+    snprintf(rel, sizeof rel, "%ld/stat", pid);
+    put(f, rel, text);
+}
+
+static int setup(void **state)
+{
+    fake *f = calloc(1, sizeof *f);
+    snprintf(f->root, sizeof f->root, "/tmp/pg-fakeproc-XXXXXX");
+    assert_non_null(mkdtemp(f->root));
+    /* nginx: a master (100) with two workers, one of which has a child;
+     * an unrelated process; and "perfgate" itself (300), also named nginx here */
+    proc(f, 1, "init", 0, 5, 1, 0, 10, 1);
+    proc(f, 100, "nginx", 1, 10, 1, 1000, 100, 4);
+    proc(f, 101, "nginx", 100, 200, 1, 1010, 200, 6);
+    proc(f, 102, "nginx", 100, 300, 2, 1010, 200, 6);
+    proc(f, 103, "php-fpm", 102, 50, 4, 1020, 400, 2);
+    proc(f, 200, "postgres", 1, 999, 8, 500, 5000, 9);
+    proc(f, 300, "nginx", 1, 77, 3, 1030, 50, 3);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fake *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->root);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static pg_target target(const fake *f)
+{
+    pg_target t;
+    memset(&t, 0, sizeof t);
+    t.root = f->root;
+    t.self = 300;
+    return t;
+}
+
+static void tree_by_command(void **state)
+{
+    fake *f = *state;
+    pg_target t = target(f);
+    pg_target_sample s;
+    uint64_t delta;
+
+    t.command = "nginx";
+    pg_target_sample_now(&t, 0, &s, &delta);
+    /* 100, 101, 102 by name, 103 as a child of 102; not 300 (perfgate) nor 200 */
+    assert_int_equal(s.processes, 4);
+    assert_int_equal(s.cpu_ticks, 10 + 200 + 300 + 50);
+    assert_int_equal(s.rss_pages, 100 + 200 + 200 + 400);
+    assert_int_equal(s.threads, 1 + 1 + 2 + 4);
+    assert_int_equal(s.fds, 4 + 6 + 6 + 2);
+    assert_int_equal(delta, 0); /* a first sample has nothing to compare with */
+
+    /* a second sample: 101 used 30 ticks more, 103 was replaced by a new
+     * child (104, born after the first sample) that used 8 */
+    proc(f, 101, "nginx", 100, 230, 1, 1010, 200, 6);
+    {
+        char dir[256];
+        snprintf(dir, sizeof dir, "rm -rf '%s/103'", f->root);
+        assert_int_equal(system(dir), 0);
+    }
+    proc(f, 104, "php-fpm", 102, 8, 4, 2000, 400, 2);
+    pg_target_sample_now(&t, 1500, &s, &delta);
+    assert_int_equal(s.processes, 4);
+    assert_int_equal(delta, 30 + 8);
+    pg_target_clear(&t);
+}
+
+static void tree_by_pid_and_file(void **state)
+{
+    fake *f = *state;
+    pg_target t = target(f);
+    pg_target_sample s;
+    uint64_t delta;
+    char pidfile[128];
+
+    t.pid = 102;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 2); /* 102 and its child 103 */
+    assert_int_equal(s.cpu_ticks, 350);
+    pg_target_clear(&t);
+
+    t = target(f);
+    snprintf(pidfile, sizeof pidfile, "%s/nginx.pid", f->root);
+    put(f, "nginx.pid", "100\n");
+    t.pid_file = pidfile;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 4);
+    /* the target restarted under another pid: the file is read again */
+    put(f, "nginx.pid", "200\n");
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 1);
+    assert_int_equal(s.threads, 8);
+    put(f, "nginx.pid", "garbage\n");
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 0);
+    pg_target_clear(&t);
+}
+
+static void absent(void **state)
+{
+    fake *f = *state;
+    pg_target t = target(f);
+    pg_target_sample s;
+    uint64_t delta;
+
+    t.command = "redis-server";
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 0);
+    t.command = NULL;
+    t.pid = 99999;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(s.processes, 0);
+    assert_int_equal(pg_procfs_count_fds(f->root, 99999), -1);
+    pg_target_clear(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cpu_line),
+        cmocka_unit_test(meminfo),
+        cmocka_unit_test(pid_stat),
+        cmocka_unit_test_setup_teardown(tree_by_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(tree_by_pid_and_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(absent, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

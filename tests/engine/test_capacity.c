@@ -14,38 +14,9 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
-#include "serve/serve.h"
+#include "serve_fixture.h"
 
-typedef struct fixture {
-    pg_server *srv;
-    char target[64];
-    int judged;
-} fixture;
-
-static int setup(void **state)
-{
-    static fixture f;
-    pg_serve_opts o;
-    pg_err err;
-
-    pg_serve_opts_default(&o);
-    o.port = 0;
-    o.threads = 1;
-    if (pg_serve_start(&f.srv, &o, &err) != 0)
-        return -1;
-    snprintf(f.target, sizeof f.target, "http://127.0.0.1:%u", pg_serve_port(f.srv));
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pg_serve_stop(f->srv);
-    return 0;
-}
-
-static pg_budget *staircase(const fixture *f)
+static pg_budget *staircase(const serve_fixture *f)
 {
     char text[1024];
     pg_budget *b = NULL;
@@ -66,7 +37,7 @@ static pg_budget *staircase(const fixture *f)
 static int break_at_200(void *arg, const pg_budget *step, const pg_budget_run *run, int held,
                         char *why, size_t size)
 {
-    fixture *f = arg;
+    serve_fixture *f = arg;
     f->judged++;
     assert_int_equal(step->load.executor, PG_EXEC_CONSTANT_ARRIVAL_RATE);
     assert_int_equal(step->trials, 1);
@@ -80,7 +51,7 @@ static int break_at_200(void *arg, const pg_budget *step, const pg_budget_run *r
 
 static void climbs_to_the_step_below_the_break(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b = staircase(f);
     pg_run_opts o = {.threads = 1, .seed = 1, .judge = break_at_200, .judge_arg = f};
     pg_budget_run r;
@@ -117,7 +88,7 @@ static void climbs_to_the_step_below_the_break(void **state)
 
 static void holding_to_the_top_is_a_lower_bound(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b = staircase(f);
     pg_run_opts o = {.threads = 1, .seed = 1};
     pg_budget_run r;
@@ -136,7 +107,7 @@ static void holding_to_the_top_is_a_lower_bound(void **state)
 
 static void refuses_a_shard(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b = staircase(f);
     pg_run_opts o = {.threads = 1, .seed = 1, .shard_index = 1, .shard_count = 2};
     pg_budget_run r;
@@ -154,5 +125,5 @@ int main(void)
         cmocka_unit_test(holding_to_the_top_is_a_lower_bound),
         cmocka_unit_test(refuses_a_shard),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, serve_setup, serve_teardown);
 }

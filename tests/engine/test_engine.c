@@ -15,35 +15,7 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
-#include "serve/serve.h"
-
-typedef struct fixture {
-    pg_server *srv;
-    char target[64];
-} fixture;
-
-static int setup(void **state)
-{
-    static fixture f;
-    pg_serve_opts o;
-    pg_err err;
-
-    pg_serve_opts_default(&o);
-    o.port = 0;
-    o.threads = 1;
-    if (pg_serve_start(&f.srv, &o, &err) != 0)
-        return -1;
-    snprintf(f.target, sizeof f.target, "http://127.0.0.1:%u", pg_serve_port(f.srv));
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pg_serve_stop(f->srv);
-    return 0;
-}
+#include "serve_fixture.h"
 
 static pg_budget *budget(const char *fmt, const char *target)
 {
@@ -67,7 +39,7 @@ static pg_trial merged(const pg_budget_run *r)
 
 static void open_model_measures_known_delay(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b = budget(
         "{\"name\":\"d\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
         "\"rate\":100,\"duration\":\"2s\",\"warmup\":\"200ms\",\"max_connections\":8},\"trials\":2,"
@@ -104,7 +76,7 @@ static void every_scheduled_iteration_is_counted(void **state)
     /* 50 starts a second on one connection to a 200 ms service time: about
      * 5 run, the rest wait and are dropped when the schedule ends. Requests
      * sent + dropped must equal what was scheduled. */
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b =
         budget("{\"name\":\"q\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
                "\"rate\":50,\"duration\":\"1s\",\"max_connections\":1,\"timeout\":\"5s\"},"
@@ -131,7 +103,7 @@ static void every_scheduled_iteration_is_counted(void **state)
 
 static void closed_model_loops_vus(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b = budget(
         "{\"name\":\"c\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-vus\",\"vus\":2,"
         "\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":[{\"name\":\"s\","
@@ -157,7 +129,7 @@ static void closed_model_loops_vus(void **state)
 
 static void expectation_failures_are_counted(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b =
         budget("{\"name\":\"e\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
                "\"rate\":50,\"duration\":\"1s\"},\"trials\":1,\"regression\":false,\"scenarios\":["
@@ -224,7 +196,7 @@ static void *stop_later(void *arg)
 
 static void stop_keeps_what_was_measured(void **state)
 {
-    fixture *f = *state;
+    serve_fixture *f = *state;
     pg_budget *b =
         budget("{\"name\":\"i\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","
                "\"rate\":100,\"duration\":\"10s\"},\"trials\":5,\"regression\":false,"
@@ -264,7 +236,7 @@ int main(void)
     int rc;
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    rc = cmocka_run_group_tests(tests, setup, teardown);
+    rc = cmocka_run_group_tests(tests, serve_setup, serve_teardown);
     curl_global_cleanup();
     return rc;
 }

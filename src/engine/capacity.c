@@ -92,9 +92,10 @@ static int out_of_cpu(const pg_budget_run *r)
 }
 
 /* What every step shares with the whole run: the generator's state, names.
- * Late starts add up over the steps and are judged once at the end: a
- * short step has a few while its threads come up, and forty steps judged
- * one by one would find one of them over the limit by chance. */
+ * Late starts add up over the steps and are judged once at the end: on a
+ * busy machine any step has a few (a thread descheduled for 2 ms), and
+ * forty short steps judged one by one would find one over the limit by
+ * chance. */
 static void take_run_facts(pg_budget_run *out, pg_budget_run *r, double rate)
 {
     out->threads = r->threads;

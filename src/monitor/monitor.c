@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,9 @@ typedef struct scrape_state {
     char *body;
     size_t len;
     int too_big;
-    int *missing; /* per gauge: answers that lacked it */
+    int *missing;         /* per gauge: answers that lacked it */
+    pg_selector *sel;     /* per gauge (Prometheus), parsed once */
+    atomic_int *stopping; /* the monitor's: a scrape in flight ends with it */
 } scrape_state;
 
 struct pg_monitor {
@@ -38,7 +41,7 @@ struct pg_monitor {
     int have_sampler, have_scraper;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int stopping;
+    atomic_int stopping;
     /* written by the sampler thread only, read after it is joined */
     pg_budget_run sampled;
     pg_target target;
@@ -175,11 +178,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
     return add_len;
 }
 
-static void fail(scrape_state *s, const char *fmt, const char *what)
+static void fail(scrape_state *s, const char *what)
 {
     s->failures++;
     if (!s->first_error[0])
-        snprintf(s->first_error, sizeof s->first_error, fmt, what);
+        snprintf(s->first_error, sizeof s->first_error, "%s", what);
 }
 
 static void scrape_once(pg_monitor *m, scrape_state *s)
@@ -195,29 +198,35 @@ static void scrape_once(pg_monitor *m, scrape_state *s)
     t = (double)pg_now_ns() / 1e9;
     curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK) {
-        fail(s, "%s", s->too_big ? "the answer is over 8 MiB" : curl_easy_strerror(rc));
+        fail(s, s->too_big ? "the answer is over 8 MiB" : curl_easy_strerror(rc));
         return;
     }
     if (status != 200) {
-        char code[16];
-        snprintf(code, sizeof code, "%ld", status);
-        fail(s, "HTTP status %s", code);
+        char what[32];
+        snprintf(what, sizeof what, "HTTP status %ld", status);
+        fail(s, what);
         return;
     }
     for (size_t i = 0; i < s->cfg->n_gauges; i++) {
         const pg_scrape_gauge *g = &s->cfg->gauges[i];
-        pg_selector sel;
+        const char *body = s->body ? s->body : "";
         double v;
-        char why[256];
-        int got = s->cfg->json ? pg_scrape_json(s->body ? s->body : "", s->len, g->selector, &v)
-                  : pg_selector_parse(&sel, g->selector, why, sizeof why) == 0
-                      ? pg_scrape_prometheus(s->body ? s->body : "", s->len, &sel, &v)
-                      : -1;
+        int got = s->cfg->json ? pg_scrape_json(body, s->len, g->selector, &v)
+                               : pg_scrape_prometheus(body, s->len, &s->sel[i], &v);
         if (got == 0)
             add(&m->scraped, g->name, "", t, v);
         else
             s->missing[i]++;
     }
+}
+
+/* Ends a scrape in flight when the monitor stops, not at its timeout. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    scrape_state *s = arg;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return atomic_load(s->stopping) != 0;
 }
 
 static void *scraper_main(void *arg)
@@ -252,10 +261,16 @@ static int setup_scrapes(pg_monitor *m, const char *target, pg_err *err)
         scrape_state *s = &m->scrapes[i];
         long timeout_ms = (long)(s->cfg = &m->cfg->scrapes[i])->every_us / 1000;
         const char *base = s->cfg->url[0] == '/' ? target : "";
+        char why[256];
         if (!(s->missing = calloc(s->cfg->n_gauges, sizeof *s->missing)) ||
+            !(s->sel = calloc(s->cfg->n_gauges, sizeof *s->sel)) ||
             !(s->url = malloc(strlen(base) + strlen(s->cfg->url) + 1)) ||
             !(s->curl = curl_easy_init()))
             return pg_err_set(err, PG_ENOMEM, "out of memory");
+        for (size_t g = 0; g < s->cfg->n_gauges && !s->cfg->json; g++)
+            if (pg_selector_parse(&s->sel[g], s->cfg->gauges[g].selector, why, sizeof why) != 0)
+                return pg_err_set(err, PG_EINVALID, "gauge %s: %s", s->cfg->gauges[g].name, why);
+        s->stopping = &m->stopping;
         strcpy(s->url, base);
         strcat(s->url, s->cfg->url);
         curl_easy_setopt(s->curl, CURLOPT_URL, s->url);
@@ -263,6 +278,9 @@ static int setup_scrapes(pg_monitor *m, const char *target, pg_err *err)
         curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, timeout_ms < 5000 ? timeout_ms : 5000L);
         curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, s);
+        curl_easy_setopt(s->curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(s->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(s->curl, CURLOPT_XFERINFODATA, s);
         curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "perfgate/" PERFGATE_VERSION " (monitor)");
         curl_easy_setopt(s->curl, CURLOPT_ACCEPT_ENCODING, "");
     }
@@ -277,6 +295,7 @@ static void free_monitor(pg_monitor *m)
         curl_easy_cleanup(m->scrapes[i].curl);
         free(m->scrapes[i].body);
         free(m->scrapes[i].missing);
+        free(m->scrapes[i].sel);
         free(m->scrapes[i].url);
     }
     free(m->scrapes);

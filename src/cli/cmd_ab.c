@@ -266,9 +266,12 @@ int pg_cmd_ab(int argc, char **argv)
         if (b->load.executor != PG_EXEC_CONSTANT_VUS &&
             b->load.executor != PG_EXEC_CONSTANT_ARRIVAL_RATE) {
             fprintf(stderr,
-                    "perfgate ab: %s: ab needs constant-vus or constant-arrival-rate (the trials "
-                    "of a ramp are not alike)\n",
-                    b->path);
+                    "perfgate ab: %s: ab needs constant-vus or constant-arrival-rate (%s)\n",
+                    b->path,
+                    b->load.executor == PG_EXEC_BREAKING_POINT
+                        ? "a breaking-point budget is compared by its capacity_rps: run it with "
+                          "check or compare"
+                        : "the trials of a ramp are not alike");
             pg_budget_free(b);
             return PG_EXIT_USAGE;
         }

@@ -105,9 +105,9 @@ static int level(FILE *fp, const pg_budget_run *r, const char *name, const char 
         pg_format_size(s.max, m, sizeof m);
     } else {
         const char *pct = strcmp(g->unit, "%") == 0 ? "%" : "";
-        snprintf(a, sizeof a, "%.4g%s", s.mean, pct);
-        snprintf(p, sizeof p, "%.4g%s", s.p95, pct);
-        snprintf(m, sizeof m, "%.4g%s", s.max, pct);
+        snprintf(a, sizeof a, "%.3g%s", s.mean, pct);
+        snprintf(p, sizeof p, "%.3g%s", s.p95, pct);
+        snprintf(m, sizeof m, "%.3g%s", s.max, pct);
     }
     fprintf(fp, "%s%s avg %s p95 %s max %s", sep, label, a, p, m);
     return 1;

@@ -1,6 +1,8 @@
 /* results_read.c — perfgate-results/1 back into pg_results (see results_read.h). */
 #include "metrics/results_read.h"
 
+#include "common/text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +32,16 @@ static uint64_t count(const cJSON *o, const char *key)
     return v > 0.0 && v < 1.8e19 ? (uint64_t)v : 0;
 }
 
+/* A string member, "" when absent. Untrusted: kept only through
+ * keep() or pg_text_dup_clean(), which replace control characters
+ * (common/text.h). */
 static const char *text(const cJSON *o, const char *key)
 {
     const char *s = cJSON_GetStringValue(get(o, key));
     return s ? s : "";
 }
+
+#define keep(dst, src) pg_text_copy_clean((dst), sizeof(dst), (src))
 
 /* Decodes o[key] into h; missing is an error (what the merge cannot do without). */
 static int hist(reader *r, pg_hist *h, const cJSON *o, const char *key, size_t trial)
@@ -64,7 +71,7 @@ static int names_of(reader *r, char ***out, size_t *n, const cJSON *obj)
         return pg_err_set(r->err, PG_ENOMEM, "out of memory");
     cJSON_ArrayForEach(e, obj)
     {
-        if (!((*out)[*n] = strdup(e->string ? e->string : "")))
+        if (!((*out)[*n] = pg_text_dup_clean(e->string ? e->string : "")))
             return pg_err_set(r->err, PG_ENOMEM, "out of memory");
         (*n)++;
     }
@@ -166,14 +173,17 @@ static int read_monitor(reader *r, pg_budget_run *run, const cJSON *mon)
 
     if (!mon)
         return PG_OK;
-    snprintf(run->monitor_target, sizeof run->monitor_target, "%s", text(mon, "target"));
-    snprintf(run->monitor_note, sizeof run->monitor_note, "%s", text(mon, "note"));
+    keep(run->monitor_target, text(mon, "target"));
+    keep(run->monitor_note, text(mon, "note"));
     cJSON_ArrayForEach(s, get(mon, "series"))
     {
         pg_gauge_series *g;
+        char name[sizeof g->name], unit[sizeof g->unit];
         if (!s->string || !s->string[0])
             continue;
-        if (!(g = pg_budget_run_gauge_add(run, s->string, text(s, "unit"))))
+        keep(name, s->string);
+        keep(unit, text(s, "unit"));
+        if (!(g = pg_budget_run_gauge_add(run, name, unit)))
             return pg_err_set(r->err, PG_ENOMEM, "out of memory");
         cJSON_ArrayForEach(p, get(s, "samples"))
         {
@@ -218,7 +228,7 @@ static int read_steps(reader *r, pg_budget_run *run, size_t trial, const cJSON *
         s->p95_us = count(e, "p95_us");
         s->p99_us = count(e, "p99_us");
         s->held = cJSON_IsTrue(get(e, "held"));
-        snprintf(s->why, sizeof s->why, "%s", text(e, "broke"));
+        keep(s->why, text(e, "broke"));
     }
     return PG_OK;
 }
@@ -235,10 +245,10 @@ static int read_checks(reader *r, pg_budget_result *b, const cJSON *checks)
     cJSON_ArrayForEach(c, checks)
     {
         pg_check *k = &b->checks[b->n_checks++];
-        snprintf(k->kind, sizeof k->kind, "%s", text(c, "kind"));
-        snprintf(k->metric, sizeof k->metric, "%s", text(c, "metric"));
-        snprintf(k->expr, sizeof k->expr, "%s", text(c, "expr"));
-        snprintf(k->detail, sizeof k->detail, "%s", text(c, "detail"));
+        keep(k->kind, text(c, "kind"));
+        keep(k->metric, text(c, "metric"));
+        keep(k->expr, text(c, "expr"));
+        keep(k->detail, text(c, "detail"));
         for (int v = 0; v < 4; v++)
             if (strcmp(text(c, "verdict"), pg_verdict_names[v]) == 0)
                 k->verdict = (pg_verdict)v;
@@ -260,7 +270,7 @@ static void read_regression(pg_regression_setting *s, const cJSON *reg)
     {
         if (s->n == PG_MAX_REGRESSION_METRICS)
             break;
-        snprintf(s->metric[s->n].name, sizeof s->metric[0].name, "%s", text(m, "name"));
+        keep(s->metric[s->n].name, text(m, "name"));
         s->metric[s->n++].min_effect = num(m, "min_effect");
     }
 }
@@ -272,25 +282,26 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
     size_t n = (size_t)cJSON_GetArraySize(trials), i = 0;
     int rc;
 
-    if (!(b->name = strdup(text(o, "name"))) || !(b->path = strdup(text(o, "budget"))) ||
-        !(b->target = strdup(text(o, "target"))))
+    if (!(b->name = pg_text_dup_clean(text(o, "name"))) ||
+        !(b->path = pg_text_dup_clean(text(o, "budget"))) ||
+        !(b->target = pg_text_dup_clean(text(o, "target"))))
         return pg_err_set(r->err, PG_ENOMEM, "out of memory");
     run->interrupted = cJSON_IsTrue(get(o, "interrupted"));
     run->saturated = cJSON_IsTrue(get(o, "generator_saturated"));
-    snprintf(run->saturation, sizeof run->saturation, "%s", text(o, "saturation"));
+    keep(run->saturation, text(o, "saturation"));
     run->threads = (unsigned)count(o, "threads");
     run->cpu_percent = num(o, "generator_cpu_percent");
     run->max_rss_kib = (long)count(o, "generator_max_rss_kib");
     cJSON_ArrayForEach(e, get(o, "hints"))
     {
         if (cJSON_IsString(e) && run->n_hints < PG_MAX_HINTS)
-            snprintf(run->hints[run->n_hints++], sizeof run->hints[0], "%s", e->valuestring);
+            keep(run->hints[run->n_hints++], e->valuestring);
     }
     cJSON_ArrayForEach(e, get(o, "error_examples"))
     {
         for (int k = 0; k < PG_FAIL_KINDS; k++)
             if (strcmp(e->string, pg_fail_kind_names[k]) == 0 && cJSON_IsString(e))
-                snprintf(run->fail_example[k], sizeof run->fail_example[k], "%s", e->valuestring);
+                keep(run->fail_example[k], e->valuestring);
     }
     read_regression(&b->regression, get(o, "regression"));
     /* scenario and request names: the keys of the first trial's histograms */
@@ -323,15 +334,15 @@ int pg_results_from_doc(pg_results *out, const cJSON *doc, const char *path, pg_
     memset(out, 0, sizeof *out);
     if (strcmp(text(doc, "format"), PG_RESULTS_FORMAT) != 0)
         return pg_err_at(err, PG_EINVALID, path, 0, 0, "not a %s file", PG_RESULTS_FORMAT);
-    snprintf(out->commit, sizeof out->commit, "%s", text(doc, "commit"));
-    snprintf(out->ref, sizeof out->ref, "%s", text(doc, "ref"));
-    snprintf(out->created, sizeof out->created, "%s", text(doc, "created"));
-    snprintf(out->shard, sizeof out->shard, "%s", text(doc, "shard"));
+    keep(out->commit, text(doc, "commit"));
+    keep(out->ref, text(doc, "ref"));
+    keep(out->created, text(doc, "created"));
+    keep(out->shard, text(doc, "shard"));
     out->interrupted = cJSON_IsTrue(get(doc, "interrupted"));
     out->merged_shards = (int)count(doc, "merged_shards");
-    snprintf(out->env.host, sizeof out->env.host, "%s", text(env, "host"));
-    snprintf(out->env.cpu, sizeof out->env.cpu, "%s", text(env, "cpu"));
-    snprintf(out->env.kernel, sizeof out->env.kernel, "%s", text(env, "kernel"));
+    keep(out->env.host, text(env, "host"));
+    keep(out->env.cpu, text(env, "cpu"));
+    keep(out->env.kernel, text(env, "kernel"));
     out->env.cores = (long)count(env, "cores");
     if (n && !(out->budgets = calloc(n, sizeof *out->budgets)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "common/text.h"
 
 const char *const pg_value_names[] = {
     "p50",        "p90",      "p95",      "p99",      "p999",         "mean", "rps",
@@ -39,19 +40,6 @@ int pg_value_index(const char *name)
         if (strcmp(pg_value_names[i], name) == 0)
             return i;
     return -1;
-}
-
-/* Text from a results file goes to the console and to CI logs: a control
- * character there could forge a log line (a GitHub "::error::" command) or
- * move the cursor. Copies src with each one replaced by '?'. */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-
-    for (; src[i] && i + 1 < size; i++)
-        dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7F ? '?' : src[i];
-    if (size)
-        dst[i] = '\0';
 }
 
 /* The string member key of o, or "" when absent. */
@@ -230,9 +218,9 @@ static void read_checks(pg_budget_values *b, const cJSON *checks)
             !cJSON_IsString(verdict))
             continue;
         snprintf(k->kind, sizeof k->kind, "threshold");
-        copy_text(k->metric, sizeof k->metric, str(c, "metric"));
-        copy_text(k->expr, sizeof k->expr, str(c, "expr"));
-        copy_text(k->detail, sizeof k->detail, str(c, "detail"));
+        pg_text_copy_clean(k->metric, sizeof k->metric, str(c, "metric"));
+        pg_text_copy_clean(k->expr, sizeof k->expr, str(c, "expr"));
+        pg_text_copy_clean(k->detail, sizeof k->detail, str(c, "detail"));
         for (int v = 0; v < 4; v++)
             if (strcmp(pg_verdict_names[v], verdict->valuestring) == 0)
                 k->verdict = (pg_verdict)v;
@@ -286,8 +274,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
 
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    copy_text(out->commit, sizeof out->commit, str(doc, "commit"));
-    copy_text(out->created, sizeof out->created, str(doc, "created"));
+    pg_text_copy_clean(out->commit, sizeof out->commit, str(doc, "commit"));
+    pg_text_copy_clean(out->created, sizeof out->created, str(doc, "created"));
     out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
     budgets = cJSON_GetObjectItemCaseSensitive(doc, "budgets");
     if (!cJSON_IsArray(budgets)) {
@@ -308,8 +296,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
             pg_err_at(err, PG_EINVALID, path, 0, 0, "budget %zu has no name", i);
             goto out;
         }
-        copy_text(bv->name, sizeof bv->name, name);
-        copy_text(bv->target, sizeof bv->target, str(b, "target"));
+        pg_text_copy_clean(bv->name, sizeof bv->name, name);
+        pg_text_copy_clean(bv->target, sizeof bv->target, str(b, "target"));
         bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
         bv->staircase =
             cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(trials, 0), "steps") != NULL;

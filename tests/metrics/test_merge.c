@@ -256,6 +256,31 @@ static void merged_samples_are_every_shards(void **state)
     pg_results_clear(&out);
 }
 
+/* A shard is someone else's file: what it says reaches the console and CI
+ * logs, so its control characters are gone once read (no forged
+ * "::error::" line, no cursor moves). */
+static void text_read_back_has_no_control_characters(void **state)
+{
+    fixture *f = *state;
+    char *text = pg_results_to_json(&f->written[0]), *at;
+    pg_results back;
+    cJSON *doc;
+    pg_err err;
+
+    /* "catalog" and "command nginx" as a forger would write them, same length */
+    assert_non_null(at = strstr(text, "\"catalog\""));
+    memcpy(at + 1, "\\n::err", 7);
+    assert_non_null(at = strstr(text, "\"command nginx\""));
+    memcpy(at + 1, "\\u001b[31m", 10);
+    assert_non_null(doc = cJSON_Parse(text));
+    assert_int_equal(pg_results_from_doc(&back, doc, "forged.json", &err), 0);
+    assert_string_equal(back.budgets[0].name, "?::err");
+    assert_string_equal(back.budgets[0].run.monitor_target, "?[31minx");
+    cJSON_Delete(doc);
+    free(text);
+    pg_results_clear(&back);
+}
+
 static void shards_that_do_not_go_together_are_refused(void **state)
 {
     fixture *f = *state;
@@ -311,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(merged_percentiles_are_those_of_all_samples, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(merged_samples_are_every_shards, setup, teardown),
+        cmocka_unit_test_setup_teardown(text_read_back_has_no_control_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(shards_that_do_not_go_together_are_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(an_old_file_without_every_histogram_is_refused, setup,

@@ -74,9 +74,9 @@ static const char *key_owner(const char *key)
     if (strcmp(key, "duration") == 0)
         return "the other executors; a breaking-point run lasts as long as its steps hold "
                "(\"step_duration\" each)";
-    if (strcmp(key, "stages") && strcmp(key, "preset") && strcmp(key, "target"))
-        return "breaking-point";
-    return "ramping-vus and ramping-arrival-rate";
+    if (strcmp(key, "stages") == 0 || strcmp(key, "preset") == 0 || strcmp(key, "target") == 0)
+        return "ramping-vus and ramping-arrival-rate";
+    return "breaking-point"; /* start, step, max, step_duration, error_limit */
 }
 
 /* breaking-point: the staircase start, start + step, ... <= max, each step

@@ -79,8 +79,7 @@ static int builtin(const char *name)
 void pg_html_resources(pg_buf *b, const cJSON *bud)
 {
     static const char *const cpu[] = {"host_cpu", "perfgate_cpu", "target_cpu"};
-    static const char *const cpu_labels[] = {"machine (% of all cores)", "perfgate (% of one core)",
-                                             "target (% of one core)"};
+    static const char *const cpu_labels[] = {"machine", "perfgate", "target"};
     static const char *const mem[] = {"target_rss"}, *const mem_labels[] = {"target RSS"};
     const cJSON *info = pg_doc_get(bud, "monitor"), *all = pg_doc_get(info, "series");
     const cJSON *sum = pg_doc_get(pg_doc_get(bud, "summary"), "monitor"), *s, *hnt;
@@ -94,7 +93,8 @@ void pg_html_resources(pg_buf *b, const cJSON *bud)
         pg_escape_html(b, pg_doc_str(info, "target", ""), 300);
         pg_buf_puts(b, "</p>\n");
     }
-    chart(b, all, cpu, cpu_labels, 3, 1.0, "CPU over time", "%");
+    chart(b, all, cpu, cpu_labels, 3, 1.0,
+          "CPU over time (machine: % of all cores; perfgate, target: % of one core)", "%");
     chart(b, all, mem, mem_labels, 1, 1.0 / (1024.0 * 1024.0), "Target memory over time", "MiB");
     cJSON_ArrayForEach(s, all)
     {

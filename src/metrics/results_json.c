@@ -317,13 +317,8 @@ static cJSON *budget_json(const pg_budget_result *b)
     if (r->n_trials && pg_budget_run_merged(&all, r, &err) == 0) {
         sum = trial_json(&all, b, 0);
         add_gauge_summaries(sum, r, -1e300, 1e300);
-        if (r->n_steps) {
-            double v[PG_CAPACITY_TRIALS_MAX];
-            size_t n = 0;
-            for (size_t i = 0; i < r->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
-                v[n++] = r->trials[i].capacity_rps;
-            cJSON_AddNumberToObject(sum, "capacity_rps", pg_gauge_aggregate(v, n, "med", 0));
-        }
+        if (r->n_steps)
+            cJSON_AddNumberToObject(sum, "capacity_rps", pg_budget_run_capacity(r, "med", 0));
         cJSON_AddItemToObject(o, "summary", sum);
         pg_trial_clear(&all);
     } else {

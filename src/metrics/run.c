@@ -1,6 +1,7 @@
 /* run.c — freeing a run's measurements (see run.h). */
 #include "metrics/run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,18 @@ int pg_budget_run_merged(pg_trial *all, const pg_budget_run *r, pg_err *err)
     }
     all->duration_s = duration;
     return PG_OK;
+}
+
+double pg_budget_run_capacity(const pg_budget_run *r, const char *agg, double percentile)
+{
+    double v[PG_CAPACITY_TRIALS_MAX];
+    size_t n = 0;
+
+    if (!r->n_steps)
+        return NAN;
+    for (size_t i = 0; i < r->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
+        v[n++] = r->trials[i].capacity_rps;
+    return pg_gauge_aggregate(v, n, agg, percentile);
 }
 
 void pg_budget_run_trial_window(const pg_budget_run *r, size_t i, double *from_s, double *to_s)

@@ -39,13 +39,13 @@ typedef struct pg_budget_run {
     size_t n_names;
     char **names; /* request names, index of pg_trial.by_name */
     size_t n_scenarios;
-    char **scenario_names; /* index of pg_trial.by_scenario */
-    int interrupted;       /* stopped before the schedule ended */
-    int saturated;         /* the generator, not the target, limited the run */
-    char saturation[512];  /* why, when saturated */
-    double cpu_percent;    /* perfgate's CPU over the run, % of one core */
+    char **scenario_names;        /* index of pg_trial.by_scenario */
+    int interrupted;              /* stopped before the schedule ended */
+    int saturated;                /* the generator, not the target, limited the run */
+    char saturation[512];         /* why, when saturated */
+    double cpu_percent;           /* perfgate's CPU over the run, % of one core */
     uint64_t starts, late_starts; /* open model: iterations started, and over 2 ms late */
-    long max_rss_kib;      /* perfgate's peak resident memory so far */
+    long max_rss_kib;             /* perfgate's peak resident memory so far */
     unsigned threads;
     /* the first failure of each kind in words ("" when none) */
     char fail_example[PG_FAIL_KINDS][PG_FAIL_EXAMPLE];
@@ -76,6 +76,11 @@ pg_gauge_series *pg_budget_run_gauge_add(pg_budget_run *r, const char *name, con
 
 /* Seconds of measurement: the sum of the trials' durations. */
 double pg_budget_run_seconds(const pg_budget_run *r);
+
+/* breaking-point: an aggregation (pg_gauge_aggregate's "avg", "med", "min",
+ * "max", or "p" with percentile) of the trials' capacity_rps; NAN for a run
+ * without staircases. */
+double pg_budget_run_capacity(const pg_budget_run *r, const char *agg, double percentile);
 
 /* Where trial i lies on the run's clock (seconds since measurement began):
  * one after the other for a plain run; a breaking-point trial spans its

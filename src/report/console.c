@@ -57,13 +57,8 @@ static void print_streams(FILE *fp, const pg_trial *all)
 /* breaking-point: each staircase's capacity and what broke it. */
 static void print_capacity(FILE *fp, const pg_budget_run *r)
 {
-    double v[PG_CAPACITY_TRIALS_MAX];
-    size_t n = 0;
-
-    for (size_t i = 0; i < r->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
-        v[n++] = r->trials[i].capacity_rps;
     fprintf(fp, "  capacity %.4g/s (median of %zu staircase%s)\n",
-            pg_gauge_aggregate(v, n, "med", 0), n, n == 1 ? "" : "s");
+            pg_budget_run_capacity(r, "med", 0), r->n_trials, r->n_trials == 1 ? "" : "s");
     for (size_t i = 0; i < r->n_trials; i++) {
         const pg_capacity_step *broke = NULL;
         size_t held = 0;

@@ -72,15 +72,8 @@ static double gauge_of(const pg_threshold *t, const pg_budget_run *run)
     const char *agg = t->agg <= PG_AGG_MAX ? aggs[t->agg] : "max";
     const pg_gauge_series *g;
 
-    if (strcmp(t->base, "capacity_rps") == 0) {
-        double v[PG_CAPACITY_TRIALS_MAX];
-        size_t n = 0;
-        if (!run->n_steps)
-            return NAN;
-        for (size_t i = 0; i < run->n_trials && n < PG_CAPACITY_TRIALS_MAX; i++)
-            v[n++] = run->trials[i].capacity_rps;
-        return pg_gauge_aggregate(v, n, agg, t->percentile);
-    }
+    if (strcmp(t->base, "capacity_rps") == 0)
+        return pg_budget_run_capacity(run, agg, t->percentile);
     if (!(g = pg_budget_run_gauge(run, t->base)))
         return NAN;
     return pg_gauge_aggregate(g->v, g->n, agg, t->percentile);
@@ -183,12 +176,7 @@ static void add_answered_check(pg_budget_result *r, const pg_trial *all)
  * no capacity at all: that fails, whatever thresholds the budget states. */
 static int no_capacity(const pg_budget_run *run)
 {
-    if (!run->n_steps || !run->n_trials)
-        return 0;
-    for (size_t i = 0; i < run->n_trials; i++)
-        if (run->trials[i].capacity_rps > 0)
-            return 0;
-    return 1;
+    return pg_budget_run_capacity(run, "max", 0) <= 0; /* NAN (no staircase) is not <= 0 */
 }
 
 static void add_capacity_check(pg_budget_result *r)

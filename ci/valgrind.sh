@@ -31,11 +31,12 @@ check() { # check NAME LOG RC
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
-  if [ "$name" = test_engine ]; then
-    # its assertions are about real time (a rate held within a range), which
-    # valgrind's 20-50x slowdown breaks: a failed assertion then leaks by
-    # longjmp. The engine's code runs under memcheck in the runs below.
-    echo "valgrind: test_engine left to the runs below (its assertions are timed)"
+  if [ "$name" = test_engine ] || [ "$name" = test_duet ]; then
+    # their assertions are about real time (a rate held within a range, one
+    # side's latency above the other's), which valgrind's 20-50x slowdown
+    # breaks: a failed assertion then leaks by longjmp. The engine's and the
+    # duet's code run under memcheck in the runs below.
+    echo "valgrind: $name left to the runs below (its assertions are timed)"
     continue
   fi
   # the test binaries find their fixtures relative to the source tree
@@ -77,5 +78,22 @@ for kind in open closed; do
   requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["budgets"][0]["summary"]["requests"])' "$logs/$kind-r.json" 2>/dev/null)
   echo "valgrind: the $kind run made ${requests:-no} requests"
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || fail=1
+done
+# both schedules of perfgate ab (two engines at once, then one trial at a
+# time) and the paired gate, with every report written
+cat >"$logs/ab-budget.json" <<JSON
+{ "name": "ab", "target": "$target",
+  "load": { "executor": "constant-arrival-rate", "rate": 50, "duration": "3s" },
+  "trials": 6, "regression": { "metrics": ["p50", "rps", "error_rate"] },
+  "thresholds": { "http_req_duration": ["p(95)<2s"] },
+  "scenarios": [ { "name": "s", "requests": [ { "path": "/delay/1" } ] } ] }
+JSON
+for schedule in duet alternate; do
+  "${vg[@]}" --log-file="$logs/ab-$schedule.log" "$build/perfgate" ab "$logs/ab-budget.json" --a "$target" \
+    --b "$target" --schedule "$schedule" --json "$logs/ab.json" --junit "$logs/ab.xml" \
+    --markdown "$logs/ab.md" --html "$logs/ab.html" --quiet >"$logs/ab-$schedule.out" 2>&1
+  rc=$?
+  [ $rc -eq 0 ] || [ $rc -eq 1 ] || { echo "valgrind: perfgate ab exit $rc"; cat "$logs/ab-$schedule.out"; fail=1; }
+  check "perfgate ab, $schedule schedule (6 trials against perfgate serve)" "$logs/ab-$schedule.log" $((rc == 99 ? 99 : 0))
 done
 exit $fail

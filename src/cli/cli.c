@@ -55,7 +55,11 @@ static const command commands[] = {
      "with the baseline of the nearest ancestor commit (see perfgate compare).\n"
      "Exit 0 passed, 1 a threshold broke or a regression was found, 2 bad input,\n"
      "3 could not run.\n\n"
-     "  -o, --output F   also keep the raw results in F\n\n" RUN_OPTIONS "\n" REPORT_OPTIONS,
+     "  -o, --output F   also keep the raw results in F\n"
+     "  --base-target URL  compare with the base version running at URL instead of a\n"
+     "                   stored baseline: perfgate ab with A = URL and B = the\n"
+     "                   budget's target (--schedule, --a-name, --b-name apply)\n\n" RUN_OPTIONS
+     "\n" REPORT_OPTIONS,
      NULL},
     {"compare", pg_cmd_compare, "compare saved results with the baseline, no load",
      "Usage: perfgate compare RESULTS [report options]\n\n"
@@ -67,14 +71,21 @@ static const command commands[] = {
      "otherwise INCONCLUSIVE. Thresholds recorded in RESULTS gate as well.\n\n" REPORT_OPTIONS
      "  --max-depth N    first-parent commits to walk (default 200)\n",
      NULL},
-    {"ab", pg_cmd_ab, "interleaved A/B trials against two live targets",
-     "Usage: perfgate ab BUDGET --a URL --b URL [run options] [--strict]\n"
+    {"ab", pg_cmd_ab, "B against A on this machine: the same-runner pull-request gate",
+     "Usage: perfgate ab BUDGET... --a URL --b URL [--schedule duet|alternate]\n"
+     "                   [--a-name NAME] [--b-name NAME] [run options] [--strict]\n"
      "                   [--json F] [--junit F] [--markdown F] [--html F]\n"
      "                   [--record-a [--baselines DIR] [--repo DIR] [--base REF]]\n\n"
-     "Runs the budget's trials against A and B alternately (A B A B ...) on this\n"
-     "machine and judges B against A with the statistics of perfgate compare:\n"
-     "drift and machine noise fall on both sides alike. Takes twice the budget's\n"
-     "duration. Constant executors only (the trials of a ramp are not alike).\n"
+     "Judges B against A, both running on this machine. --schedule duet (the\n"
+     "default) sends both the same load at the same time (open model: the same\n"
+     "intended instants; closed model: one pool of virtual users each), so noise\n"
+     "falls on both alike; it takes the budget's duration once. alternate runs\n"
+     "one trial at a time, the order within each pair drawn from --seed, and takes\n"
+     "twice as long. Trial t of B is paired with trial t of A: a one-sided paired\n"
+     "t-test on the log ratios, the median ratio with a bootstrap 95% interval,\n"
+     "and the FAIL / PASS / INCONCLUSIVE rule of perfgate compare. Needs 3 or more\n"
+     "trials; constant executors only (the trials of a ramp are not alike).\n"
+     "--a-name/--b-name label the sides in every report (e.g. base, head).\n"
      "--record-a stores A's trials as the baseline of the merge-base of HEAD and\n"
      "the base ref (when A runs the base build). Exit 0 passed, 1 B regressed or\n"
      "broke a threshold.\n\n" RUN_OPTIONS,
@@ -136,6 +147,8 @@ static const command commands[] = {
      "  --stall-every S --stall-for MS\n"
      "                          freeze all answers for MS every S seconds (shows\n"
      "                          coordinated omission in closed-model tools)\n"
+     "  --cpu MS                burn MS of CPU time on the server thread per request\n"
+     "                          (a CPU-bound service, up to 1000)\n"
      "  --quiet                 print only the address line\n\n"
      "The first line printed is \"listening on http://ADDR:PORT\".\n",
      NULL},

@@ -1,10 +1,13 @@
-/* cmd_check.c — perfgate check BUDGET...: run, then gate against the baseline. */
+/* cmd_check.c — perfgate check BUDGET...: run, then gate against the
+ * baseline; with --base-target URL, against the base version running at URL
+ * instead (cli/ab.h: A = URL, B = the budget's target). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/ab.h"
 #include "cli/cli.h"
 #include "cli/gate.h"
 #include "cli/run.h"
@@ -13,9 +16,12 @@
 
 int pg_cmd_check(int argc, char **argv)
 {
-    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + 1];
+    static const struct option own[] = {{"base-target", required_argument, NULL, 'E'},
+                                        {NULL, 0, NULL, 0}};
+    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT + 2];
     pg_run_args run;
     pg_gate_args gate;
+    pg_ab_args ab;
     char tmp[] = "/tmp/perfgate-check-XXXXXX";
     const char *results;
     struct stat st;
@@ -24,13 +30,27 @@ int pg_cmd_check(int argc, char **argv)
 
     memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
     memcpy(longopts + PG_RUN_OPTION_COUNT, pg_gate_longopts,
-           (PG_GATE_OPTION_COUNT + 1) * sizeof *longopts);
+           PG_GATE_OPTION_COUNT * sizeof *longopts);
+    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT, pg_ab_longopts,
+           PG_AB_OPTION_COUNT * sizeof *longopts);
+    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT, own,
+           sizeof own);
     pg_run_args_init(&run);
     pg_gate_args_init(&gate);
+    pg_ab_args_init(&ab);
+    ab.name_a = "base";
+    ab.name_b = "head";
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
-        if ((r = pg_run_option(opt, optarg, &run)) == 1 ||
+        if (opt == 'E') {
+            if (pg_ab_url("base-target", optarg) != 0)
+                return PG_EXIT_USAGE;
+            ab.url_a = optarg;
+            continue;
+        }
+        if ((r = pg_ab_option(opt, optarg, &ab)) == 1 ||
+            (r == 0 && (r = pg_run_option(opt, optarg, &run)) == 1) ||
             (r == 0 && (r = pg_gate_option(opt, optarg, &gate)) == 1))
             continue;
         if (r == 0)
@@ -48,6 +68,19 @@ int pg_cmd_check(int argc, char **argv)
     }
     if (run.dry_run)
         return pg_run_execute(argv + optind, argc - optind, &run, NULL);
+    if (!ab.url_a && (ab.schedule != PG_AB_DUET || strcmp(ab.name_a, "base") != 0 ||
+                      strcmp(ab.name_b, "head") != 0)) {
+        fprintf(stderr, "perfgate check: --schedule, --a-name and --b-name go with --base-target\n");
+        return PG_EXIT_USAGE;
+    }
+    if (ab.url_a) {
+        if (run.output || run.shard_n) {
+            fprintf(stderr, "perfgate check: %s does not apply with --base-target\n",
+                    run.output ? "-o" : "--shard");
+            return PG_EXIT_USAGE;
+        }
+        return pg_ab_execute(argv + optind, argc - optind, &run, &gate, &ab);
+    }
     /* -o is checked by the run itself, before its load starts */
     if (pg_reports_prepare(&gate.out, &err) != 0) {
         pg_err_print(&err, stderr);

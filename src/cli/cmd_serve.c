@@ -50,6 +50,7 @@ int pg_cmd_serve(int argc, char **argv)
         {"jitter", required_argument, NULL, 'j'},
         {"stall-every", required_argument, NULL, 'e'},
         {"stall-for", required_argument, NULL, 'f'},
+        {"cpu", required_argument, NULL, 'c'},
         {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
@@ -90,6 +91,10 @@ int pg_cmd_serve(int argc, char **argv)
             if (parse_ms("--stall-for", optarg, 3600e3, &o.stall_for_ms) != 0)
                 return PG_EXIT_USAGE;
             break;
+        case 'c':
+            if (parse_ms("--cpu", optarg, 1000.0, &o.cpu_ms) != 0)
+                return PG_EXIT_USAGE;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -127,9 +132,9 @@ int pg_cmd_serve(int argc, char **argv)
     if (!quiet && pg_serve_connection_limit(srv) < 20000)
         printf("at most %u connections at once (the open-file limit is in the way; ulimit -n)\n",
                pg_serve_connection_limit(srv));
-    if (!quiet && (o.delay_ms > 0 || o.jitter_ms > 0 || o.stall_every_s > 0))
-        printf("shaping: delay %gms, jitter +-%gms, stall %gms every %gs\n", o.delay_ms,
-               o.jitter_ms, o.stall_for_ms, o.stall_every_s);
+    if (!quiet && (o.delay_ms > 0 || o.jitter_ms > 0 || o.stall_every_s > 0 || o.cpu_ms > 0))
+        printf("shaping: delay %gms, jitter +-%gms, stall %gms every %gs, cpu %gms\n", o.delay_ms,
+               o.jitter_ms, o.stall_for_ms, o.stall_every_s, o.cpu_ms);
     fflush(stdout);
     sigwait(&set, &sig);
     pg_serve_stop(srv);

@@ -127,8 +127,7 @@ static int judge_step(void *arg, const pg_budget *step, const pg_budget_run *run
     return held;
 }
 
-/* Command-line overrides, applied after the file validated. */
-static int apply_overrides(pg_budget *b, const pg_run_args *a)
+int pg_run_apply_overrides(pg_budget *b, const pg_run_args *a)
 {
     if (a->target) {
         char *t = strdup(a->target);
@@ -224,7 +223,7 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         if (pg_budget_load(&budgets[i], files[i], &err) != 0) {
             pg_err_print(&err, stderr);
             rc = pg_err_exit_code(err.code);
-        } else if (apply_overrides(budgets[i], &a) != 0) {
+        } else if (pg_run_apply_overrides(budgets[i], &a) != 0) {
             rc = PG_EXIT_USAGE;
         } else if (a.dry_run) {
             pg_budget_print_plan(budgets[i], stdout);

@@ -23,6 +23,12 @@ void pg_run_args_init(pg_run_args *a);
 /* Handles one run option from getopt; 1 when it was one, 0 when not, -1 on a bad value. */
 int pg_run_option(int opt, const char *arg, pg_run_args *a);
 
+/* The command-line overrides (--target, --trials, --duration, --shard) on a
+ * budget that loaded and validated: what run, check and ab change alike.
+ * Returns -1 after saying on stderr what is wrong. */
+struct pg_budget;
+int pg_run_apply_overrides(struct pg_budget *b, const pg_run_args *a);
+
 /* Loads, runs and evaluates the budgets; writes results to output (if not
  * NULL). Returns the exit code: 0 all thresholds held, 1 one broke, 2 bad
  * input, 3 could not run, 128+signal when interrupted (results still written). */

@@ -203,8 +203,9 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
     }
-    /* Start 50 ms from now so every thread is ready when the schedule begins. */
-    t0 = pg_now_ns() + 50000000ull;
+    /* Start 50 ms from now so every thread is ready when the schedule begins,
+     * or at the caller's instant (a duet starts both sides at the same one). */
+    t0 = o->start_ns ? o->start_ns : pg_now_ns() + 50000000ull;
     memset(&cfg, 0, sizeof cfg);
     cfg.plan = &plan;
     cfg.load = &b->load;

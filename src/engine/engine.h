@@ -45,6 +45,7 @@ typedef struct pg_run_opts {
     int socket_loop;        /* drive libcurl with socket_action + epoll (for comparison) */
     pg_step_judge_fn judge; /* breaking-point thresholds per step; NULL: the error limit only */
     void *judge_arg;
+    uint64_t start_ns; /* CLOCK_MONOTONIC instant the schedule starts at; 0: 50 ms from now */
 } pg_run_opts;
 
 /* Runs b. On success out holds the measurements (clear with pg_budget_run_clear).

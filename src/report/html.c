@@ -102,9 +102,9 @@ static void header(pg_buf *b, const cJSON *doc)
         pg_buf_puts(b, "<p class=\"warn\">The run was interrupted: these results are partial.</p>");
 }
 
-static void comparison(pg_buf *b, const cJSON *bud)
+static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m;
+    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m, *base = pg_doc_get(doc, "baseline");
     pg_svg_change rows[64];
     size_t n = 0;
 
@@ -114,8 +114,13 @@ static void comparison(pg_buf *b, const cJSON *bud)
         pg_buf_puts(b, "</p>\n");
         return;
     }
-    pg_buf_puts(b, "<table><tr><th>metric</th><th>baseline</th><th>current</th><th>change</th>"
-                   "<th>95% interval</th><th>p (adjusted)</th><th>verdict</th></tr>\n");
+    /* an A/B comparison heads the sides with their names (base, head) */
+    pg_buf_puts(b, "<table><tr><th>metric</th><th>");
+    h(b, pg_doc_str(base, "a_name", "baseline"));
+    pg_buf_puts(b, "</th><th>");
+    h(b, pg_doc_str(base, "b_name", "current"));
+    pg_buf_puts(b, "</th><th>change</th><th>95% interval</th><th>p (adjusted)</th><th>verdict</th>"
+                   "</tr>\n");
     cJSON_ArrayForEach(m, pg_doc_get(cmp, "metrics"))
     {
         const char *metric = pg_doc_str(m, "metric", "");
@@ -438,7 +443,7 @@ static void trials_table(pg_buf *b, const cJSON *bud)
     pg_buf_puts(b, "</table>\n");
 }
 
-static void budget(pg_buf *b, const cJSON *bud)
+static void budget(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
     const cJSON *sum = pg_doc_get(bud, "summary");
 
@@ -456,7 +461,7 @@ static void budget(pg_buf *b, const cJSON *bud)
         h(b, pg_doc_str(bud, "saturation", ""));
         pg_buf_puts(b, "</p>\n");
     }
-    comparison(b, bud);
+    comparison(b, doc, bud);
     thresholds(b, bud);
     pg_html_capacity(b, bud);
     timeline(b, bud);
@@ -483,7 +488,7 @@ int pg_html_render(char **out, const cJSON *doc, pg_err *err)
     pg_buf_puts(&b, style);
     pg_buf_puts(&b, "</style></head><body>\n");
     header(&b, doc);
-    cJSON_ArrayForEach(bud, pg_doc_get(doc, "budgets")) budget(&b, bud);
+    cJSON_ArrayForEach(bud, pg_doc_get(doc, "budgets")) budget(&b, doc, bud);
     pg_buf_puts(&b, "<h2>Machine</h2><p>");
     h(&b, pg_doc_str(env, "host", ""));
     pg_buf_printf(&b, ", %.0f cores, ", pg_doc_num(env, "cores", 0));

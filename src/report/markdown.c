@@ -151,9 +151,9 @@ static pg_verdict budget_verdict(const cJSON *b, const char **why)
     return fail_r || fail_t ? PG_VERDICT_FAIL : inc ? PG_VERDICT_INCONCLUSIVE : PG_VERDICT_PASS;
 }
 
-static void comparison_table(pg_buf *b, const cJSON *bud)
+static void comparison_table(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m;
+    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m, *base = pg_doc_get(doc, "baseline");
     const char *skipped = pg_doc_str(cmp, "skipped", NULL);
 
     if (skipped || !cJSON_GetArraySize(pg_doc_get(cmp, "metrics"))) {
@@ -162,7 +162,12 @@ static void comparison_table(pg_buf *b, const cJSON *bud)
         pg_buf_puts(b, "\n\n");
         return;
     }
-    pg_buf_puts(b, "| metric | baseline | current | change | 95% interval | |\n"
+    /* an A/B comparison heads the sides with their names (base, head) */
+    pg_buf_puts(b, "| metric | ");
+    md(b, pg_doc_str(base, "a_name", "baseline"));
+    pg_buf_puts(b, " | ");
+    md(b, pg_doc_str(base, "b_name", "current"));
+    pg_buf_puts(b, " | change | 95% interval | |\n"
                    "| --- | ---: | ---: | ---: | --- | :---: |\n");
     cJSON_ArrayForEach(m, pg_doc_get(cmp, "metrics"))
     {
@@ -435,7 +440,7 @@ static void budget(sections *ss, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "\n\n");
     }
     pg_md_capacity(b, bud);
-    comparison_table(b, bud);
+    comparison_table(b, doc, bud);
     threshold_table(b, bud);
     pg_md_resources(b, bud);
     if ((b = add(ss, CHART)))

@@ -69,7 +69,8 @@ static const char *mark(pg_verdict v)
     return m[v];
 }
 
-static void print_gate(FILE *fp, const pg_gate *g, int colour);
+static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const char *col_cur,
+                       int colour);
 
 void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour)
 {
@@ -83,16 +84,18 @@ void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *bas
                 base && base->base_ref[0] ? base->base_ref : "");
     if (base && base->notes[0])
         fprintf(fp, "%s", base->notes);
-    print_gate(fp, g, colour);
+    print_gate(fp, g, "baseline", "current", colour);
 }
 
-void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label, int colour)
+void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label,
+                                 const char *name_a, const char *name_b, int colour)
 {
     fprintf(fp, "\nbaseline: %s\n", baseline_label);
-    print_gate(fp, g, colour);
+    print_gate(fp, g, name_a, name_b, colour);
 }
 
-static void print_gate(FILE *fp, const pg_gate *g, int colour)
+static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const char *col_cur,
+                       int colour)
 {
     const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
                *yellow = colour ? "\033[33m" : "", *off = colour ? "\033[0m" : "";
@@ -111,8 +114,8 @@ static void print_gate(FILE *fp, const pg_gate *g, int colour)
             fprintf(fp, "  %sSKIPPED%s      regression checks: %s\n", yellow, off, v->skipped);
             continue;
         }
-        fprintf(fp, "  %-12s %-10s %10s %10s %9s  %-19s %8s\n", "verdict", "metric", "baseline",
-                "current", "change", "95% interval", "p");
+        fprintf(fp, "  %-12s %-10s %10.10s %10.10s %9s  %-19s %8s\n", "verdict", "metric", col_base,
+                col_cur, "change", "95% interval", "p");
         for (size_t m = 0; m < v->n_cmp; m++) {
             const pg_comparison *c = &v->cmp[m];
             char b[24], cu[24], ch[24], lo[24], hi[24], iv[64];
@@ -192,7 +195,8 @@ static cJSON *comparison_json(const pg_comparison *c, const pg_band *band)
     return o;
 }
 
-static cJSON *regression_check(const pg_comparison *c, const char *base_commit)
+/* versus: what B was compared with, "1a2b3c4" or "base"; "" when nothing */
+static cJSON *regression_check(const pg_comparison *c, const char *versus)
 {
     cJSON *o = cJSON_CreateObject();
     char detail[512], ch[24], lo[24], hi[24];
@@ -203,8 +207,8 @@ static cJSON *regression_check(const pg_comparison *c, const char *base_commit)
     if (c->verdict == PG_VERDICT_SKIPPED)
         snprintf(detail, sizeof detail, "%s: %s", c->metric, c->why);
     else
-        snprintf(detail, sizeof detail, "%s %s [CI %s, %s] p=%.4f vs %.7s", c->metric, ch, lo, hi,
-                 c->p_adjusted, base_commit);
+        snprintf(detail, sizeof detail, "%s %s [CI %s, %s] p=%.4f%s%s", c->metric, ch, lo, hi,
+                 c->p_adjusted, *versus ? " vs " : "", versus);
     cJSON_AddStringToObject(o, "kind", "regression");
     cJSON_AddStringToObject(o, "metric", c->metric);
     cJSON_AddStringToObject(o, "verdict", pg_verdict_names[c->verdict]);
@@ -278,8 +282,8 @@ static void add_gate(cJSON *doc, const pg_gate *g)
     cJSON_AddBoolToObject(o, "strict", g->strict);
 }
 
-void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
-                    const pg_results_values *history, size_t n_history)
+static void build_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                      const pg_results_values *history, size_t n_history, const char *versus)
 {
     cJSON *b;
     size_t i = 0;
@@ -309,7 +313,31 @@ void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
         for (size_t m = 0; m < v->n_cmp; m++) {
             cJSON_AddItemToArray(metrics, comparison_json(&v->cmp[m], &v->band[m]));
             cJSON_AddItemToArray(
-                checks, regression_check(&v->cmp[m], base && base->found ? base->commit : ""));
+                checks, regression_check(&v->cmp[m], versus));
         }
     }
+}
+
+void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                    const pg_results_values *history, size_t n_history)
+{
+    char sha[8] = "";
+
+    if (base && base->found)
+        snprintf(sha, sizeof sha, "%.7s", base->commit);
+    build_doc(doc, g, base, history, n_history, sha);
+}
+
+int pg_verdict_doc_ab(cJSON *doc, const pg_gate *g, const pg_ab_sides *sides)
+{
+    cJSON *bl;
+
+    build_doc(doc, g, NULL, NULL, 0, sides->name_a);
+    bl = cJSON_GetObjectItemCaseSensitive(doc, "baseline");
+    if (!bl || !cJSON_AddStringToObject(bl, "label", sides->label) ||
+        !cJSON_AddStringToObject(bl, "schedule", sides->schedule) ||
+        !cJSON_AddStringToObject(bl, "a_name", sides->name_a) ||
+        !cJSON_AddStringToObject(bl, "b_name", sides->name_b))
+        return PG_ENOMEM;
+    return PG_OK;
 }

@@ -16,9 +16,10 @@
  * and the overall verdict line. */
 void pg_verdict_console(FILE *fp, const pg_gate *g, const pg_baseline_found *base, int colour);
 
-/* The same with the baseline described in words (perfgate ab: "A = URL"). */
+/* The same with the baseline described in words (perfgate ab: "A = URL")
+ * and the two sides' columns headed name_a and name_b ("base", "head"). */
 void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baseline_label,
-                                 int colour);
+                                 const char *name_a, const char *name_b, int colour);
 
 /* Makes a results document (pg_results_open) the verdict document, the
  * one input of every report (JUnit, markdown, HTML, GitHub): adds
@@ -29,6 +30,18 @@ void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baselin
  * document before is rebuilt, not nested. history may be NULL. */
 void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
                     const pg_results_values *history, size_t n_history);
+
+/* What an A/B comparison compared (perfgate ab, check --base-target). */
+typedef struct pg_ab_sides {
+    const char *label;    /* "A = URL, B = URL, duet schedule, 6 trials each" */
+    const char *schedule; /* "duet" or "alternate" */
+    const char *name_a, *name_b;
+} pg_ab_sides;
+
+/* pg_verdict_doc for B against A: "baseline" holds label, schedule, a_name
+ * and b_name instead of a commit; reports head the two sides' columns with
+ * the names. PG_ENOMEM when the document could not be completed. */
+int pg_verdict_doc_ab(cJSON *doc, const pg_gate *g, const pg_ab_sides *sides);
 
 /* "p95", 5123.0 -> "5.12ms"; "rps" -> "812.3/s"; "error_rate" -> "0.12%". */
 void pg_format_metric(const char *metric, double v, char *buf, size_t size);

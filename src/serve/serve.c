@@ -287,6 +287,20 @@ static double path_delay_ms(const char *url)
     return (*end || !(ms >= 0.0) || ms > 3600e3) ? 0.0 : ms;
 }
 
+/* Spins until this thread has used ms of CPU time. */
+static void burn_cpu(double ms)
+{
+    struct timespec ts;
+    uint64_t start, now;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    start = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    do {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    } while ((double)(now - start) < ms * 1e6);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req_cls)
@@ -298,6 +312,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0;
 
     (void)version;
+    if (!st && s->opts.cpu_ms > 0.0 && strncmp(url, "/metrics", 8) != 0)
+        burn_cpu(s->opts.cpu_ms); /* once per request, on its first call */
     /* Fast path: nothing to wait for and no body. MHD keeps the connection
      * alive only if the answer is queued after the first call (which carries
      * just the headers), so the first call marks the request with a static

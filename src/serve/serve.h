@@ -6,7 +6,9 @@
  * thread: the connection is suspended and a timer thread resumes it when due.
  * A stall (--stall-every/--stall-for) holds every answer due inside the
  * window until its end, like a server frozen by a GC pause, which is what
- * exposes coordinated omission in closed-model load tools. */
+ * exposes coordinated omission in closed-model load tools. --cpu burns CPU
+ * time on the server thread for every request instead: a CPU-bound service,
+ * whose slowdown, unlike a delay, also takes cores from everything beside it. */
 #ifndef PG_SERVE_SERVE_H
 #define PG_SERVE_SERVE_H
 
@@ -20,6 +22,7 @@ typedef struct pg_serve_opts {
     double jitter_ms;     /* uniform +- around delay_ms */
     double stall_every_s; /* 0: never */
     double stall_for_ms;
+    double cpu_ms; /* CPU time burnt on the server thread per request (a CPU-bound service) */
 } pg_serve_opts;
 
 typedef struct pg_server pg_server;

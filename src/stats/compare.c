@@ -78,6 +78,26 @@ void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t
     free(changes);
 }
 
+void pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
+                         double *hi)
+{
+    double *medians = malloc((size_t)resamples * sizeof *medians), buf[256];
+    uint64_t s = seed ? seed : 1;
+
+    if (!medians || !n || n > 256) {
+        *lo = -INFINITY;
+        *hi = INFINITY;
+        free(medians);
+        return;
+    }
+    for (int r = 0; r < resamples; r++)
+        medians[r] = resample_median(v, n, &s, buf);
+    qsort(medians, (size_t)resamples, sizeof *medians, cmp_double);
+    *lo = medians[(size_t)floor(0.025 * (resamples - 1))];
+    *hi = medians[(size_t)ceil(0.975 * (resamples - 1))];
+    free(medians);
+}
+
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute)
 {
     /* throughput, events or tokens per second of a stream, capacity: less is worse */

@@ -56,6 +56,11 @@ double pg_median(const double *v, size_t n);
 void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t n, int absolute,
                          uint64_t seed, int resamples, double *lo, double *hi);
 
+/* Percentile bootstrap 95% interval of the median of one sample (n <= 256);
+ * [-inf, inf] when it cannot be computed. Deterministic for a seed. */
+void pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
+                         double *hi);
+
 /* Fills c (except p_adjusted and verdict) from the two sides' per-trial values. */
 int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, size_t m,
                       const double *cur, size_t n, double min_effect, double alpha);

@@ -1,5 +1,6 @@
 /* gate.c — thresholds, regressions and history bands into one verdict (see gate.h). */
 #include "stats/gate.h"
+#include "stats/paired.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -66,7 +67,8 @@ static double series_min_effect(const char *field)
 /* One comparison slot: skipped with a reason, or compared. */
 static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
                        int idx, const char *name, double min_effect,
-                       const pg_results_values *history, size_t n_history, pg_err *err)
+                       const pg_results_values *history, size_t n_history, int paired,
+                       pg_err *err)
 {
     pg_comparison *c = &v->cmp[v->n_cmp];
     const double *cur, *base;
@@ -88,15 +90,20 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
                  v->skipped[0] ? v->skipped : "the baseline did not measure it");
         return PG_OK;
     }
-    if ((rc = pg_compare_metric(c, name, base, nb, cur, nc, min_effect, b->regression.alpha)) != 0)
+    if (paired)
+        rc = pg_compare_paired(c, name, base, cur, nb < nc ? nb : nc, min_effect,
+                               b->regression.alpha);
+    else
+        rc = pg_compare_metric(c, name, base, nb, cur, nc, min_effect, b->regression.alpha);
+    if (rc != 0)
         return pg_err_set(err, rc, "comparing %s of %s failed", name, b->name);
     history_band(&v->band[v->n_cmp - 1], b->name, idx, c, history, n_history);
     return PG_OK;
 }
 
-int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
-                     const pg_results_values *history, size_t n_history, const char *no_base_reason,
-                     int strict, pg_err *err)
+static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
+                    const pg_results_values *history, size_t n_history, const char *no_base_reason,
+                    int strict, int paired, pg_err *err)
 {
     pg_comparison *all = NULL;
     size_t total = 0, k = 0;
@@ -132,7 +139,7 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
             int idx = pg_value_index(b->regression.metric[m].name);
             if (idx >= 0 && (rc = compare_one(v, b, old, idx, b->regression.metric[m].name,
                                               b->regression.metric[m].min_effect, history,
-                                              n_history, err)) != 0)
+                                              n_history, paired, err)) != 0)
                 return rc;
         }
         /* A staircase's trials are measured at whatever rate each reached:
@@ -147,7 +154,7 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
                     strcmp(se->key + 18, b->regression.metric[m].name) == 0)
                     repeats = 1;
             if (!repeats && (rc = compare_one(v, b, old, -1, se->key, series_min_effect(se->field),
-                                              history, n_history, err)) != 0)
+                                              history, n_history, paired, err)) != 0)
                 return rc;
         }
         total += v->n_cmp;
@@ -177,6 +184,19 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
     else
         g->overall = PG_VERDICT_PASS;
     return PG_OK;
+}
+
+int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
+                     const pg_results_values *history, size_t n_history, const char *no_base_reason,
+                     int strict, pg_err *err)
+{
+    return evaluate(g, cur, base, history, n_history, no_base_reason, strict, 0, err);
+}
+
+int pg_gate_evaluate_paired(pg_gate *g, const pg_results_values *b, const pg_results_values *a,
+                            int strict, pg_err *err)
+{
+    return evaluate(g, b, a, NULL, 0, NULL, strict, 1, err);
 }
 
 void pg_gate_clear(pg_gate *g)

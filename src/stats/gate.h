@@ -54,6 +54,12 @@ int pg_gate_evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_
                      const pg_results_values *history, size_t n_history, const char *no_base_reason,
                      int strict, pg_err *err);
 
+/* The same for side B (b) against side A (a) of an A/B run, whose trial t
+ * on each side was measured at the same time or right beside each other:
+ * every comparison is paired by trial (stats/paired.h); no history band. */
+int pg_gate_evaluate_paired(pg_gate *g, const pg_results_values *b, const pg_results_values *a,
+                            int strict, pg_err *err);
+
 void pg_gate_clear(pg_gate *g);
 
 #endif

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# tests/cli/ab.sh PERFGATE — B against A on one machine, end to end: two
+# `perfgate serve` instances, A answering after 5 ms and B after 9 ms (80%
+# slower: a margin that busy loops on every core beside the test do not
+# hide, since the duet puts the same noise on both sides).
+#   - ab (duet, the default) finds the regression: exit 1, the reports name
+#     the schedule and head the sides with --a-name/--b-name
+#   - ab --schedule alternate finds it too
+#   - A against itself does not fail
+#   - check --base-target is ab with A = base, B = the budget's target, and
+#     writes the reports check writes
+#   - refusals: a bad schedule, too few trials for the paired test, a ramp,
+#     --schedule without --base-target (exit 2 with the reason)
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+start a "$bin" serve --listen 127.0.0.1:0 --quiet --delay 5
+a=$url
+start b "$bin" serve --listen 127.0.0.1:0 --quiet --delay 9
+b=$url
+cat >"$dir/ab.json" <<JSON
+{ "name": "pair", "target": "$b",
+  "load": { "executor": "constant-arrival-rate", "rate": 100, "duration": "3s", "warmup": "300ms",
+            "max_connections": 32 },
+  "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
+  "thresholds": { "http_req_failed": ["rate<0.01"] },
+  "regression": { "metrics": ["p50", "rps"], "min_effect": "10%" } }
+JSON
+
+"$bin" ab "$dir/ab.json" --a "$a" --b "$b" --a-name base --b-name head \
+  --json "$dir/duet.json" --markdown "$dir/duet.md" --junit "$dir/duet.xml" >"$dir/duet.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "duet A/B: exit $rc, want 1"; cat "$dir/duet.out"; }
+grep -q "FAIL  *p50 " "$dir/duet.out" || { bad "duet A/B: p50 not FAIL"; cat "$dir/duet.out"; }
+grep -q "duet schedule, 6 trials each" "$dir/duet.out" || bad "duet A/B: the console does not name the schedule"
+grep -q "verdict  *metric  *base  *head " "$dir/duet.out" || bad "duet A/B: the columns are not headed base and head"
+grep -q "^| metric | base | head | change" "$dir/duet.md" || bad "duet A/B: the markdown table is not headed base and head"
+grep -q "p50 +[0-9.]*% \[CI .*\] p=[0-9.]* vs base" "$dir/duet.xml" || bad "duet A/B: the JUnit message does not say vs base"
+python3 - "$dir/duet.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+bl = d["baseline"]
+want = {"schedule": "duet", "a_name": "base", "b_name": "head"}
+for k, v in want.items():
+    if bl.get(k) != v:
+        sys.exit("FAIL: baseline.%s is %r, want %r" % (k, bl.get(k), v))
+b = d["budgets"][0]
+if len(b["trials"]) != 6:
+    sys.exit("FAIL: %d trials of B, want 6" % len(b["trials"]))
+m = {x["metric"]: x for x in b["comparison"]["metrics"]}
+if m["p50"]["verdict"] != "fail" or not m["p50"]["change"] > 1.3:
+    sys.exit("FAIL: p50 %r" % m["p50"])
+# the open model sends both sides the same schedule: no throughput change
+if m["rps"]["verdict"] == "fail":
+    sys.exit("FAIL: rps failed at a fixed arrival rate: %r" % m["rps"])
+if not b["trials"][0].get("timeline"):
+    sys.exit("FAIL: B's timeline is missing")
+PY
+
+"$bin" ab "$dir/ab.json" --a "$a" --b "$b" --schedule alternate --seed 5 >"$dir/alt.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "alternate A/B: exit $rc, want 1"; cat "$dir/alt.out"; }
+grep -q "alternate schedule, 6 trials each" "$dir/alt.out" || bad "alternate: the console does not name the schedule"
+
+"$bin" ab "$dir/ab.json" --a "$a" --b "$a" -q >"$dir/aa.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { bad "duet A/A: exit $rc, want 0"; cat "$dir/aa.out"; }
+
+"$bin" check "$dir/ab.json" --base-target "$a" --markdown "$dir/check.md" --junit "$dir/check.xml" \
+  -q >"$dir/check.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "check --base-target: exit $rc, want 1"; cat "$dir/check.out"; }
+grep -q "^| metric | base | head | change" "$dir/check.md" || bad "check --base-target: no base/head markdown"
+[ -s "$dir/check.xml" ] || bad "check --base-target: no JUnit file"
+grep -q "base = $a, head = $b, duet schedule" "$dir/check.out" ||
+  { bad "check --base-target: the sides are not described"; cat "$dir/check.out"; }
+
+refuse() { # refuse WANT_TEXT ARGS...
+  local want=$1 out rc
+  shift
+  out=$("$bin" "$@" 2>&1)
+  rc=$?
+  [ $rc -eq 2 ] || bad "$*: exit $rc, want 2 ($out)"
+  case "$out" in *"$want"*) ;; *) bad "$*: says '$out', want '$want'" ;; esac
+}
+refuse "--schedule takes duet or alternate" ab "$dir/ab.json" --a "$a" --b "$b" --schedule both
+refuse "the paired test of an A/B comparison needs 3" ab "$dir/ab.json" --a "$a" --b "$b" --trials 2
+refuse "go with --base-target" check "$dir/ab.json" --schedule alternate
+refuse "takes an http:// or https:// URL" check "$dir/ab.json" --base-target "ftp://x"
+sed 's/"executor": "constant-arrival-rate", "rate": 100, "duration": "3s"/"executor": "ramping-arrival-rate", "stages": [{"duration": "3s", "target": 100}]/' \
+  "$dir/ab.json" >"$dir/ramp.json"
+refuse "the trials of a ramp are not alike" ab "$dir/ramp.json" --a "$a" --b "$b"
+
+[ $fail -eq 0 ] && echo "ab: all passed"
+exit $fail

@@ -8,16 +8,16 @@
 # on this machine (unpinned: both may use both cores, as on a CI runner):
 #   A/A          --delay 5 on both sides: every FAIL is a false alarm
 #   delay +10%   --delay 5 against --delay 5.5 (a longer service time)
-#   cpu +10%     --cpu 4 against --cpu 4.4 (a CPU-bound service: on 2
+#   cpu +10%     --cpu 2 against --cpu 2.2 (a CPU-bound service: on 2
 #                cores a slower B also slows A)
 #   delay +5%    --delay 5 against --delay 5.25, min_effect 2% (quiet only)
-# Each comparison: open model, 100 req/s, 6 trials of 1 s (duet: 6 s of
-# load per side at once; alternate: 12 s one side after the other).
+# Each comparison: open model, 200 req/s, 6 trials of 2 s (duet: 12 s of
+# load per side at once; alternate: 24 s one side after the other).
 # Prints, per cell, FAIL / inconclusive / pass counts and the longest
 # comparison. Targets (duet): A/A 0 FAIL everywhere; +10% FAIL >= 9 of 10
 # everywhere; +5% FAIL >= 8 of 10 when quiet.
 # Usage: bench/noise.sh [N=10 comparisons per cell] [conditions="quiet steady bursty"]
-# Takes about 35 minutes with N=10. Not a CI step.
+# Takes about 85 minutes with N=10. Not a CI step.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 n=${1:-10}
@@ -64,14 +64,14 @@ serve --delay 5; d5=$last_url
 serve --delay 5; d5b=$last_url
 serve --delay 5.5; d55=$last_url
 serve --delay 5.25; d525=$last_url
-serve --cpu 4; c1=$last_url
-serve --cpu 4; c1b=$last_url
-serve --cpu 4.4; c11=$last_url
+serve --cpu 2; c1=$last_url
+serve --cpu 2; c1b=$last_url
+serve --cpu 2.2; c11=$last_url
 
 budget() { # budget FILE MIN_EFFECT
   cat >"$1" <<JSON
 { "name": "noise", "target": "$d5",
-  "load": { "executor": "constant-arrival-rate", "rate": 100, "duration": "6s", "warmup": "500ms",
+  "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "12s", "warmup": "500ms",
             "max_connections": 64 },
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
   "regression": { "metrics": ["p50", "p95"], "min_effect": "$2" } }
@@ -102,7 +102,7 @@ for cond in $conditions; do
       printf '%-7s %-9s %-22s %2d/%-2d %5d %5d %7ss\n' "$cond" "$sched" "$1" "$f" "$n" "$i" "$p" "$max"
     }
     row "A/A delay 5ms" "$tmp/b5.json" "$d5" "$d5b"
-    row "A/A cpu 4ms" "$tmp/b5.json" "$c1" "$c1b"
+    row "A/A cpu 2ms" "$tmp/b5.json" "$c1" "$c1b"
     row "delay +10%" "$tmp/b5.json" "$d5" "$d55"
     row "cpu +10%" "$tmp/b5.json" "$c1" "$c11"
     [ "$cond" = quiet ] && row "delay +5% (min 2%)" "$tmp/b2.json" "$d5" "$d525"

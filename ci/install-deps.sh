@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc make cmake pkg-config git ca-certificates
-  libcurl4-openssl-dev libcjson-dev libxml2-dev libgit2-dev libmicrohttpd-dev libgsl-dev libcmocka-dev
+  libcurl4-openssl-dev libcjson-dev libxml2-dev libgit2-dev libmicrohttpd-dev libgsl-dev libssl-dev libcmocka-dev
   libxml2-utils curl time python3-yaml cmark-gfm strace valgrind
 )
 # Extra packages a caller asks for (bench scripts add wrk, nginx).

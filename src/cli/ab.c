@@ -250,15 +250,11 @@ static char *sides_json(ab_budget *abs, size_t n, int b_side)
         side *sd = b_side ? &abs[i].b_side : &abs[i].a;
         pg_budget_result *br = &res.budgets[i];
         res.interrupted |= sd->run.interrupted;
-        br->name = strdup(abs[i].b->name);
-        br->path = strdup(abs[i].b->path);
-        br->target = pg_redact_url(sd->url);
+        if (pg_budget_result_init(br, abs[i].b, sd->url, &err) != PG_OK)
+            goto out;
         br->run = sd->run;
         br->checks = sd->values.checks;
         br->n_checks = sd->values.n_checks;
-        br->regression = sd->values.regression;
-        if (!br->name || !br->path || !br->target)
-            goto out;
     }
     out = pg_results_to_json(&res);
 out:

@@ -44,7 +44,8 @@ const struct option pg_run_longopts[] = {
     {"quiet", no_argument, NULL, 'q'},        {"seed", required_argument, NULL, 's'},
     {"shard", required_argument, NULL, 'S'},  {"dry-run", no_argument, NULL, 'n'},
     {"target", required_argument, NULL, 'T'}, {"duration", required_argument, NULL, 'D'},
-    {"trials", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+    {"trials", required_argument, NULL, 'r'}, {"testbed", required_argument, NULL, 'Y'},
+    {NULL, 0, NULL, 0},
 };
 
 void pg_run_args_init(pg_run_args *a)
@@ -85,6 +86,13 @@ int pg_run_option(int opt, const char *arg, pg_run_args *a)
         return 1;
     case 'r':
         return pg_cli_parse_long("--trials", arg, 1, 100, &a->trials) == 0 ? 1 : -1;
+    case 'Y':
+        if (!*arg || strlen(arg) > 100 || strpbrk(arg, "\r\n\t")) {
+            fprintf(stderr, "perfgate: --testbed takes a name of 1 to 100 characters on one line\n");
+            return -1;
+        }
+        a->testbed = arg;
+        return 1;
     default:
         return 0;
     }
@@ -239,6 +247,8 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
 
     pg_stop_install();
     pg_env_detect(&res.env);
+    if (a.testbed)
+        snprintf(res.env.testbed, sizeof res.env.testbed, "%s", a.testbed);
     pg_repo_head(".", res.commit, res.ref, sizeof res.ref, &err);
     pg_results_stamp(&res);
     if (a.shard_n)
@@ -275,16 +285,13 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         pg_monitor_finish(mon, &br->run);
         res.n_budgets++;
         pg_progress_done(&prog);
-        br->name = strdup(budgets[i]->name);
-        br->path = strdup(budgets[i]->path);
-        br->target = pg_redact_url(budgets[i]->target);
-        if (!br->name || !br->path || !br->target ||
+        if (pg_budget_result_init(br, budgets[i], NULL, &err) != 0 ||
             pg_thresholds_evaluate(br, budgets[i], &err) != 0) {
+            pg_err_print(&err, stderr);
             rc = PG_EXIT_NORUN;
             goto out;
         }
         pg_bottleneck_hints(&br->run, res.env.cores);
-        pg_regression_setting_from(&br->regression, &budgets[i]->regression);
         res.interrupted |= br->run.interrupted;
         failed |= any_failed(br);
         pg_console_budget(stdout, br, isatty(STDOUT_FILENO));

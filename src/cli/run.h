@@ -8,15 +8,16 @@
 typedef struct pg_run_args {
     const char *output;
     const char *target;
+    const char *testbed; /* --testbed NAME: labels the machine in the results */
     uint64_t duration_us;
     long trials, threads, seed, shard_i, shard_n;
     int quiet, dry_run;
 } pg_run_args;
 
 /* getopt_long entries for the run options, terminated by a zero entry; their
- * vals are 'o','t','q','s','S','n','T','D','r'. */
+ * vals are 'o','t','q','s','S','n','T','D','r','Y'. */
 extern const struct option pg_run_longopts[];
-#define PG_RUN_OPTION_COUNT 9
+#define PG_RUN_OPTION_COUNT 10
 
 void pg_run_args_init(pg_run_args *a);
 

@@ -186,6 +186,7 @@ static void free_request(pg_request *r)
     for (size_t i = 0; i < r->n_headers; i++) {
         free(r->headers[i].name);
         free(r->headers[i].value);
+        free(r->headers[i].template);
     }
     free(r->headers);
     free(r->body);

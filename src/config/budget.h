@@ -31,7 +31,8 @@ typedef struct pg_stage {
 
 typedef struct pg_header {
     char *name;
-    char *value;
+    char *value;    /* with ${NAME} filled in from the environment: never printed */
+    char *template; /* as written in the budget, ${NAME} unexpanded (fingerprints) */
 } pg_header;
 
 typedef struct pg_request {

@@ -82,6 +82,8 @@ static int parse_headers(pg_fields *f, const cJSON *h, const char *where, pg_req
         if (!(r->headers[i].name = pg_strdup(m->string)))
             return oom(f);
         r->n_headers = i + 1;
+        if (!(r->headers[i].template = pg_strdup(m->valuestring)))
+            return oom(f);
         if ((rc = expand_value(f, m, &r->headers[i].value)) != 0)
             return rc;
     }

@@ -33,6 +33,10 @@ const pg_metric_def pg_metric_defs[] = {
     {"host_cpu", PG_METRIC_GAUGE, 0, "CPU busy on the machine, % of all cores", 0},
     {"host_mem", PG_METRIC_GAUGE, 0, "memory in use on the machine, %", 0},
     {"perfgate_cpu", PG_METRIC_GAUGE, 0, "perfgate's own CPU, % of one core", 0},
+    {"other_cpu", PG_METRIC_GAUGE, 0,
+     "CPU of processes other than perfgate and the target, % of one core", 0},
+    {"cpu_steal", PG_METRIC_GAUGE, 0, "CPU time the hypervisor gave to other guests, % of all cores",
+     0},
     {"target_cpu", PG_METRIC_GAUGE, 0, "the target's CPU, % of one core", 0},
     {"target_rss", PG_METRIC_GAUGE, 0, "the target's resident memory", 1},
     {"target_threads", PG_METRIC_GAUGE, 0, "the target's threads", 0},
@@ -49,6 +53,12 @@ const pg_metric_def *pg_metric_lookup(const char *name)
         if (strcmp(d->name, name) == 0)
             return d;
     return NULL;
+}
+
+int pg_metric_sampled(const char *name)
+{
+    const pg_metric_def *d = pg_metric_lookup(name);
+    return d && d->kind == PG_METRIC_GAUGE && strcmp(name, "capacity_rps") != 0;
 }
 
 static char *dup_range(const char *s, size_t n)

@@ -54,6 +54,10 @@ extern const pg_metric_def pg_metric_defs[];
 
 const pg_metric_def *pg_metric_lookup(const char *name);
 
+/* 1 when name is a series perfgate's monitor samples itself (host_cpu,
+ * other_cpu, target_rss, ...), not a scraped gauge or capacity_rps. */
+int pg_metric_sampled(const char *name);
+
 /* What a gauge scraped from a metrics endpoint is (its name is the budget's). */
 extern const pg_metric_def pg_metric_scraped;
 

@@ -137,6 +137,22 @@ void pg_github_annotations(FILE *fp, const cJSON *doc)
                 n - PG_GITHUB_MAX_ANNOTATIONS);
     if (pg_doc_bool(doc, "interrupted"))
         fprintf(fp, "::warning title=perfgate::the run was interrupted; results are partial\n");
+    /* a comparison that could not be trusted says so where the PR shows it */
+    cJSON_ArrayForEach(b, pg_doc_get(doc, "budgets"))
+    {
+        const char *veto = pg_doc_str(pg_doc_get(b, "comparison"), "veto", NULL);
+        pg_buf line = {0}, title = {0};
+        if (!veto)
+            continue;
+        pg_buf_printf(&title, "perfgate %s: the gate could not decide", pg_doc_str(b, "name", ""));
+        pg_buf_puts(&line, "::warning title=");
+        pg_github_escape_property(&line, pg_buf_str(&title));
+        pg_buf_puts(&line, "::");
+        pg_github_escape_data(&line, veto);
+        fprintf(fp, "%s\n", pg_buf_str(&line));
+        pg_buf_free(&line);
+        pg_buf_free(&title);
+    }
     free(all);
 }
 

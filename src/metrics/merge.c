@@ -214,6 +214,10 @@ static int merge_budget(pg_budget_result *out, const pg_results *shards, size_t 
     run->n_scenarios = first->run.n_scenarios;
     run->n_names = first->run.n_names;
     out->regression = first->regression;
+    /* every shard ran the same budget: the work of the whole is the first's */
+    memcpy(out->fingerprint, first->fingerprint, sizeof out->fingerprint);
+    if (first->work && !(out->work = strdup(first->work)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
     if (first->run.n_trials && !(run->trials = calloc(first->run.n_trials, sizeof *run->trials)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     for (size_t t = 0; t < first->run.n_trials; t++) {

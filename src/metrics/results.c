@@ -8,6 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "common/redact.h"
+#include "config/fingerprint.h"
+
 const char *const pg_verdict_names[4] = {"pass", "fail", "inconclusive", "skipped"};
 
 void pg_regression_setting_from(pg_regression_setting *out, const pg_regression *r)
@@ -50,6 +55,23 @@ void pg_env_detect(pg_env *env)
     }
 }
 
+int pg_budget_result_init(pg_budget_result *br, const pg_budget *b, const char *target,
+                          pg_err *err)
+{
+    cJSON *work = NULL;
+    int rc;
+
+    if (!(br->name = strdup(b->name)) || !(br->path = strdup(b->path)) ||
+        !(br->target = pg_redact_url(target ? target : b->target)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    pg_regression_setting_from(&br->regression, &b->regression);
+    if ((rc = pg_budget_work(b, &work, br->fingerprint, err)) != PG_OK)
+        return rc;
+    br->work = cJSON_PrintUnformatted(work);
+    cJSON_Delete(work);
+    return br->work ? PG_OK : pg_err_set(err, PG_ENOMEM, "out of memory");
+}
+
 void pg_results_stamp(pg_results *r)
 {
     time_t now = time(NULL);
@@ -65,6 +87,7 @@ void pg_results_clear(pg_results *r)
         free(r->budgets[i].name);
         free(r->budgets[i].path);
         free(r->budgets[i].target);
+        free(r->budgets[i].work);
         free(r->budgets[i].checks);
         pg_budget_run_clear(&r->budgets[i].run);
     }

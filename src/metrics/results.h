@@ -61,6 +61,8 @@ typedef struct pg_budget_result {
     char *name;
     char *path; /* the budget file */
     char *target;
+    char fingerprint[65]; /* SHA-256 of work (config/fingerprint.h); "" when unknown */
+    char *work;           /* the work measured, JSON text; NULL when unknown */
     pg_regression_setting regression;
     pg_budget_run run;
     pg_check *checks;
@@ -72,6 +74,7 @@ typedef struct pg_env {
     char cpu[256];
     char kernel[256];
     long cores;
+    char testbed[128]; /* --testbed NAME, or "" */
 } pg_env;
 
 typedef struct pg_results {
@@ -88,6 +91,12 @@ typedef struct pg_results {
 
 /* Fills host, CPU model, core count and kernel from the running machine. */
 void pg_env_detect(pg_env *env);
+
+/* Names br after budget b (name, file, target with any password hidden,
+ * regression settings) and describes the work it measures (fingerprint,
+ * work). target is the URL measured (NULL: b's). PG_ENOMEM. */
+int pg_budget_result_init(pg_budget_result *br, const pg_budget *b, const char *target,
+                          pg_err *err);
 
 /* Sets created to now, in RFC 3339 UTC. */
 void pg_results_stamp(pg_results *r);

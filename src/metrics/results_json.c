@@ -284,6 +284,10 @@ static cJSON *budget_json(const pg_budget_result *b)
     cJSON_AddStringToObject(o, "name", b->name);
     cJSON_AddStringToObject(o, "budget", b->path);
     cJSON_AddStringToObject(o, "target", b->target);
+    if (b->fingerprint[0] && b->work) {
+        cJSON_AddStringToObject(o, "fingerprint", b->fingerprint);
+        cJSON_AddRawToObject(o, "work", b->work);
+    }
     cJSON_AddBoolToObject(o, "interrupted", r->interrupted);
     cJSON_AddBoolToObject(o, "generator_saturated", r->saturated);
     if (r->saturated)
@@ -363,6 +367,8 @@ char *pg_results_to_json(const pg_results *r)
     cJSON_AddNumberToObject(env, "cores", (double)r->env.cores);
     cJSON_AddStringToObject(env, "kernel", r->env.kernel);
     cJSON_AddStringToObject(env, "perfgate", PERFGATE_VERSION);
+    if (r->env.testbed[0])
+        cJSON_AddStringToObject(env, "testbed", r->env.testbed);
     budgets = cJSON_AddArrayToObject(root, "budgets");
     for (size_t i = 0; i < r->n_budgets; i++)
         cJSON_AddItemToArray(budgets, budget_json(&r->budgets[i]));

@@ -286,6 +286,11 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
         !(b->path = pg_text_dup_clean(text(o, "budget"))) ||
         !(b->target = pg_text_dup_clean(text(o, "target"))))
         return pg_err_set(r->err, PG_ENOMEM, "out of memory");
+    if (cJSON_IsObject(get(o, "work")) && strlen(text(o, "fingerprint")) == 64) {
+        keep(b->fingerprint, text(o, "fingerprint"));
+        if (!(b->work = cJSON_PrintUnformatted(get(o, "work"))))
+            return pg_err_set(r->err, PG_ENOMEM, "out of memory");
+    }
     run->interrupted = cJSON_IsTrue(get(o, "interrupted"));
     run->saturated = cJSON_IsTrue(get(o, "generator_saturated"));
     keep(run->saturation, text(o, "saturation"));
@@ -344,6 +349,7 @@ int pg_results_from_doc(pg_results *out, const cJSON *doc, const char *path, pg_
     keep(out->env.cpu, text(env, "cpu"));
     keep(out->env.kernel, text(env, "kernel"));
     out->env.cores = (long)count(env, "cores");
+    keep(out->env.testbed, text(env, "testbed"));
     if (n && !(out->budgets = calloc(n, sizeof *out->budgets)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     cJSON_ArrayForEach(b, budgets)

@@ -2,6 +2,7 @@
 #include "metrics/values.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
     b->v[9][i] = (double)pg_hist_percentile(&t->waiting, 95);
     b->v[10][i] = (double)pg_hist_percentile(&t->waiting, 99);
     b->v[11][i] = t->capacity_rps;
+    b->other_cpu[i] = b->steal[i] = NAN; /* a trial measured here: the monitor reads it later */
     b->n_trials++;
 }
 
@@ -81,6 +83,15 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
                       ? cJSON_GetObjectItemCaseSensitive(trial, "capacity_rps")->valuedouble
                       : 0.0;
     return ok;
+}
+
+/* The monitor's mean of series name during a trial, NAN when it has none. */
+static double trial_mean(const cJSON *trial, const char *name)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(trial, "monitor"), name);
+    const cJSON *mean = cJSON_GetObjectItemCaseSensitive(s, "mean");
+    return cJSON_IsNumber(mean) ? mean->valuedouble : NAN;
 }
 
 static void read_regression(pg_budget_values *b, const cJSON *reg)
@@ -277,6 +288,15 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
     pg_text_copy_clean(out->commit, sizeof out->commit, str(doc, "commit"));
     pg_text_copy_clean(out->created, sizeof out->created, str(doc, "created"));
     out->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
+    {
+        const cJSON *env = cJSON_GetObjectItemCaseSensitive(doc, "env");
+        const cJSON *cores = cJSON_GetObjectItemCaseSensitive(env, "cores");
+        pg_text_copy_clean(out->cpu, sizeof out->cpu, str(env, "cpu"));
+        pg_text_copy_clean(out->kernel, sizeof out->kernel, str(env, "kernel"));
+        pg_text_copy_clean(out->testbed, sizeof out->testbed, str(env, "testbed"));
+        pg_text_copy_clean(out->version, sizeof out->version, str(env, "perfgate"));
+        out->cores = cJSON_IsNumber(cores) ? (long)cores->valuedouble : 0;
+    }
     budgets = cJSON_GetObjectItemCaseSensitive(doc, "budgets");
     if (!cJSON_IsArray(budgets)) {
         pg_err_at(err, PG_EINVALID, path, 0, 0, "no \"budgets\" list");
@@ -299,6 +319,15 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
         pg_text_copy_clean(bv->name, sizeof bv->name, name);
         pg_text_copy_clean(bv->target, sizeof bv->target, str(b, "target"));
         bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
+        bv->saturated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "generator_saturated"));
+        if (strlen(str(b, "fingerprint")) == 64 &&
+            cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "work"))) {
+            pg_text_copy_clean(bv->fingerprint, sizeof bv->fingerprint, str(b, "fingerprint"));
+            if (!(bv->work = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(b, "work")))) {
+                rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+                goto out;
+            }
+        }
         bv->staircase =
             cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(trials, 0), "steps") != NULL;
         cJSON_ArrayForEach(t, trials)
@@ -311,6 +340,8 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
                           bv->n_trials + 1);
                 goto out;
             }
+            bv->other_cpu[bv->n_trials] = trial_mean(t, "other_cpu");
+            bv->steal[bv->n_trials] = trial_mean(t, "cpu_steal");
             bv->n_trials++;
         }
         read_regression(bv, cJSON_GetObjectItemCaseSensitive(b, "regression"));
@@ -326,8 +357,10 @@ out:
 
 void pg_values_clear(pg_results_values *v)
 {
-    for (size_t i = 0; i < v->n_budgets; i++)
+    for (size_t i = 0; i < v->n_budgets; i++) {
         free(v->budgets[i].checks);
+        free(v->budgets[i].work);
+    }
     free(v->budgets);
     v->budgets = NULL;
     v->n_budgets = 0;

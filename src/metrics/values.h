@@ -40,12 +40,22 @@ typedef struct pg_budget_values {
     size_t n_series;
     int interrupted;
     int staircase; /* breaking-point: each trial is the capacity step of a staircase */
+    char fingerprint[65]; /* of the work measured; "" when the results have none */
+    char *work;           /* the work measured (JSON text, owned); NULL when none */
+    /* what disturbed each trial (the monitor's per-trial means); NAN when
+     * the trial has no sample */
+    double other_cpu[PG_MAX_TRIALS]; /* % of one core used by other processes */
+    double steal[PG_MAX_TRIALS];     /* % of all cores */
+    int saturated;                   /* perfgate itself was the limit */
 } pg_budget_values;
 
 typedef struct pg_results_values {
     char path[1024];
     char commit[41];
     char created[40];
+    /* the testbed the results were measured on */
+    char cpu[256], kernel[256], testbed[128], version[32];
+    long cores;
     int interrupted;
     pg_budget_values *budgets;
     size_t n_budgets;

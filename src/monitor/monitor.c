@@ -45,6 +45,10 @@ struct pg_monitor {
     /* written by the sampler thread only, read after it is joined */
     pg_budget_run sampled;
     pg_target target;
+    /* no target named: the process listening on the target's local port, so
+     * that the service's own CPU is not counted as other processes' */
+    pg_target listener;
+    unsigned listen_port; /* 0: the target is not on this machine */
     unsigned long samples, target_absent;
     int fds_unreadable;
     size_t max_processes;
@@ -77,26 +81,59 @@ static void add(pg_budget_run *r, const char *name, const char *unit, double t_s
 
 typedef struct resource_prev {
     int have;
-    uint64_t t_ns, host_busy, host_total, self_ticks, boot_tick;
+    uint64_t t_ns, host_busy, host_total, host_processes, host_steal, self_ticks, boot_tick;
 } resource_prev;
+
+static int targeted(const pg_monitor_cfg *c)
+{
+    return c->pid || c->pid_file || c->command;
+}
+
+/* CPU ticks the service used since the previous sample: the named target's
+ * (delta), or else the tree of the process listening on the target's port,
+ * looked up again while none is found (the service may start late). */
+static uint64_t service_ticks(pg_monitor *m, uint64_t since_tick, uint64_t target_delta)
+{
+    pg_target_sample ts;
+    uint64_t delta = 0;
+
+    if (targeted(m->cfg))
+        return target_delta;
+    if (!m->listen_port)
+        return 0;
+    if (!m->listener.pid && !(m->listener.pid = pg_procfs_port_listener(m->root, m->listen_port)))
+        return 0;
+    pg_target_sample_now(&m->listener, since_tick, &ts, &delta);
+    if (!ts.processes)
+        m->listener.pid = 0; /* gone: look again next time */
+    return delta;
+}
 
 static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_per_s,
                              double page_size)
 {
     char text[4096];
-    uint64_t now = pg_now_ns(), busy = 0, total = 0, mem_total, mem_avail, boot_tick = 0;
+    uint64_t now = pg_now_ns(), mem_total, mem_avail, boot_tick = 0, target_delta = 0, service;
     double t = (double)now / 1e9, mid = prev->have ? ((double)prev->t_ns / 1e9 + t) / 2 : t;
-    double dt = prev->have ? (double)(now - prev->t_ns) / 1e9 : 0.0;
+    double dt = prev->have ? (double)(now - prev->t_ns) / 1e9 : 0.0, up;
+    pg_cpu_ticks cpu = {0};
     pg_proc_stat self;
     int have_cpu = pg_procfs_read(m->root, "stat", text, sizeof text) == 0 &&
-                   pg_procfs_parse_cpu(text, &busy, &total) == 0,
+                   pg_procfs_parse_cpu(text, &cpu) == 0,
         have_self = pg_procfs_read(m->root, "self/stat", text, sizeof text) == 0 &&
                     pg_procfs_parse_pid_stat(text, &self) == 0;
+    int have_delta = have_cpu && have_self && prev->have && cpu.total > prev->host_total &&
+                     cpu.processes >= prev->host_processes && cpu.steal >= prev->host_steal &&
+                     self.cpu_ticks >= prev->self_ticks && dt > 0;
 
     m->samples++;
-    if (have_cpu && prev->have && total > prev->host_total)
-        add(&m->sampled, "host_cpu", "%", mid,
-            100.0 * (double)(busy - prev->host_busy) / (double)(total - prev->host_total));
+    if (pg_procfs_read(m->root, "uptime", text, sizeof text) == 0 && sscanf(text, "%lf", &up) == 1)
+        boot_tick = (uint64_t)(up * ticks_per_s);
+    if (have_delta) {
+        double all = (double)(cpu.total - prev->host_total);
+        add(&m->sampled, "host_cpu", "%", mid, 100.0 * (double)(cpu.busy - prev->host_busy) / all);
+        add(&m->sampled, "cpu_steal", "%", mid, 100.0 * (double)(cpu.steal - prev->host_steal) / all);
+    }
     if (pg_procfs_read(m->root, "meminfo", text, sizeof text) == 0 &&
         pg_procfs_parse_meminfo(text, &mem_total, &mem_avail) == 0)
         add(&m->sampled, "host_mem", "%", t,
@@ -105,14 +142,11 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
     if (have_self && prev->have && dt > 0 && self.cpu_ticks >= prev->self_ticks)
         add(&m->sampled, "perfgate_cpu", "%", mid,
             100.0 * (double)(self.cpu_ticks - prev->self_ticks) / ticks_per_s / dt);
-    if (m->cfg->pid || m->cfg->pid_file || m->cfg->command) {
+    if (targeted(m->cfg)) {
         pg_target_sample ts;
         uint64_t delta;
-        double up;
-        if (pg_procfs_read(m->root, "uptime", text, sizeof text) == 0 &&
-            sscanf(text, "%lf", &up) == 1)
-            boot_tick = (uint64_t)(up * ticks_per_s);
         pg_target_sample_now(&m->target, prev->boot_tick, &ts, &delta);
+        target_delta = ts.processes ? delta : 0;
         if (!ts.processes) {
             m->target_absent++;
         } else {
@@ -128,10 +162,20 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
                 m->fds_unreadable = 1;
         }
     }
+    /* what disturbs the measurement: CPU used by processes other than
+     * perfgate and the service (interrupts and steal are not processes') */
+    service = service_ticks(m, prev->boot_tick, target_delta);
+    if (have_delta) {
+        double used = (double)(cpu.processes - prev->host_processes) -
+                      (double)(self.cpu_ticks - prev->self_ticks) - (double)service;
+        add(&m->sampled, "other_cpu", "%", mid, used > 0 ? 100.0 * used / ticks_per_s / dt : 0.0);
+    }
     prev->have = have_cpu && have_self;
     prev->t_ns = now;
-    prev->host_busy = busy;
-    prev->host_total = total;
+    prev->host_busy = cpu.busy;
+    prev->host_total = cpu.total;
+    prev->host_processes = cpu.processes;
+    prev->host_steal = cpu.steal;
     prev->self_ticks = have_self ? self.cpu_ticks : 0;
     prev->boot_tick = boot_tick;
 }
@@ -143,12 +187,13 @@ static void *sampler_main(void *arg)
     uint64_t start = pg_now_ns(), every = m->cfg->interval_us * 1000u;
     resource_prev prev = {0};
     static const char *const order[][2] = {
-        {"host_cpu", "%"},       {"host_mem", "%"},      {"perfgate_cpu", "%"}, {"target_cpu", "%"},
+        {"host_cpu", "%"},   {"host_mem", "%"},       {"perfgate_cpu", "%"},
+        {"other_cpu", "%"},  {"cpu_steal", "%"},      {"target_cpu", "%"},
         {"target_rss", "bytes"}, {"target_threads", ""}, {"target_fds", ""}};
 
     /* in this order in results and reports, whichever is sampled first */
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-        if (i < 3 || m->cfg->pid || m->cfg->pid_file || m->cfg->command)
+        if (i < 5 || targeted(m->cfg))
             pg_budget_run_gauge_add(&m->sampled, order[i][0], order[i][1]);
 
     for (uint64_t k = 0;; k++) {
@@ -300,11 +345,31 @@ static void free_monitor(pg_monitor *m)
     }
     free(m->scrapes);
     pg_target_clear(&m->target);
+    pg_target_clear(&m->listener);
     pg_budget_run_clear(&m->sampled);
     pg_budget_run_clear(&m->scraped);
     pthread_cond_destroy(&m->cv);
     pthread_mutex_destroy(&m->mu);
     free(m);
+}
+
+/* The port of a target on this machine (a loopback host), else 0. */
+static unsigned local_port(const char *target)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL;
+    unsigned p = 0;
+
+    if (u && target && curl_url_set(u, CURLUPART_URL, target, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        (strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
+         strcmp(host, "[::1]") == 0))
+        p = (unsigned)strtoul(port, NULL, 10);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return p < 65536 ? p : 0;
 }
 
 static void stop_threads(pg_monitor *m)
@@ -337,6 +402,9 @@ int pg_monitor_start(pg_monitor **out, const pg_monitor_cfg *cfg, const char *ta
     m->target.pid_file = cfg->pid_file;
     m->target.command = cfg->command;
     m->target.self = (long)getpid();
+    m->listener.root = root;
+    m->listener.self = m->target.self;
+    m->listen_port = local_port(target);
     pthread_mutex_init(&m->mu, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int pg_procfs_parse_cpu(const char *text, uint64_t *busy, uint64_t *total)
+int pg_procfs_parse_cpu(const char *text, pg_cpu_ticks *out)
 {
     unsigned long long v[8] = {0};
     int n;
@@ -19,8 +19,10 @@ int pg_procfs_parse_cpu(const char *text, uint64_t *busy, uint64_t *total)
                &v[4], &v[5], &v[6], &v[7]);
     if (n < 4) /* user nice system idle, at the least */
         return -1;
-    *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    *total = *busy + v[3] + v[4];
+    out->processes = v[0] + v[1] + v[2];
+    out->steal = v[7];
+    out->busy = out->processes + v[5] + v[6] + v[7];
+    out->total = out->busy + v[3] + v[4];
     return 0;
 }
 
@@ -110,4 +112,70 @@ long pg_procfs_count_fds(const char *root, long pid)
             n++;
     closedir(d);
     return n;
+}
+
+uint64_t pg_procfs_parse_listener(const char *text, unsigned port)
+{
+    const char *line = strchr(text, '\n'); /* the first line names the columns */
+
+    for (; line && *++line; line = strchr(line, '\n')) {
+        char local[80], remote[80];
+        unsigned st, p;
+        unsigned long long inode;
+        const char *colon;
+        /* "  0: 0100007F:1F90 00000000:0000 0A tx:rx tr:when retr uid timeout inode" */
+        if (sscanf(line, " %*s %79s %79s %x %*s %*s %*s %*s %*s %llu", local, remote, &st,
+                   &inode) != 4)
+            continue;
+        if (st != 0x0A || !(colon = strrchr(local, ':')) || sscanf(colon + 1, "%x", &p) != 1)
+            continue; /* 0A: LISTEN */
+        if (p == port && inode)
+            return inode;
+    }
+    return 0;
+}
+
+long pg_procfs_port_listener(const char *root, unsigned port)
+{
+    static const char *const tables[] = {"net/tcp", "net/tcp6"};
+    char *text = malloc(1u << 20), want[64], path[512], link[64];
+    uint64_t inode = 0;
+    long pid = 0;
+    DIR *d;
+    struct dirent *e;
+
+    if (!text)
+        return 0;
+    for (size_t i = 0; i < 2 && !inode; i++)
+        if (pg_procfs_read(root, tables[i], text, 1u << 20) == 0)
+            inode = pg_procfs_parse_listener(text, port);
+    free(text);
+    if (!inode || !(d = opendir(root)))
+        return 0;
+    snprintf(want, sizeof want, "socket:[%llu]", (unsigned long long)inode);
+    while (!pid && (e = readdir(d))) {
+        char *end;
+        long p = strtol(e->d_name, &end, 10);
+        DIR *fds;
+        struct dirent *f;
+        if (*end || p <= 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%ld/fd", root, p);
+        if (!(fds = opendir(path)))
+            continue;
+        while (!pid && (f = readdir(fds))) {
+            ssize_t n;
+            if (f->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "%s/%ld/fd/%s", root, p, f->d_name);
+            if ((n = readlink(path, link, sizeof link - 1)) > 0) {
+                link[n] = '\0';
+                if (strcmp(link, want) == 0)
+                    pid = p;
+            }
+        }
+        closedir(fds);
+    }
+    closedir(d);
+    return pid;
 }

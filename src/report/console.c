@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "config/threshold.h"
 #include "config/units.h"
 
 static void dur(uint64_t us, char *buf, size_t size)
@@ -129,8 +130,10 @@ static void levels(FILE *fp, const pg_budget_run *r, const char *title, const ch
 /* The sampled resources and gauges, then what they suggest. */
 static void print_monitor(FILE *fp, const pg_budget_run *r, const char *yellow, const char *off)
 {
-    static const char *const host[] = {"host_cpu", "host_mem", "perfgate_cpu"};
-    static const char *const host_labels[] = {"CPU", "memory", "perfgate CPU"};
+    static const char *const host[] = {"host_cpu", "host_mem", "perfgate_cpu", "other_cpu",
+                                       "cpu_steal"};
+    static const char *const host_labels[] = {"CPU", "memory", "perfgate CPU",
+                                              "other processes' CPU (% of one core)", "steal"};
     static const char *const target[] = {"target_cpu", "target_rss", "target_threads",
                                          "target_fds"};
     static const char *const target_labels[] = {"CPU (% of one core)", "RSS", "threads",
@@ -138,13 +141,12 @@ static void print_monitor(FILE *fp, const pg_budget_run *r, const char *yellow, 
     char title[200];
     const char *sep = "  scraped: ";
 
-    levels(fp, r, "machine", host, host_labels, 3);
+    levels(fp, r, "machine", host, host_labels, 5);
     snprintf(title, sizeof title, "target (%s)", r->monitor_target);
     levels(fp, r, title, target, target_labels, 4);
     for (size_t i = 0; i < r->n_gauges; i++) {
         const char *n = r->gauges[i].name;
-        if (strncmp(n, "host_", 5) != 0 && strncmp(n, "target_", 7) != 0 &&
-            strcmp(n, "perfgate_cpu") != 0 && level(fp, r, n, n, sep))
+        if (!pg_metric_sampled(n) && level(fp, r, n, n, sep))
             sep = "; ";
     }
     if (sep[0] == ';')

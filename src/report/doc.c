@@ -50,6 +50,7 @@ void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c)
     cJSON_ArrayForEach(b, pg_doc_get(doc, "budgets"))
     {
         c->budgets++;
+        c->vetoed += pg_doc_str(pg_doc_get(b, "comparison"), "veto", NULL) != NULL;
         cJSON_ArrayForEach(ch, pg_doc_get(b, "checks"))
         {
             pg_verdict v = pg_doc_verdict(ch, "verdict");
@@ -82,9 +83,10 @@ const char *pg_doc_headline(const pg_doc_counts *c)
     if (c->thresholds_failed)
         return "budget exceeded";
     if (c->overall == PG_VERDICT_FAIL) /* --strict made inconclusive fail */
-        return "inconclusive (failing: --strict)";
+        return c->vetoed ? "could not decide (failing: --strict)"
+                         : "inconclusive (failing: --strict)";
     if (c->overall == PG_VERDICT_INCONCLUSIVE)
-        return "inconclusive";
+        return c->vetoed ? "could not decide" : "inconclusive";
     if (c->compared == 0 && c->thresholds == c->thresholds_skipped)
         return "nothing measured";
     return "pass";

@@ -29,12 +29,13 @@ typedef struct pg_doc_counts {
     int thresholds, thresholds_failed, thresholds_skipped;
     int compared, regressions, inconclusive, skipped, warnings;
     int budgets, interrupted;
+    int vetoed; /* budgets whose comparisons were made but not decided (comparison.veto) */
 } pg_doc_counts;
 
 void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c);
 
-/* "pass"/"regression"/"budget exceeded"/"inconclusive"/"nothing measured"
- * — what a person reads first. */
+/* "pass"/"regression"/"budget exceeded"/"inconclusive"/"could not decide"/
+ * "nothing measured" — what a person reads first. */
 const char *pg_doc_headline(const pg_doc_counts *c);
 
 /* The metric value as people read it: "212ms", "812.3/s", "0.12%". */

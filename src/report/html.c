@@ -114,6 +114,16 @@ static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "</p>\n");
         return;
     }
+    if (pg_doc_str(cmp, "note", NULL)) {
+        pg_buf_puts(b, "<p>Note: ");
+        h(b, pg_doc_str(cmp, "note", ""));
+        pg_buf_puts(b, "</p>\n");
+    }
+    if (pg_doc_str(cmp, "veto", NULL)) {
+        pg_buf_puts(b, "<p class=\"warn\">The gate could not decide: ");
+        h(b, pg_doc_str(cmp, "veto", ""));
+        pg_buf_puts(b, ". The rows below are shown, not judged.</p>\n");
+    }
     /* an A/B comparison heads the sides with their names (base, head) */
     pg_buf_puts(b, "<table><tr><th>metric</th><th>");
     h(b, pg_doc_str(base, "a_name", "baseline"));
@@ -136,8 +146,13 @@ static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "</td>");
         cell_value(b, metric, m, "baseline");
         cell_value(b, metric, m, "current");
-        pg_buf_printf(b, "<td>%s</td><td>%s … %s</td><td>%.4g</td><td class=\"%s\">%s</td></tr>\n",
-                      ch, lo, hi, pg_doc_num(m, "p_adjusted", NAN), cls(v), pg_verdict_names[v]);
+        pg_buf_printf(b, "<td>%s</td><td>%s … %s</td><td>%.4g</td><td class=\"%s\">%s", ch, lo,
+                      hi, pg_doc_num(m, "p_adjusted", NAN), cls(v), pg_verdict_names[v]);
+        if (v == PG_VERDICT_INCONCLUSIVE && pg_doc_str(m, "why", NULL)) {
+            pg_buf_puts(b, ": ");
+            h(b, pg_doc_str(m, "why", ""));
+        }
+        pg_buf_puts(b, "</td></tr>\n");
         /* the chart shows ratios, turned so that right is worse */
         if (n < 64 && strcmp(pg_doc_str(m, "change_kind", ""), "ratio") == 0 &&
             v != PG_VERDICT_SKIPPED) {

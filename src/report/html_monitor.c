@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/threshold.h"
 #include "report/doc.h"
 #include "report/escape.h"
 #include "report/svg.h"
@@ -70,16 +71,11 @@ static void chart(pg_buf *b, const cJSON *all, const char *const *names, const c
     }
 }
 
-static int builtin(const char *name)
-{
-    return strncmp(name, "host_", 5) == 0 || strncmp(name, "target_", 7) == 0 ||
-           strcmp(name, "perfgate_cpu") == 0;
-}
 
 void pg_html_resources(pg_buf *b, const cJSON *bud)
 {
-    static const char *const cpu[] = {"host_cpu", "perfgate_cpu", "target_cpu"};
-    static const char *const cpu_labels[] = {"machine", "perfgate", "target"};
+    static const char *const cpu[] = {"host_cpu", "perfgate_cpu", "target_cpu", "other_cpu"};
+    static const char *const cpu_labels[] = {"machine", "perfgate", "target", "others"};
     static const char *const mem[] = {"target_rss"}, *const mem_labels[] = {"target RSS"};
     const cJSON *info = pg_doc_get(bud, "monitor"), *all = pg_doc_get(info, "series");
     const cJSON *sum = pg_doc_get(pg_doc_get(bud, "summary"), "monitor"), *s, *hnt;
@@ -93,14 +89,16 @@ void pg_html_resources(pg_buf *b, const cJSON *bud)
         pg_escape_html(b, pg_doc_str(info, "target", ""), 300);
         pg_buf_puts(b, "</p>\n");
     }
-    chart(b, all, cpu, cpu_labels, 3, 1.0,
-          "CPU over time (machine: % of all cores; perfgate, target: % of one core)", "%");
+    chart(b, all, cpu, cpu_labels, 4, 1.0,
+          "CPU over time (machine: % of all cores; perfgate, target, other processes: % of one "
+          "core)",
+          "%");
     chart(b, all, mem, mem_labels, 1, 1.0 / (1024.0 * 1024.0), "Target memory over time", "MiB");
     cJSON_ArrayForEach(s, all)
     {
         const char *name = s->string ? s->string : "";
         char title[160];
-        if (builtin(name) || scraped++ >= 8)
+        if (pg_metric_sampled(name) || scraped++ >= 8)
             continue;
         snprintf(title, sizeof title, "Scraped gauge %.100s", name);
         chart(b, all, &name, &name, 1, 1.0, title, "");

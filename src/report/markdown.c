@@ -146,15 +146,28 @@ static pg_verdict budget_verdict(const cJSON *b, const char **why)
     *why = fail_r && fail_t ? "regression, budget exceeded"
            : fail_r         ? "regression"
            : fail_t         ? "budget exceeded"
-           : inc            ? "inconclusive"
-                            : "pass";
+           : inc && pg_doc_str(pg_doc_get(b, "comparison"), "veto", NULL) ? "could not decide"
+           : inc                                                          ? "inconclusive"
+                                                                          : "pass";
     return fail_r || fail_t ? PG_VERDICT_FAIL : inc ? PG_VERDICT_INCONCLUSIVE : PG_VERDICT_PASS;
 }
 
 static void comparison_table(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
     const cJSON *cmp = pg_doc_get(bud, "comparison"), *m, *base = pg_doc_get(doc, "baseline");
-    const char *skipped = pg_doc_str(cmp, "skipped", NULL);
+    const char *skipped = pg_doc_str(cmp, "skipped", NULL), *veto = pg_doc_str(cmp, "veto", "");
+    int inconclusive = 0;
+
+    if (pg_doc_str(cmp, "note", NULL)) {
+        pg_buf_puts(b, "> [!NOTE]\n> ");
+        md(b, pg_doc_str(cmp, "note", ""));
+        pg_buf_puts(b, "\n\n");
+    }
+    if (*veto) {
+        pg_buf_puts(b, "> [!WARNING]\n> **The gate could not decide:** ");
+        md(b, veto);
+        pg_buf_puts(b, ". The rows below are shown, not judged.\n\n");
+    }
 
     if (skipped || !cJSON_GetArraySize(pg_doc_get(cmp, "metrics"))) {
         pg_buf_puts(b, "Regression checks skipped: ");
@@ -191,10 +204,21 @@ static void comparison_table(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, " | ");
         value(b, metric, m, "current");
         pg_buf_printf(b,
-                      v == PG_VERDICT_FAIL ? " | **%s** | %s \xE2\x80\xA6 %s | %s |\n"
-                                           : " | %s | %s \xE2\x80\xA6 %s | %s |\n",
+                      v == PG_VERDICT_FAIL ? " | **%s** | %s \xE2\x80\xA6 %s | %s"
+                                           : " | %s | %s \xE2\x80\xA6 %s | %s",
                       ch, lo, hi, mark(v));
+        /* an inconclusive row says why, unless the warning above said it */
+        if (v == PG_VERDICT_INCONCLUSIVE && strcmp(pg_doc_str(m, "why", ""), veto) != 0) {
+            pg_buf_puts(b, " ");
+            md(b, pg_doc_str(m, "why", ""));
+        }
+        inconclusive += v == PG_VERDICT_INCONCLUSIVE;
+        pg_buf_puts(b, " |\n");
     }
+    if (inconclusive)
+        pg_buf_puts(b, "\n\xE2\x9A\xA0\xEF\xB8\x8F inconclusive: neither a regression nor within "
+                       "min_effect, for the reason given; it does not fail the gate unless "
+                       "`--strict`.\n");
     pg_buf_puts(b, "\n");
 }
 

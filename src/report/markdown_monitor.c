@@ -82,6 +82,8 @@ void pg_md_resources(pg_buf *b, const cJSON *bud)
         first &= !level(b, mon, "host_cpu", "CPU", first);
         first &= !level(b, mon, "host_mem", "memory", first);
         first &= !level(b, mon, "perfgate_cpu", "perfgate CPU", first);
+        first &= !level(b, mon, "other_cpu", "other processes' CPU (of one core)", first);
+        first &= !level(b, mon, "cpu_steal", "steal", first);
         if (pg_doc_get(mon, "target_cpu") || pg_doc_get(mon, "target_rss")) {
             pg_buf_puts(b, " \xC2\xB7 target (");
             long_text(b, pg_doc_str(info, "target", ""));

@@ -114,6 +114,10 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             fprintf(fp, "  %sSKIPPED%s      regression checks: %s\n", yellow, off, v->skipped);
             continue;
         }
+        if (v->note[0])
+            fprintf(fp, "  %-12s %s\n", "NOTE", v->note);
+        if (v->veto[0])
+            fprintf(fp, "  %sNOT DECIDED%s  %s\n", yellow, off, v->veto);
         fprintf(fp, "  %-12s %-10s %10.10s %10.10s %9s  %-19s %8s\n", "verdict", "metric", col_base,
                 col_cur, "change", "95% interval", "p");
         for (size_t m = 0; m < v->n_cmp; m++) {
@@ -132,6 +136,10 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
                 fprintf(fp, "  %-12s %s\n", "", c->metric);
             fprintf(fp, "  %s%-12s%s %-10s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
                     off, strlen(c->metric) > 10 ? "" : c->metric, b, cu, ch, iv, c->p_adjusted);
+            /* an inconclusive row says why, unless the budget's veto said it once */
+            if (c->verdict == PG_VERDICT_INCONCLUSIVE && c->why[0] &&
+                strcmp(c->why, v->veto) != 0)
+                fprintf(fp, "  %-12s why: %s\n", "", c->why);
             if (v->band[m].outside) {
                 char blo[24], bhi[24];
                 pg_format_metric(c->metric, v->band[m].lo, blo, sizeof blo);
@@ -143,14 +151,14 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             }
         }
     }
-    fprintf(fp, "\n%s%s%s: %d threshold%s broken, %d regression%s, %d inconclusive%s%s\n",
+    fprintf(fp, "\n%s%s%s%s: %d threshold%s broken, %d regression%s, %d inconclusive%s%s\n",
             g->overall == PG_VERDICT_FAIL   ? red
             : g->overall == PG_VERDICT_PASS ? green
                                             : yellow,
             g->overall == PG_VERDICT_FAIL   ? "FAILED"
             : g->overall == PG_VERDICT_PASS ? "PASSED"
                                             : "INCONCLUSIVE",
-            off, g->thresholds_failed, g->thresholds_failed == 1 ? "" : "s", g->regressions,
+            g->vetoed ? " (the gate could not decide: see NOT DECIDED above)" : "", off, g->thresholds_failed, g->thresholds_failed == 1 ? "" : "s", g->regressions,
             g->regressions == 1 ? "" : "s", g->inconclusive,
             g->inconclusive && !g->strict ? " (not failing; --strict would)" : "",
             g->warnings ? ", history warnings above" : "");
@@ -199,16 +207,22 @@ static cJSON *comparison_json(const pg_comparison *c, const pg_band *band)
 static cJSON *regression_check(const pg_comparison *c, const char *versus)
 {
     cJSON *o = cJSON_CreateObject();
-    char detail[512], ch[24], lo[24], hi[24];
+    char detail[900], ch[24], lo[24], hi[24];
+    int n;
 
     pg_format_change(c, c->change, ch, sizeof ch);
     pg_format_change(c, c->ci_lo, lo, sizeof lo);
     pg_format_change(c, c->ci_hi, hi, sizeof hi);
-    if (c->verdict == PG_VERDICT_SKIPPED)
+    if (c->verdict == PG_VERDICT_SKIPPED) {
         snprintf(detail, sizeof detail, "%s: %s", c->metric, c->why);
-    else
-        snprintf(detail, sizeof detail, "%s %s [CI %s, %s] p=%.4f%s%s", c->metric, ch, lo, hi,
-                 c->p_adjusted, *versus ? " vs " : "", versus);
+    } else {
+        n = snprintf(detail, sizeof detail, "%s %s [CI %s, %s] p=%.4f%s%s", c->metric, ch, lo, hi,
+                     c->p_adjusted, *versus ? " vs " : "", versus);
+        /* an inconclusive row says why on its own line of every report */
+        if (c->verdict == PG_VERDICT_INCONCLUSIVE && c->why[0] && n > 0 &&
+            (size_t)n < sizeof detail)
+            snprintf(detail + n, sizeof detail - (size_t)n, " (inconclusive: %s)", c->why);
+    }
     cJSON_AddStringToObject(o, "kind", "regression");
     cJSON_AddStringToObject(o, "metric", c->metric);
     cJSON_AddStringToObject(o, "verdict", pg_verdict_names[c->verdict]);
@@ -305,6 +319,10 @@ static void build_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *bas
         cmp = cJSON_AddObjectToObject(b, "comparison");
         if (v->skipped[0])
             cJSON_AddStringToObject(cmp, "skipped", v->skipped);
+        if (v->veto[0])
+            cJSON_AddStringToObject(cmp, "veto", v->veto);
+        if (v->note[0])
+            cJSON_AddStringToObject(cmp, "note", v->note);
         metrics = cJSON_AddArrayToObject(cmp, "metrics");
         cJSON_AddItemToObject(cmp, "history", history_json(v->name, history, n_history));
         if (!checks)

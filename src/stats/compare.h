@@ -46,7 +46,7 @@ typedef struct pg_comparison {
     double alpha;
     pg_verdict verdict;
     size_t n_base, n_cur;
-    char why[256]; /* for inconclusive/skipped: the reason */
+    char why[384]; /* for inconclusive/skipped: the reason */
 } pg_comparison;
 
 /* Median of v (n >= 1); v is not modified. */

@@ -1,5 +1,9 @@
 /* gate.c — thresholds, regressions and history bands into one verdict (see gate.h). */
 #include "stats/gate.h"
+
+#include <cjson/cJSON.h>
+
+#include "config/fingerprint.h"
 #include "stats/paired.h"
 
 #include <math.h>
@@ -53,6 +57,77 @@ static void history_band(pg_band *band, const char *budget, int idx, const pg_co
         c->direction == PG_WORSE_WHEN_HIGHER ? c->cur_median > band->hi : c->cur_median < band->lo;
 }
 
+/* Not comparable: both runs describe their work and the descriptions differ. */
+static void comparability(pg_budget_verdict *v, const pg_budget_values *b,
+                          const pg_budget_values *old)
+{
+    cJSON *wb, *wo;
+    char diff[256];
+
+    if (!b->fingerprint[0] || !old->fingerprint[0] || strcmp(b->fingerprint, old->fingerprint) == 0)
+        return;
+    wb = b->work ? cJSON_Parse(b->work) : NULL;
+    wo = old->work ? cJSON_Parse(old->work) : NULL;
+    pg_work_diff(wo, wb, diff, sizeof diff);
+    snprintf(v->veto, sizeof v->veto,
+             "not comparable: this run did not measure the same work as the baseline (%.200s)",
+             diff[0] ? diff : "its fingerprint differs");
+    cJSON_Delete(wb);
+    cJSON_Delete(wo);
+}
+
+/* Noisy: the interference rule of gate.h on the current trials. */
+static void interference(pg_budget_verdict *v, const pg_budget_values *b,
+                         const pg_budget_values *old, long cores)
+{
+    double base_max = 0.0, worst = 0.0, limit = PG_NOISY_SHARE * (double)cores * 100.0;
+    size_t marked = 0, stolen = 0;
+
+    if (cores < 1)
+        return;
+    for (size_t t = 0; t < old->n_trials; t++)
+        if (isfinite(old->other_cpu[t]) && old->other_cpu[t] > base_max)
+            base_max = old->other_cpu[t];
+    if (base_max + PG_NOISY_MARGIN * (double)cores * 100.0 > limit)
+        limit = base_max + PG_NOISY_MARGIN * (double)cores * 100.0;
+    for (size_t t = 0; t < b->n_trials; t++) {
+        int steal = isfinite(b->steal[t]) && b->steal[t] >= PG_NOISY_STEAL;
+        int other = isfinite(b->other_cpu[t]) && b->other_cpu[t] >= limit;
+        marked += steal || other;
+        stolen += steal;
+        if (other && b->other_cpu[t] > worst)
+            worst = b->other_cpu[t];
+    }
+    if (marked && worst > 0.0)
+        snprintf(v->veto, sizeof v->veto,
+                 "noisy machine: other processes used up to %.1f of %ld cores during %zu of %zu "
+                 "trials (the limit: %.1f cores; the baseline's trials saw at most %.1f)",
+                 worst / 100.0, cores, marked, b->n_trials, limit / 100.0, base_max / 100.0);
+    else if (marked)
+        snprintf(v->veto, sizeof v->veto,
+                 "noisy machine: the hypervisor took %.0f%% or more of the CPU during %zu of %zu "
+                 "trials",
+                 PG_NOISY_STEAL, stolen, b->n_trials);
+    else if (b->saturated)
+        snprintf(v->veto, sizeof v->veto,
+                 "noisy measurement: perfgate itself was saturated (the generator, not the "
+                 "target, may be the limit)");
+}
+
+/* Another machine: said, not vetoed (hosted runners mix CPU models). */
+static void testbed_note(pg_budget_verdict *v, const pg_results_values *cur,
+                         const pg_results_values *base)
+{
+    if (strcmp(cur->cpu, base->cpu) == 0 && cur->cores == base->cores &&
+        strcmp(cur->testbed, base->testbed) == 0)
+        return;
+    snprintf(v->note, sizeof v->note,
+             "the baseline was measured on another testbed: %.40s%s%.80s x%ld, this run "
+             "%.40s%s%.80s x%ld",
+             base->testbed, *base->testbed ? ", " : "", base->cpu, base->cores, cur->testbed,
+             *cur->testbed ? ", " : "", cur->cpu, cur->cores);
+}
+
 static double series_min_effect(const char *field)
 {
     if (strcmp(field, "p90") == 0 || strcmp(field, "p95") == 0)
@@ -101,6 +176,15 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
     return PG_OK;
 }
 
+/* Is this comparison made but not decided? A noisy machine does not fail
+ * requests, so error rate is still decided then. */
+static int vetoed(const pg_budget_verdict *v, const pg_comparison *c)
+{
+    if (!v->veto[0] || c->verdict == PG_VERDICT_SKIPPED)
+        return 0;
+    return strncmp(v->veto, "noisy", 5) != 0 || !c->absolute;
+}
+
 static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
                     const pg_results_values *history, size_t n_history, const char *no_base_reason,
                     int strict, int paired, pg_err *err)
@@ -134,6 +218,11 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         } else if (b->interrupted || old->interrupted) {
             snprintf(v->skipped, sizeof v->skipped, "the %s run was interrupted",
                      b->interrupted ? "current" : "baseline");
+        } else if (!paired) {
+            comparability(v, b, old);
+            if (!v->veto[0])
+                interference(v, b, old, cur->cores);
+            testbed_note(v, cur, base);
         }
         for (size_t m = 0; m < b->regression.n; m++) {
             int idx = pg_value_index(b->regression.metric[m].name);
@@ -159,18 +248,26 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         }
         total += v->n_cmp;
     }
-    /* Benjamini-Hochberg over every comparison of every budget at once */
+    /* Benjamini-Hochberg over every comparison that decides, of every
+     * budget at once; a vetoed one decides nothing and is left out */
     if (total && !(all = calloc(total, sizeof *all)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     for (size_t i = 0; i < g->n; i++)
         for (size_t m = 0; m < g->budgets[i].n_cmp; m++)
-            all[k++] = g->budgets[i].cmp[m];
+            if (!vetoed(&g->budgets[i], &g->budgets[i].cmp[m]))
+                all[k++] = g->budgets[i].cmp[m];
     pg_compare_decide(all, k);
     k = 0;
     for (size_t i = 0; i < g->n; i++) {
+        g->vetoed += g->budgets[i].veto[0] != '\0';
         for (size_t m = 0; m < g->budgets[i].n_cmp; m++) {
             pg_comparison *c = &g->budgets[i].cmp[m];
-            *c = all[k++];
+            if (!vetoed(&g->budgets[i], c)) {
+                *c = all[k++];
+            } else {
+                c->verdict = PG_VERDICT_INCONCLUSIVE;
+                snprintf(c->why, sizeof c->why, "%s", g->budgets[i].veto);
+            }
             g->regressions += c->verdict == PG_VERDICT_FAIL;
             g->inconclusive += c->verdict == PG_VERDICT_INCONCLUSIVE;
             g->warnings += g->budgets[i].band[m].outside;

@@ -12,7 +12,22 @@
  * compared too, with min_effect by aggregation (5% p50/avg/min, 10% p90/p95,
  * 15% p99, 25% p99.9/max); one that repeats a regression metric is left out.
  * A breaking-point budget compares its regression metrics only (its trials
- * are measured at the rate each staircase reached). */
+ * are measured at the rate each staircase reached).
+ *
+ * When the comparison cannot be trusted it is made, shown, and not decided:
+ * every comparison of the budget is INCONCLUSIVE with the reason (a veto;
+ * --strict fails it; thresholds still gate):
+ *   not comparable  the two runs' fingerprints differ: they did not measure
+ *                   the same work (config/fingerprint.h says what changed);
+ *   noisy           a current trial was disturbed: other processes used at
+ *                   least PG_NOISY_SHARE of the machine's cores during it and
+ *                   PG_NOISY_MARGIN of them more than during the baseline's
+ *                   busiest trial, or the hypervisor stole PG_NOISY_STEAL% of
+ *                   the cores, or perfgate itself was saturated. Error rate is
+ *                   still decided (a busy machine does not fail requests).
+ * A different testbed (CPU model, cores, --testbed) is a note, not a veto.
+ * Same-runner comparisons (pg_gate_evaluate_paired) are never vetoed as
+ * noisy: the noise falls on both sides. */
 #ifndef PG_STATS_GATE_H
 #define PG_STATS_GATE_H
 
@@ -38,12 +53,19 @@ typedef struct pg_budget_verdict {
     pg_band band[PG_MAX_COMPARISONS];
     size_t n_cmp;
     char skipped[256]; /* why regressions were not compared, or "" */
+    char veto[320];    /* why the comparisons were made but not decided, or "" */
+    char note[320];    /* what to know about the baseline (another testbed), or "" */
 } pg_budget_verdict;
+
+#define PG_NOISY_SHARE 0.20  /* of all cores used by other processes ... */
+#define PG_NOISY_MARGIN 0.10 /* ... and this much of them more than the baseline saw */
+#define PG_NOISY_STEAL 10.0  /* % of all cores stolen by the hypervisor */
 
 typedef struct pg_gate {
     pg_budget_verdict *budgets;
     size_t n;
     int thresholds_failed, regressions, inconclusive, warnings;
+    int vetoed; /* budgets whose comparisons were not decided (not comparable, noisy) */
     int strict;
     pg_verdict overall;
 } pg_gate;

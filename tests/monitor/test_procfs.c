@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,16 +22,63 @@
 
 static void cpu_line(void **state)
 {
-    uint64_t busy, total;
+    pg_cpu_ticks c;
     (void)state;
     assert_int_equal(
-        pg_procfs_parse_cpu("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 1 2 3 4\n", &busy, &total), 0);
-    assert_int_equal(busy, 100 + 5 + 50 + 3 + 2 + 1); /* guest (7) is inside user already */
-    assert_int_equal(total, busy + 1000 + 20);
-    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2 3 4\n", &busy, &total), 0); /* old kernels */
-    assert_int_equal(total, 10);
-    assert_int_equal(pg_procfs_parse_cpu("cpu0 1 2 3 4\n", &busy, &total), -1);
-    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2\n", &busy, &total), -1);
+        pg_procfs_parse_cpu("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 1 2 3 4\n", &c), 0);
+    assert_int_equal(c.busy, 100 + 5 + 50 + 3 + 2 + 1); /* guest (7) is inside user already */
+    assert_int_equal(c.total, c.busy + 1000 + 20);
+    assert_int_equal(c.processes, 100 + 5 + 50); /* not interrupts, not steal */
+    assert_int_equal(c.steal, 1);
+    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2 3 4\n", &c), 0); /* old kernels */
+    assert_int_equal(c.total, 10);
+    assert_int_equal(c.steal, 0);
+    assert_int_equal(pg_procfs_parse_cpu("cpu0 1 2 3 4\n", &c), -1);
+    assert_int_equal(pg_procfs_parse_cpu("cpu  1 2\n", &c), -1);
+}
+
+/* /proc/net/tcp as Linux writes it (proc(5)): 0x1F90 = 8080 listening (0A)
+ * on 127.0.0.1 with inode 4242, and an established connection from it. */
+static void listener_in_net_tcp(void **state)
+{
+    const char *tcp =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+        "timeout inode\n"
+        "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        "
+        "0 4242 1 0000000000000000 100 0 0 10 0\n"
+        "   1: 0100007F:1F90 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        "
+        "0 5151 1 0000000000000000 20 4 30 10 -1\n";
+    const char *tcp6 =
+        "  sl  local_address                         remote_address                        st "
+        "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A "
+        "00000000:00000000 00:00000000 00000000     0        0 777 1 0000000000000000 100 0 0 10 "
+        "0\n";
+    (void)state;
+    assert_int_equal(pg_procfs_parse_listener(tcp, 8080), 4242);
+    assert_int_equal(pg_procfs_parse_listener(tcp, 53999), 0); /* only connected, not listening */
+    assert_int_equal(pg_procfs_parse_listener(tcp, 80), 0);
+    assert_int_equal(pg_procfs_parse_listener(tcp6, 80), 777);
+    assert_int_equal(pg_procfs_parse_listener("", 80), 0);
+}
+
+/* The real /proc: this process listens on a port of its own. */
+static void this_process_is_the_listener(void **state)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    (void)state;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 1), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    assert_int_equal(pg_procfs_port_listener("/proc", ntohs(a.sin_port)), (long)getpid());
+    close(fd);
+    assert_int_equal(pg_procfs_port_listener("/proc", ntohs(a.sin_port)), 0);
 }
 
 static void meminfo(void **state)
@@ -231,6 +281,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cpu_line),
+        cmocka_unit_test(listener_in_net_tcp),
+        cmocka_unit_test(this_process_is_the_listener),
         cmocka_unit_test(meminfo),
         cmocka_unit_test(pid_stat),
         cmocka_unit_test_setup_teardown(tree_by_command, setup, teardown),

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# tests/cli/comparable.sh PERFGATE — stored baselines that know when they are
+# not comparable (issue "Stored baselines that know when they are not
+# comparable"). A repository whose baseline was recorded from a real run;
+# then, against it:
+#   - a budget whose rate changed, or a --duration that changed the trials,
+#     is "not comparable": INCONCLUSIVE naming what changed, FAIL with
+#     --strict, thresholds still gate, every report says it;
+#   - a run 10 times slower FAILs (a margin no machine noise reaches); the
+#     same run whose trials other processes disturbed (per-trial other_cpu,
+#     edited into the file so the test does not depend on this machine's
+#     load) is "noisy": INCONCLUSIVE, error rate still decided; steal and a
+#     saturated generator likewise;
+#   - another --testbed is a note, not a veto;
+#   - the monitor sees a busy loop beside the run as other processes' CPU.
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+start fast "$bin" serve --listen 127.0.0.1:0 --quiet --delay 2
+fast=$url
+start slow "$bin" serve --listen 127.0.0.1:0 --quiet --delay 20
+slow=$url
+cd "$dir"
+git init -q -b main . && git config user.email ci@example.invalid && git config user.name ci
+budget() { # budget FILE RATE
+  cat >"$1" <<JSON
+{ "name": "api", "target": "$fast",
+  "load": { "executor": "constant-arrival-rate", "rate": $2, "duration": "3s", "warmup": "300ms",
+            "max_connections": 16 },
+  "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
+  "thresholds": { "http_req_duration": ["p(95)<1s"] },
+  "regression": { "metrics": ["p50", "error_rate"], "min_effect": "5%" } }
+JSON
+}
+budget b.json 100
+git add b.json && git commit -qm budget
+"$bin" run b.json -q -o base.json >/dev/null 2>&1 || bad "the baseline run failed"
+"$bin" baseline record base.json >/dev/null || bad "baseline record failed"
+baseline=$(ls baselines/*.json)
+
+expect() { # expect NAME EXIT PATTERN -- CMD...
+  local name=$1 want=$2 pattern=$3 out rc
+  shift 4
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ $rc -ne "$want" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
+    bad "$name: exit $rc (want $want), pattern '$pattern'"
+    echo "$out" | tail -12
+  fi
+}
+
+# not comparable: the rate changed
+budget b80.json 80
+"$bin" run b80.json -q -o r80.json >/dev/null 2>&1
+expect "rate changed" 0 "NOT DECIDED  not comparable: .*load.rate 100 -> 80" -- \
+  "$bin" compare r80.json --base main --markdown m80.md --junit j80.xml --json v80.json
+expect "rate changed, --strict" 1 "could not decide" -- "$bin" compare r80.json --base main --strict
+head -1 m80.md | grep -q "perfgate: could not decide" || bad "markdown headline: $(head -1 m80.md)"
+grep -q "The gate could not decide:" m80.md || bad "markdown has no could-not-decide warning"
+grep -q "inconclusive: not comparable" j80.xml || bad "JUnit does not say not comparable"
+grep -q '"veto"' v80.json || bad "the verdict JSON has no veto"
+# not comparable: --duration changed each trial's length
+"$bin" run b.json --duration 6s -q -o r6.json >/dev/null 2>&1
+expect "duration changed" 0 "not comparable: .*duration_us 3000000 -> 6000000" -- "$bin" compare r6.json --base main
+# the monitor's readings of the baseline and of the runs below are set by
+# the test (edit), so what this machine does meanwhile cannot decide them
+edit() { # edit IN OUT OTHER_CPU STEAL SATURATED: sets every trial's monitor means
+  python3 - "$@" <<'PY'
+import json, sys
+src, dst, other, steal, sat = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5] == "1"
+d = json.load(open(src))
+d["env"]["cores"] = 2
+for b in d["budgets"]:
+    b["generator_saturated"] = sat
+    for i, t in enumerate(b["trials"]):
+        m = t.setdefault("monitor", {})
+        m["other_cpu"] = {"mean": other if i > 0 else 5.0}
+        m["cpu_steal"] = {"mean": steal}
+json.dump(d, open(dst, "w"))
+PY
+}
+edit "$baseline" "$baseline" 10 0 0
+# the same budget is comparable, and a slower target is found
+"$bin" run b.json --target "$slow" -q -o slow.json >/dev/null 2>&1
+edit slow.json slow.json 5 0 0
+expect "slower fails" 1 "FAIL +p50 " -- "$bin" compare slow.json --base main
+
+# noisy: the same slow run, its trials disturbed by other processes (1.7 of
+# 2 cores in 5 of 6 trials; the baseline's trials saw 0.1)
+edit slow.json noisy.json 170 0 0
+expect "noisy" 0 "NOT DECIDED  noisy machine: other processes used up to 1.7 of 2 cores during 5 of 6 trials" -- \
+  "$bin" compare noisy.json --base main
+expect "noisy keeps error rate" 0 "PASS +error_rate" -- "$bin" compare noisy.json --base main
+expect "noisy, --strict" 1 "could not decide" -- "$bin" compare noisy.json --base main --strict
+edit slow.json calm.json 30 0 0
+expect "a little other CPU is not noise" 1 "FAIL +p50 " -- "$bin" compare calm.json --base main
+edit slow.json stolen.json 5 25 0
+expect "steal" 0 "noisy machine: the hypervisor took" -- "$bin" compare stolen.json --base main
+edit slow.json saturated.json 5 0 1
+expect "saturated" 0 "perfgate itself was saturated" -- "$bin" compare saturated.json --base main
+
+# another testbed: a note, the comparison still decides
+"$bin" run b.json --target "$slow" --testbed small-runner -q -o tb.json >/dev/null 2>&1
+edit tb.json tb.json 5 0 0
+expect "testbed note" 1 "NOTE +the baseline was measured on another testbed: .*this run small-runner" -- \
+  "$bin" compare tb.json --base main
+
+# the monitor sees other processes: a busy loop beside the run gets at least
+# half a core whatever else runs (two busy loops and this one share 2 cores)
+bash -c 'while :; do :; done' &
+loop=$!
+on_exit "kill $loop 2>/dev/null"
+"$bin" run b.json -q -o busy.json >/dev/null 2>&1
+kill $loop
+b=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["budgets"][0]["summary"]["monitor"]; print(d.get("other_cpu",{}).get("mean",-1))' busy.json)
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 50 else 1)" "$b" ||
+  bad "other_cpu with a busy loop beside the run is ${b}% of one core: want 50 or more"
+
+[ $fail -eq 0 ] && echo "comparable: all passed"
+exit $fail

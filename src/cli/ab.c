@@ -197,16 +197,16 @@ static int run_alternate(ab_budget *ab, const pg_run_args *run, const pg_ab_args
 static int load_budget(ab_budget *ab, const char *file, const pg_run_args *run,
                        const pg_ab_args *args)
 {
-    pg_err err;
+    pg_run_args compared = *run;
     pg_budget *b;
+    int rc;
 
-    if (pg_budget_load(&ab->b, file, &err) != 0) {
-        pg_err_print(&err, stderr);
-        return pg_err_exit_code(err.code);
-    }
+    /* the paired test below decides how few trials are too few */
+    compared.compared = 0;
+    compared.quiet = 1;
+    if ((rc = pg_run_load(&ab->b, file, &compared)) != PG_EXIT_PASS)
+        return rc;
     b = ab->b;
-    if (pg_run_apply_overrides(b, run) != 0)
-        return PG_EXIT_USAGE;
     if (b->load.executor != PG_EXEC_CONSTANT_VUS &&
         b->load.executor != PG_EXEC_CONSTANT_ARRIVAL_RATE) {
         fprintf(stderr, "perfgate: %s: an A/B comparison needs constant-vus or "
@@ -232,8 +232,9 @@ static int load_budget(ab_budget *ab, const char *file, const pg_run_args *run,
     return PG_EXIT_PASS;
 }
 
-/* The results of one side of every budget (caller frees). */
-static char *sides_json(ab_budget *abs, size_t n, int b_side)
+/* The results of one side of every budget (caller frees); commit names the
+ * commit that side's build came from (NULL: HEAD's). */
+static char *sides_json(ab_budget *abs, size_t n, int b_side, const char *commit)
 {
     pg_results res;
     pg_err err;
@@ -243,6 +244,8 @@ static char *sides_json(ab_budget *abs, size_t n, int b_side)
     pg_env_detect(&res.env);
     pg_results_stamp(&res);
     pg_repo_head(".", res.commit, res.ref, sizeof res.ref, &err);
+    if (commit)
+        snprintf(res.commit, sizeof res.commit, "%s", commit);
     if (!(res.budgets = calloc(n, sizeof *res.budgets)))
         return NULL;
     res.n_budgets = n;
@@ -278,7 +281,7 @@ static int write_reports(const pg_report_paths *out, ab_budget *abs, size_t n, c
 
     if (!out->json && !out->junit && !out->markdown && !out->html && !getenv("GITHUB_ACTIONS"))
         return PG_OK;
-    if (!(text = sides_json(abs, n, 1)) || !(doc = cJSON_Parse(text))) {
+    if (!(text = sides_json(abs, n, 1, NULL)) || !(doc = cJSON_Parse(text))) {
         free(text);
         return pg_err_set(err, PG_ENOMEM, "out of memory writing the reports");
     }
@@ -310,7 +313,8 @@ static int record_a(ab_budget *abs, size_t n, const pg_gate_args *g, const pg_ab
     if ((fd = mkstemp(tmp)) < 0)
         return pg_err_set(err, PG_EIO, "cannot create a temporary file");
     close(fd);
-    if (!(text = sides_json(abs, n, 0)))
+    /* A ran the merge-base's build: its trials measured that commit */
+    if (!(text = sides_json(abs, n, 0, f.merge_base)))
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
     else if ((rc = pg_file_write_atomic(tmp, text, strlen(text), err)) == PG_OK &&
              (rc = pg_store_record(path, g->repo, g->baselines, f.merge_base, tmp, 0, err)) ==

@@ -36,6 +36,7 @@ int pg_cmd_check(int argc, char **argv)
     memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT, own,
            sizeof own);
     pg_run_args_init(&run);
+    run.compared = 1;
     pg_gate_args_init(&gate);
     pg_ab_args_init(&ab);
     ab.name_a = "base";

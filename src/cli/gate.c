@@ -21,7 +21,8 @@ const struct option pg_gate_longopts[] = {
     {"repo", required_argument, NULL, 'R'},  {"base", required_argument, NULL, 'b'},
     {"strict", no_argument, NULL, 'x'},      {"max-depth", required_argument, NULL, 'd'},
     {"junit", required_argument, NULL, 'j'}, {"markdown", required_argument, NULL, 'm'},
-    {"html", required_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
+    {"html", required_argument, NULL, 'h'},  {"require-baseline", no_argument, NULL, 'q' + 256},
+    {NULL, 0, NULL, 0},
 };
 
 void pg_gate_args_init(pg_gate_args *a)
@@ -60,6 +61,9 @@ int pg_gate_option(int opt, const char *arg, pg_gate_args *a)
         return 1;
     case 'h':
         a->out.html = arg;
+        return 1;
+    case 'q' + 256:
+        a->require_baseline = 1;
         return 1;
     default:
         return 0;
@@ -152,7 +156,7 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
         return pg_err_exit_code(rc);
     }
     rc = pg_store_find(&found, a->repo, a->baselines, a->base, (int)a->max_depth, &err);
-    if (rc == PG_ERUN && strstr(err.msg, "cannot open")) {
+    if (rc == PG_ENOREPO) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;
         goto out;
@@ -171,6 +175,15 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
     } else {
         have_base = 1;
         load_history(&history, &n_history, a);
+    }
+    if (a->require_baseline && (!have_base || found.shallow_stop)) {
+        /* a gate that must compare does not pass on thresholds alone */
+        fprintf(stderr, "perfgate: --require-baseline: %s\n",
+                have_base ? "the history is shallow (fetch all of it: actions/checkout with "
+                            "fetch-depth: 0), so the nearest baseline may not be the one found"
+                          : reason);
+        rc = PG_EXIT_NORUN;
+        goto out;
     }
     if ((rc = pg_gate_evaluate(&gate, &cur, have_base ? &base : NULL, history, n_history, reason,
                                a->strict, &err)) != 0) {

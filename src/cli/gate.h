@@ -13,13 +13,15 @@ typedef struct pg_gate_args {
     const char *repo;      /* --repo DIR */
     const char *base;      /* --base REF */
     int strict;
+    int require_baseline; /* no baseline (or a shallow clone) exits 3 instead of passing */
     long max_depth;
     pg_report_paths out; /* --json --junit --markdown --html */
 } pg_gate_args;
 
-/* getopt_long entries of the report options (vals 'J','B','R','b','x','d','j','m','h'). */
+/* getopt_long entries of the report options (vals 'J','B','R','b','x','d','j','m','h',
+ * and 'q' + 256 for --require-baseline). */
 extern const struct option pg_gate_longopts[];
-#define PG_GATE_OPTION_COUNT 9
+#define PG_GATE_OPTION_COUNT 10
 
 void pg_gate_args_init(pg_gate_args *a);
 

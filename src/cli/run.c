@@ -135,58 +135,26 @@ static int judge_step(void *arg, const pg_budget *step, const pg_budget_run *run
     return held;
 }
 
-int pg_run_apply_overrides(pg_budget *b, const pg_run_args *a)
+int pg_run_load(pg_budget **out, const char *file, const pg_run_args *a)
 {
-    if (a->target) {
-        char *t = strdup(a->target);
-        size_t n;
-        if (!t || (strncmp(t, "http://", 7) != 0 && strncmp(t, "https://", 8) != 0)) {
-            fprintf(stderr, "perfgate: --target must be an http:// or https:// URL, not \"%s\"\n",
-                    a->target);
-            free(t);
-            return -1;
-        }
-        n = strlen(t);
-        while (n > 0 && t[n - 1] == '/')
-            t[--n] = '\0';
-        free(b->target);
-        b->target = t;
+    pg_budget_overrides ov = {a->target, a->trials, a->duration_us, a->compared};
+    pg_err err;
+
+    if (pg_budget_load_with(out, file, &ov, &err) != 0) {
+        pg_err_print(&err, stderr);
+        return pg_err_exit_code(err.code);
     }
-    if (a->trials)
-        b->trials = a->trials;
-    if (a->shard_n > 1 && b->load.executor == PG_EXEC_BREAKING_POINT) {
+    if (a->shard_n > 1 && (*out)->load.executor == PG_EXEC_BREAKING_POINT) {
         fprintf(stderr,
                 "perfgate: %s: a breaking-point budget cannot be sharded (--shard): each step's "
                 "verdict needs the measurements of every shard at once\n",
-                b->path);
-        return -1;
+                (*out)->path);
+        return PG_EXIT_USAGE;
     }
-    if (a->duration_us && b->load.executor == PG_EXEC_BREAKING_POINT) {
-        /* the longest staircase takes the duration: every step in proportion */
-        uint64_t steps = b->load.duration_us / b->load.step_us;
-        if (a->duration_us / steps < 100000) {
-            fprintf(stderr, "perfgate: %s: --duration over %llu steps leaves under 100ms a step\n",
-                    b->path, (unsigned long long)steps);
-            return -1;
-        }
-        b->load.step_us = a->duration_us / steps;
-        b->load.duration_us = steps * b->load.step_us;
-    } else if (a->duration_us) {
-        if (b->load.n_stages) {
-            /* stretch the stages in proportion */
-            double f = (double)a->duration_us / (double)b->load.duration_us;
-            for (size_t i = 0; i < b->load.n_stages; i++)
-                b->load.stages[i].duration_us =
-                    (uint64_t)((double)b->load.stages[i].duration_us * f);
-        }
-        b->load.duration_us = a->duration_us;
-    }
-    if (b->load.executor != PG_EXEC_BREAKING_POINT &&
-        b->load.duration_us / (uint64_t)b->trials < 100000) {
-        fprintf(stderr, "perfgate: %s: %ld trials leave under 100ms each\n", b->path, b->trials);
-        return -1;
-    }
-    return 0;
+    if ((*out)->warning[0] && !a->quiet)
+        fprintf(stderr, "perfgate: warning: %s (a run compares nothing; check would refuse it)\n",
+                (*out)->warning);
+    return PG_EXIT_PASS;
 }
 
 static int any_failed(const pg_budget_result *b)
@@ -227,15 +195,10 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
     memset(&res, 0, sizeof res);
     if (!(budgets = calloc((size_t)n, sizeof *budgets)))
         return PG_EXIT_NORUN;
-    for (int i = 0; i < n; i++) {
-        if (pg_budget_load(&budgets[i], files[i], &err) != 0) {
-            pg_err_print(&err, stderr);
-            rc = pg_err_exit_code(err.code);
-        } else if (pg_run_apply_overrides(budgets[i], &a) != 0) {
-            rc = PG_EXIT_USAGE;
-        } else if (a.dry_run) {
+    for (int i = 0; i < n && rc == PG_EXIT_PASS; i++) {
+        rc = pg_run_load(&budgets[i], files[i], &a);
+        if (rc == PG_EXIT_PASS && a.dry_run)
             pg_budget_print_plan(budgets[i], stdout);
-        }
     }
     if (rc != PG_EXIT_PASS || a.dry_run)
         goto out;

@@ -17,6 +17,8 @@ enum {
     PG_EIO = -3,      /* file system, disk                -> exit 3 */
     PG_ENOMEM = -4,   /* out of memory                    -> exit 3 */
     PG_ERUN = -5,     /* could not run (port taken, ...)  -> exit 3 */
+    PG_ENOREPO = -6,  /* no git repository where one was asked for -> exit 3 */
+    PG_ENOTFOUND = -7, /* a base ref or merge-base that is not there  -> exit 3 */
 };
 
 /* Process exit codes of DESIGN.md. */

@@ -82,7 +82,46 @@ out:
     return rc;
 }
 
-static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
+/* --duration: the measured time; a ramp's stages and a staircase's steps in
+ * proportion (a breaking-point budget: its longest staircase takes it). */
+static int scale_duration(pg_fields *f, pg_budget *b, uint64_t to_us)
+{
+    pg_load *l = &b->load;
+
+    if (l->executor == PG_EXEC_BREAKING_POINT) {
+        uint64_t steps = l->duration_us / l->step_us;
+        if (to_us / steps < 100000)
+            return pg_err_at(f->err, PG_EINVALID, f->doc->path, 0, 0,
+                             "--duration (from the command line): over %llu steps it leaves "
+                             "under 100ms a step",
+                             (unsigned long long)steps);
+        l->step_us = to_us / steps;
+        l->duration_us = steps * l->step_us;
+        return PG_OK;
+    }
+    for (size_t i = 0; i < l->n_stages; i++)
+        l->stages[i].duration_us =
+            (uint64_t)((double)l->stages[i].duration_us * (double)to_us / (double)l->duration_us);
+    l->duration_us = to_us;
+    return PG_OK;
+}
+
+/* The command line's --target and --trials take the place of the file's
+ * values before validation, so they are checked as the file's are. */
+static int put_overrides(pg_json_doc *doc, const pg_budget_overrides *ov, pg_err *err)
+{
+    if (!cJSON_IsObject(doc->root))
+        return PG_OK; /* the parser says what is wrong with it */
+    if (ov->target &&
+        pg_json_doc_override(doc, "target", cJSON_CreateString(ov->target), "--target") != 0)
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    if (ov->trials &&
+        pg_json_doc_override(doc, "trials", cJSON_CreateNumber((double)ov->trials), "--trials") != 0)
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    return PG_OK;
+}
+
+static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b, uint64_t duration_us)
 {
     const cJSON *section;
     const char *s = NULL;
@@ -111,6 +150,8 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
                                  "missing required key \"load\" in the budget");
     if ((rc = pg_section_load(f, section, &b->load)) != 0)
         return rc;
+    if (duration_us && (rc = scale_duration(f, b, duration_us)) != 0)
+        return rc;
     b->trials = 6;
     if ((rc = pg_fields_int(f, root, "trials", "the budget", 0, 1, 100, &b->trials)) != 0)
         return rc;
@@ -120,8 +161,9 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
         section = cJSON_GetObjectItemCaseSensitive(root, "trials");
         return pg_json_doc_error(f->err, f->doc, section ? section : root, 0,
                                  "%ld trials of a %.3gs run leave under 100ms each; lengthen "
-                                 "load.duration or lower trials",
-                                 b->trials, (double)b->load.duration_us / 1e6);
+                                 "load.duration%s or lower trials",
+                                 b->trials, (double)b->load.duration_us / 1e6,
+                                 duration_us ? " (--duration)" : "");
     }
     if (!(section = cJSON_GetObjectItemCaseSensitive(root, "scenarios")))
         return pg_json_doc_error(f->err, f->doc, root, 0,
@@ -140,21 +182,34 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b)
 
 int pg_budget_parse(pg_budget **out, const char *path, const char *text, size_t len, pg_err *err)
 {
+    return pg_budget_parse_with(out, path, text, len, NULL, err);
+}
+
+int pg_budget_parse_with(pg_budget **out, const char *path, const char *text, size_t len,
+                         const pg_budget_overrides *ov, pg_err *err)
+{
+    /* no overrides: the file alone, judged as a budget to be compared */
+    static const pg_budget_overrides none = {NULL, 0, 0, 1};
     pg_json_doc doc;
     pg_budget *b = NULL;
     pg_fields f;
     int rc;
 
     *out = NULL;
+    if (!ov)
+        ov = &none;
     if ((rc = pg_json_doc_parse(&doc, path, text, len, err)) != 0)
         return rc;
     f.doc = &doc;
     f.err = err;
+    f.compared = ov->compared;
+    if ((rc = put_overrides(&doc, ov, err)) != 0)
+        goto out;
     if (!(b = calloc(1, sizeof *b)) || !(b->path = pg_strdup(path))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = parse_root(&f, doc.root, b)) != 0)
+    if ((rc = parse_root(&f, doc.root, b, ov->duration_us)) != 0)
         goto out;
     *out = b;
     b = NULL;
@@ -166,6 +221,12 @@ out:
 
 int pg_budget_load(pg_budget **out, const char *path, pg_err *err)
 {
+    return pg_budget_load_with(out, path, NULL, err);
+}
+
+int pg_budget_load_with(pg_budget **out, const char *path, const pg_budget_overrides *ov,
+                        pg_err *err)
+{
     char *text = NULL;
     size_t len = 0;
     int rc;
@@ -173,7 +234,7 @@ int pg_budget_load(pg_budget **out, const char *path, pg_err *err)
     *out = NULL;
     if ((rc = pg_file_read(&text, &len, path, 16u << 20, err)) != 0)
         return rc;
-    rc = pg_budget_parse(out, path, text, len, err);
+    rc = pg_budget_parse_with(out, path, text, len, ov, err);
     free(text);
     return rc;
 }

@@ -134,13 +134,30 @@ typedef struct pg_budget {
     size_t n_thresholds;
     pg_regression regression;
     pg_monitor_cfg monitor;
+    char warning[1100]; /* valid but weak (too few trials to compare), said by run; or "" */
 } pg_budget;
+
+/* What the command line changes in a budget. They go through the same
+ * validation as the file's own values; an error at one names the flag. */
+typedef struct pg_budget_overrides {
+    const char *target;   /* --target URL, or NULL */
+    long trials;          /* --trials N, or 0 */
+    uint64_t duration_us; /* --duration D, or 0: the measured time, ramps and steps scaled */
+    int compared; /* its trials will be compared (check, ab): too few to reach alpha is an
+                     error; else a warning in b->warning */
+} pg_budget_overrides;
 
 /* Reads and validates path. On failure *out is NULL and err says where and why. */
 int pg_budget_load(pg_budget **out, const char *path, pg_err *err);
 
+/* The same with the command line's overrides (NULL: none). */
+int pg_budget_load_with(pg_budget **out, const char *path, const pg_budget_overrides *ov,
+                        pg_err *err);
+
 /* Validates text as if it were the file path (used by tests and fuzzers). */
 int pg_budget_parse(pg_budget **out, const char *path, const char *text, size_t len, pg_err *err);
+int pg_budget_parse_with(pg_budget **out, const char *path, const char *text, size_t len,
+                         const pg_budget_overrides *ov, pg_err *err);
 
 void pg_budget_free(pg_budget *b); /* NULL is fine */
 

@@ -386,20 +386,27 @@ int pg_section_regression(pg_fields *f, const cJSON *obj, pg_budget *b)
         return rc;
     pmin = min_p_value(b->trials);
     if (r->enabled && pmin >= r->alpha) {
-        const cJSON *at = obj ? cJSON_GetObjectItemCaseSensitive(obj, "alpha") : NULL;
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(f->doc->root, "trials");
         long need = b->trials;
+        pg_err weak;
         while (min_p_value(need) >= r->alpha)
             need++;
         if (!at)
-            at = cJSON_GetObjectItemCaseSensitive(f->doc->root, "trials");
-        if (!at)
-            at = obj ? obj : f->doc->root;
-        return pg_json_doc_error(
-            f->err, f->doc, at, 0,
-            "%ld trials per side can never show a regression at alpha %g (the smallest "
-            "possible p-value is %.4f); use \"trials\": %ld or more, a larger alpha, "
-            "or \"regression\": false",
-            b->trials, r->alpha, pmin, need);
+            at = obj && cJSON_GetObjectItemCaseSensitive(obj, "alpha")
+                     ? cJSON_GetObjectItemCaseSensitive(obj, "alpha")
+                 : obj ? obj
+                       : f->doc->root;
+        pg_json_doc_error(&weak, f->doc, at, 0,
+                          "%ld trials per side can never show a regression at alpha %g (the "
+                          "smallest possible p-value is %.4f); use \"trials\": %ld or more, a "
+                          "larger alpha, or \"regression\": false",
+                          b->trials, r->alpha, pmin, need);
+        /* a run compares nothing: it is told, not refused */
+        if (f->compared) {
+            *f->err = weak;
+            return PG_EINVALID;
+        }
+        pg_err_format(&weak, b->warning, sizeof b->warning);
     }
     return PG_OK;
 }

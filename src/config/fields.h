@@ -14,6 +14,7 @@
 typedef struct pg_fields {
     const pg_json_doc *doc;
     pg_err *err;
+    int compared; /* the budget's trials will be compared (check, compare, ab) */
 } pg_fields;
 
 /* Every member of obj must be one of allowed (NULL-terminated), once; otherwise

@@ -194,6 +194,26 @@ void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, in
     pg_text_line_col(doc->text, doc->len, at_key ? p->key_off : p->val_off, line, col);
 }
 
+int pg_json_doc_override(pg_json_doc *doc, const char *key, cJSON *value, const char *flag)
+{
+    if (!value || doc->n_cli == sizeof doc->cli_node / sizeof *doc->cli_node) {
+        cJSON_Delete(value);
+        return PG_ENOMEM;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(doc->root, key)) {
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(doc->root, key, value)) {
+            cJSON_Delete(value);
+            return PG_ENOMEM;
+        }
+    } else if (!cJSON_AddItemToObject(doc->root, key, value)) {
+        cJSON_Delete(value);
+        return PG_ENOMEM;
+    }
+    doc->cli_node[doc->n_cli] = value;
+    doc->cli_flag[doc->n_cli++] = flag;
+    return PG_OK;
+}
+
 int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, int at_key,
                       const char *fmt, ...)
 {
@@ -204,6 +224,10 @@ int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, in
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (size_t i = 0; i < doc->n_cli; i++)
+        if (doc->cli_node[i] == node)
+            return pg_err_at(err, PG_EINVALID, doc->path, 0, 0, "%s (from the command line): %s",
+                             doc->cli_flag[i], msg);
     pg_json_doc_where(doc, node, at_key, &line, &col);
     return pg_err_at(err, PG_EINVALID, doc->path, line, col, "%s", msg);
 }

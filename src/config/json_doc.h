@@ -26,6 +26,11 @@ typedef struct pg_json_doc {
     cJSON *root;
     pg_json_pos *pos; /* sorted by node pointer */
     size_t npos;
+    /* values the command line put in place of the file's (--target, --trials):
+     * an error at one names the flag instead of a line and column */
+    const cJSON *cli_node[4];
+    const char *cli_flag[4];
+    size_t n_cli;
 } pg_json_doc;
 
 /* Parses text (copied) as if read from path. */
@@ -37,7 +42,12 @@ void pg_json_doc_free(pg_json_doc *doc); /* NULL-safe, leaves doc zeroed */
 /* 1-based line and column of node's key (at_key) or value. */
 void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, int *line, int *col);
 
-/* Fills err with "path:line:col: <message>" at node; returns PG_EINVALID. */
+/* Puts value in place of root's member key (added when missing), as the
+ * command line's flag says; PG_ENOMEM. */
+int pg_json_doc_override(pg_json_doc *doc, const char *key, cJSON *value, const char *flag);
+
+/* Fills err with "path:line:col: <message>" at node, or "path: --flag: <message>"
+ * at a value the command line gave; returns PG_EINVALID. */
 int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, int at_key,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

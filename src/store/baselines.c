@@ -21,13 +21,20 @@ static int git_fail(pg_err *err, int code, const char *what)
                       e && e->message ? e->message : "unknown libgit2 error");
 }
 
-int pg_store_check_file(const char *path, int *interrupted, pg_err *err)
+int pg_store_check_file(const char *path, int *interrupted, char commit[41], pg_err *err)
 {
     void *doc = NULL;
     int rc = pg_results_open(&doc, path, err);
+    const char *c;
 
     if (rc == PG_OK && interrupted)
         *interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
+    if (commit) {
+        c = rc == PG_OK ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "commit"))
+                        : NULL;
+        snprintf(commit, 41, "%s",
+                 c && strlen(c) == 40 && strspn(c, "0123456789abcdef") == 40 ? c : "");
+    }
     cJSON_Delete(doc);
     return rc;
 }
@@ -38,19 +45,26 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
     git_repository *repo = NULL;
     git_object *obj = NULL;
     git_commit *commit = NULL;
-    char hex[41], *text = NULL;
+    char hex[41], measured[41], *text = NULL;
     size_t len = 0;
     int interrupted = 0, rc;
 
-    if ((rc = pg_store_check_file(results_path, &interrupted, err)) != 0)
+    if ((rc = pg_store_check_file(results_path, &interrupted, measured, err)) != 0)
         return rc;
     if (interrupted && !force)
         return pg_err_at(err, PG_EINVALID, results_path, 0, 0,
                          "comes from an interrupted run; a baseline must be complete (use --force "
                          "to store it anyway)");
+    /* a baseline is stored under the commit it measured */
+    if (!rev && !measured[0])
+        return pg_err_at(err, PG_EUSAGE, results_path, 0, 0,
+                         "the results name no commit (they were measured outside a git "
+                         "repository): say which commit they measured with --commit REV");
+    if (!rev)
+        rev = measured;
     git_libgit2_init();
     if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot open the git repository");
+        rc = git_fail(err, PG_ENOREPO, "cannot open the git repository");
         goto out;
     }
     if (git_revparse_single(&obj, repo, rev ? rev : "HEAD") != 0 ||
@@ -60,6 +74,14 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
         goto out;
     }
     git_oid_tostr(hex, sizeof hex, git_commit_id(commit));
+    if (measured[0] && strcmp(hex, measured) != 0 && !force) {
+        rc = pg_err_at(err, PG_EUSAGE, results_path, 0, 0,
+                       "the results were measured on %.12s, not on %.12s (--commit %s): a "
+                       "baseline is stored under the commit it measured (--force to store it "
+                       "anyway)",
+                       measured, hex, rev);
+        goto out;
+    }
     if ((rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0)
         goto out;
     snprintf(out_path, 1024, "%s/%s.json", dir, hex);
@@ -174,7 +196,7 @@ static int visit_find(void *arg, const git_commit *c, int distance)
     snprintf(path, sizeof path, "%s/%s.json", ctx->dir, hex);
     if (access(path, F_OK) != 0)
         return 0;
-    if (pg_store_check_file(path, NULL, &ferr) != 0) {
+    if (pg_store_check_file(path, NULL, NULL, &ferr) != 0) {
         note(ctx->f, "skipped %s: %s\n", path, ferr.msg);
         return 0;
     }
@@ -192,7 +214,7 @@ static int open_and_base(git_repository **repo, git_oid *mb, pg_baseline_found *
     int rc;
 
     if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
-        return git_fail(err, PG_ERUN, "cannot open the git repository");
+        return git_fail(err, PG_ENOREPO, "cannot open the git repository");
     if (git_reference_name_to_id(&head, *repo, "HEAD") != 0)
         return pg_err_set(err, PG_ERUN, "the repository at %s has no commit checked out", repo_dir);
     if ((rc = resolve_base(*repo, base_ref, &base, f->base_ref, sizeof f->base_ref, err)) != 0)
@@ -200,11 +222,11 @@ static int open_and_base(git_repository **repo, git_oid *mb, pg_baseline_found *
     if (git_merge_base(mb, *repo, &head, &base) != 0) {
         if (git_repository_is_shallow(*repo))
             return pg_err_set(
-                err, PG_ERUN,
+                err, PG_ENOTFOUND,
                 "no merge-base of HEAD and %s in this shallow clone; fetch all history "
                 "(actions/checkout: fetch-depth: 0)",
                 f->base_ref);
-        return pg_err_set(err, PG_ERUN, "HEAD and %s have no common ancestor", f->base_ref);
+        return pg_err_set(err, PG_ENOTFOUND, "HEAD and %s have no common ancestor", f->base_ref);
     }
     git_oid_tostr(f->head, sizeof f->head, &head);
     git_oid_tostr(f->merge_base, sizeof f->merge_base, mb);
@@ -243,7 +265,7 @@ static int visit_history(void *arg, const git_commit *c, int distance)
     (void)distance;
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
     snprintf(path, sizeof path, "%s/%s.json", h->dir, hex);
-    if (access(path, F_OK) == 0 && pg_store_check_file(path, NULL, NULL) == 0 &&
+    if (access(path, F_OK) == 0 && pg_store_check_file(path, NULL, NULL, NULL) == 0 &&
         (h->paths[h->n] = strdup(path)))
         h->n++;
     return h->n >= h->k;
@@ -367,7 +389,7 @@ static int open_and_scan(git_repository **repo, entry **list, size_t *n, const c
     *n = 0;
     git_libgit2_init();
     if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
-        return git_fail(err, PG_ERUN, "cannot open the git repository");
+        return git_fail(err, PG_ENOREPO, "cannot open the git repository");
     return scan(list, n, *repo, dir, err);
 }
 
@@ -407,6 +429,10 @@ int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *r
     int rc;
 
     *removed = 0;
+    if (keep == 0)
+        return pg_err_set(err, PG_EUSAGE,
+                          "--keep 0 would remove every baseline, and the next check would have "
+                          "none: keep 1 or more (or remove the folder by hand)");
     if ((rc = open_and_scan(&repo, &list, &n, repo_dir, dir, err)) != 0)
         goto out;
     for (size_t i = keep; i < n; i++) {

@@ -28,7 +28,10 @@ typedef struct pg_baseline_found {
 
 /* Writes results_path's content to dir/<commit>.json atomically, after
  * checking it is a perfgate results file; refuses an interrupted run unless
- * force. rev names the commit (NULL: HEAD) in the repository at repo_dir. */
+ * force. The commit is the one the results measured (their "commit"); rev
+ * (NULL: that one) names it in the repository at repo_dir. Refused
+ * (PG_EUSAGE): results that name no commit without rev, and a rev that is
+ * not the measured commit without force. */
 int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, const char *rev,
                     const char *results_path, int force, pg_err *err);
 
@@ -45,11 +48,13 @@ int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char 
 /* Prints commit, date, subject and budgets of every baseline, newest first. */
 int pg_store_list(const char *repo_dir, const char *dir, pg_err *err);
 
-/* Deletes all but the keep newest baselines (by commit date). */
+/* Deletes all but the keep newest baselines (by commit date); keep 0 is
+ * refused (PG_EUSAGE). */
 int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *removed,
                    pg_err *err);
 
-/* 0 when path holds a perfgate-results/1 file; otherwise PG_EINVALID with a reason. */
-int pg_store_check_file(const char *path, int *interrupted, pg_err *err);
+/* 0 when path holds a perfgate-results/1 file; otherwise PG_EINVALID with a
+ * reason. commit (may be NULL) gets the commit the results measured, or "". */
+int pg_store_check_file(const char *path, int *interrupted, char commit[41], pg_err *err);
 
 #endif

@@ -12,7 +12,11 @@
 #     load) is "noisy": INCONCLUSIVE, error rate still decided; steal and a
 #     saturated generator likewise;
 #   - another --testbed is a note, not a veto;
-#   - the monitor sees a busy loop beside the run as other processes' CPU.
+#   - the monitor sees a busy loop beside the run as other processes' CPU;
+#   - --trials, --target and --duration go through the budget file's checks
+#     (check refuses trials that cannot reach alpha, run warns);
+#   - baseline record stores results under the commit they measured,
+#     prune --keep 0 is refused, --require-baseline exits 3 without one.
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -115,6 +119,29 @@ kill $loop
 b=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["budgets"][0]["summary"]["monitor"]; print(d.get("other_cpu",{}).get("mean",-1))' busy.json)
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 50 else 1)" "$b" ||
   bad "other_cpu with a busy loop beside the run is ${b}% of one core: want 50 or more"
+
+# command-line overrides go through the budget file's own checks
+expect "check --trials 2" 2 "b.json: --trials \(from the command line\): 2 trials per side can never show a regression" -- \
+  "$bin" check b.json --trials 2 --dry-run
+expect "run --trials 2 warns" 0 "warning: .*2 trials per side can never show a regression" -- \
+  "$bin" run b.json --trials 2 --dry-run
+expect "--target with a query" 2 "--target \(from the command line\): \"target\" must not have a query" -- \
+  "$bin" check b.json --target "http://127.0.0.1:1/?q=1" --dry-run
+expect "--duration too short for the trials" 2 "--trials \(from the command line\): 20 trials of a 1s run leave under 100ms" -- \
+  "$bin" run b.json --duration 1s --trials 20 --dry-run
+
+# baseline hygiene: stored under the commit measured
+git commit -q --allow-empty -m later
+expect "record under another commit" 2 "measured on [0-9a-f]{12}, not on [0-9a-f]{12} .*--force" -- \
+  "$bin" baseline record base.json --commit HEAD --baselines other
+expect "record under another commit, forced" 0 "recorded other/" -- \
+  "$bin" baseline record base.json --commit HEAD --force --baselines other
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("commit"); json.dump(d, open(sys.argv[2], "w"))' base.json nocommit.json
+expect "results without a commit" 2 "name no commit .*--commit REV" -- "$bin" baseline record nocommit.json --baselines other
+expect "prune --keep 0" 2 "--keep 0 would remove every baseline" -- "$bin" baseline prune --keep 0 --baselines other
+expect "--require-baseline without one" 3 "--require-baseline: no baseline" -- \
+  "$bin" compare slow.json --base main --baselines none-here --require-baseline
+expect "--require-baseline with one" 1 "FAIL +p50 " -- "$bin" compare slow.json --base main --require-baseline
 
 [ $fail -eq 0 ] && echo "comparable: all passed"
 exit $fail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perfgate run --dry-run on every invalid budget: exit 2 and the exact
+# perfgate check --dry-run on every invalid budget: exit 2 and the exact
 # "perfgate: file:line:col: message" of its .err file on stderr; on every
 # valid budget: exit 0 and a plan on stdout.
 set -u
@@ -11,7 +11,7 @@ n=0
 for f in invalid/*.json; do
   n=$((n + 1))
   want="perfgate: ${f}:$(head -n1 "${f%.json}.err")"
-  got=$("$bin" run --dry-run "$f" 2>&1 >/dev/null)
+  got=$("$bin" check --dry-run "$f" 2>&1 >/dev/null)
   rc=$?
   if [ "$rc" -ne 2 ] || [ "$got" != "$want" ]; then
     echo "FAIL $f: exit $rc"

@@ -80,8 +80,8 @@ fi
 # 4. two `baseline record` of the same commit at once, 20 times: one whole file
 git init -q "$dir/repo"
 git -C "$dir/repo" -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
-"$bin" run "$dir/b.json" -o "$dir/r1.json" --quiet >/dev/null 2>&1
-"$bin" run "$dir/b.json" -o "$dir/r2.json" --quiet >/dev/null 2>&1
+(cd "$dir/repo" && "$bin" run "$dir/b.json" -o "$dir/r1.json" --quiet >/dev/null 2>&1)
+(cd "$dir/repo" && "$bin" run "$dir/b.json" -o "$dir/r2.json" --quiet >/dev/null 2>&1)
 for _ in $(seq 20); do
   "$bin" baseline record "$dir/r1.json" --repo "$dir/repo" --baselines "$dir/bl" >/dev/null 2>&1 &
   p1=$!

@@ -56,7 +56,7 @@ grep -q "FAIL  sse_time_to_first_event p(95) .* breaks p(95)<35ms" "$dir/slow.ou
 # regression: the fast run is the baseline of this commit; the slow one is checked against it
 git init -q "$dir/repo"
 git -C "$dir/repo" -c user.name=t -c user.email=t@t commit -q --allow-empty -m base
-"$bin" run "$dir/loose.json" -o "$dir/base.json" --quiet >/dev/null 2>&1
+(cd "$dir/repo" && "$bin" run "$dir/loose.json" -o "$dir/base.json" --quiet >/dev/null 2>&1)
 "$bin" baseline record "$dir/base.json" --repo "$dir/repo" --baselines "$dir/bl" >/dev/null ||
   bad "baseline record"
 "$bin" check "$dir/loose.json" --target "$slow" --repo "$dir/repo" --baselines "$dir/bl" --base HEAD \

@@ -236,7 +236,7 @@ static void too_shallow_for_a_merge_base(void **state)
     pg_err err;
 
     make_shallow(w, &w->B, &w->A); /* the walk to the merge-base itself needs A */
-    assert_int_equal(pg_store_find(&f, w->dir, w->baselines, "main", 0, &err), PG_ERUN);
+    assert_int_equal(pg_store_find(&f, w->dir, w->baselines, "main", 0, &err), PG_ENOTFOUND);
     assert_non_null(strstr(err.msg, "fetch-depth: 0"));
 }
 
@@ -272,10 +272,28 @@ static void record_and_prune(void **state)
 
     snprintf(results, sizeof results, "%s/r.json", w->dir);
     assert_int_equal(pg_file_write_atomic(results, good, strlen(good), &err), 0);
-    assert_int_equal(pg_store_record(out, w->dir, w->baselines, NULL, results, 0, &err), 0);
+    /* results that name no commit: which one they measured must be said */
+    assert_int_equal(pg_store_record(out, w->dir, w->baselines, NULL, results, 0, &err),
+                     PG_EUSAGE);
+    assert_non_null(strstr(err.msg, "--commit REV"));
+    assert_int_equal(pg_store_record(out, w->dir, w->baselines, "HEAD", results, 0, &err), 0);
     git_oid_tostr(hex, sizeof hex, &w->F);
     assert_non_null(strstr(out, hex));
     assert_int_equal(access(out, F_OK), 0);
+    {
+        /* results measured on F: stored under F, and not under another commit
+         * unless forced */
+        char named[512];
+        snprintf(named, sizeof named,
+                 "{\"format\": \"perfgate-results/1\", \"commit\": \"%s\", \"budgets\": []}", hex);
+        assert_int_equal(pg_file_write_atomic(results, named, strlen(named), &err), 0);
+        assert_int_equal(pg_store_record(out, w->dir, w->baselines, NULL, results, 0, &err), 0);
+        assert_non_null(strstr(out, hex));
+        assert_int_equal(pg_store_record(out, w->dir, w->baselines, "main~2", results, 0, &err),
+                         PG_EUSAGE);
+        assert_non_null(strstr(err.msg, "--force"));
+        assert_int_equal(pg_file_write_atomic(results, good, strlen(good), &err), 0);
+    }
     assert_int_equal(pg_store_record(out, w->dir, w->baselines, "main~2", results, 0, &err), 0);
     git_oid_tostr(hex, sizeof hex, &w->C); /* main~2 = M -> D -> C */
     assert_non_null(strstr(out, hex));
@@ -290,6 +308,8 @@ static void record_and_prune(void **state)
     assert_int_equal(pg_store_record(out, w->dir, w->baselines, "no-such-rev", results, 1, &err),
                      PG_EUSAGE);
     /* three baselines (F, C, M): keep the newest by commit date (F at minute 8) */
+    assert_int_equal(pg_store_prune(w->dir, w->baselines, 0, &removed, &err), PG_EUSAGE);
+    assert_int_equal(removed, 0);
     assert_int_equal(pg_store_prune(w->dir, w->baselines, 1, &removed, &err), 0);
     assert_int_equal(removed, 2);
     git_oid_tostr(hex, sizeof hex, &w->F);

@@ -17,6 +17,7 @@
 #include "common/err.h"
 
 #define PG_HIST_MAX_US 3600000000ull
+#define PG_HIST_RESOLUTION (1.0 / 256.0) /* the most a reported value is off, relatively */
 #define PG_HIST_BUCKETS 3287 /* pg_hist_bucket_of(PG_HIST_MAX_US) + 1 */
 
 typedef struct pg_hist {

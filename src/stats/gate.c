@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "config/fingerprint.h"
+#include "metrics/hist.h"
 #include "stats/paired.h"
 
 #include <math.h>
@@ -49,9 +50,14 @@ static void history_band(pg_band *band, const char *budget, int idx, const pg_co
     for (size_t i = 0; i < n; i++)
         dev[i] = fabs(med[i] - band->median);
     {
-        double mad = pg_median(dev, n) * 1.4826 * 3.5;
-        band->lo = band->median - mad;
-        band->hi = band->median + mad;
+        double half = pg_median(dev, n) * 1.4826 * 3.5,
+               floor = fabs(band->median) * (PG_HIST_RESOLUTION + PG_BAND_FLOOR);
+        if (c->absolute) /* error rate: a difference, so the floor is absolute */
+            floor = c->min_effect;
+        if (half < floor)
+            half = floor;
+        band->lo = band->median - half;
+        band->hi = band->median + half;
     }
     band->outside =
         c->direction == PG_WORSE_WHEN_HIGHER ? c->cur_median > band->hi : c->cur_median < band->lo;
@@ -176,6 +182,19 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
     return PG_OK;
 }
 
+/* The history as the noise model: with enough baselines, a change that
+ * stays inside their run-to-run spread is not called a regression. */
+static void within_history(pg_comparison *c, const pg_band *band)
+{
+    if (c->verdict != PG_VERDICT_FAIL || !band->have || band->n < PG_BAND_DECIDES || band->outside)
+        return;
+    c->verdict = PG_VERDICT_INCONCLUSIVE;
+    snprintf(c->why, sizeof c->why,
+             "the change is significant against the nearest baseline but within the run-to-run "
+             "spread of the last %zu baselines (their history band)",
+             band->n);
+}
+
 /* Is this comparison made but not decided? A noisy machine does not fail
  * requests, so error rate is still decided then. */
 static int vetoed(const pg_budget_verdict *v, const pg_comparison *c)
@@ -264,6 +283,7 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
             pg_comparison *c = &g->budgets[i].cmp[m];
             if (!vetoed(&g->budgets[i], c)) {
                 *c = all[k++];
+                within_history(c, &g->budgets[i].band[m]);
             } else {
                 c->verdict = PG_VERDICT_INCONCLUSIVE;
                 snprintf(c->why, sizeof c->why, "%s", g->budgets[i].veto);

@@ -4,8 +4,15 @@
  *
  * History band: from the baselines of up to 20 first-parent ancestors, the
  * median of each one's per-trial median, and median +- 3.5 * 1.4826 * MAD
- * around it (a robust 3.5-sigma band). A current median outside it is a
- * warning: it shows slow drift that no single comparison calls significant.
+ * around it (a robust 3.5-sigma band), never narrower than +-
+ * (PG_HIST_RESOLUTION + PG_BAND_FLOOR) of the median: medians read from
+ * histograms are rounded to a bucket, and 21 baselines of the same 20.9 ms
+ * would make a band of no width. With 3 or more baselines, a current median
+ * outside it is a warning (slow drift no single comparison calls
+ * significant). With PG_BAND_DECIDES or more it is the noise model of the
+ * stored-baseline gate: a FAIL also needs the current median outside the
+ * band (beyond the worse end); inside it, the change is within the run-to-run
+ * spread of the history and the row is INCONCLUSIVE saying so.
  *
  * Besides the budget's regression metrics, every metric and aggregation a
  * threshold names (e.g. "http_req_duration{scenario:browse} p95") is
@@ -35,6 +42,9 @@
 
 #include "metrics/values.h"
 #include "stats/compare.h"
+
+#define PG_BAND_FLOOR 0.02 /* the band's least half-width, relative, beside the resolution */
+#define PG_BAND_DECIDES 5  /* baselines from which the band takes part in a FAIL */
 
 typedef struct pg_band {
     int have; /* at least 3 baselines */

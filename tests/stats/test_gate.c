@@ -1,0 +1,194 @@
+/* test_gate.c — the verdict of a run against its baseline (stats/gate.c):
+ * the history band's floor and its part in a FAIL, the vetoes that leave a
+ * budget undecided (not comparable, noisy) and what they leave decided, and
+ * that a same-runner (paired) comparison is never vetoed as noisy.
+ *
+ * Band by hand: 21 baselines whose median is 20.9 ms each have MAD 0; the
+ * floor makes the half-width 20.9 * (1/256 + 0.02) = 0.4996 ms, so the band
+ * is [20.400, 21.400] ms. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stats/gate.h"
+
+#define P50 0 /* pg_value_names index */
+#define ERR 7
+
+/* One budget "api" of n trials at p50 level (us) with a small spread. */
+static void budget(pg_budget_values *b, size_t n, double level, double other_cpu)
+{
+    memset(b, 0, sizeof *b);
+    snprintf(b->name, sizeof b->name, "api");
+    b->n_trials = n;
+    b->regression.enabled = 1;
+    b->regression.alpha = 0.01;
+    b->regression.n = 2;
+    snprintf(b->regression.metric[0].name, sizeof b->regression.metric[0].name, "p50");
+    b->regression.metric[0].min_effect = 0.05;
+    snprintf(b->regression.metric[1].name, sizeof b->regression.metric[1].name, "error_rate");
+    b->regression.metric[1].min_effect = 0.001;
+    for (size_t t = 0; t < n; t++) {
+        b->v[P50][t] = level * (1.0 + 0.001 * (double)t);
+        b->v[ERR][t] = 0.0;
+        b->other_cpu[t] = other_cpu;
+        b->steal[t] = 0.0;
+    }
+}
+
+static pg_results_values results(pg_budget_values *b)
+{
+    pg_results_values r;
+    memset(&r, 0, sizeof r);
+    r.budgets = b;
+    r.n_budgets = 1;
+    r.cores = 2;
+    snprintf(r.cpu, sizeof r.cpu, "test cpu");
+    return r;
+}
+
+static const pg_comparison *metric(const pg_gate *g, const char *name)
+{
+    for (size_t i = 0; i < g->budgets[0].n_cmp; i++)
+        if (strcmp(g->budgets[0].cmp[i].metric, name) == 0)
+            return &g->budgets[0].cmp[i];
+    fail_msg("no comparison of %s", name);
+    return NULL;
+}
+
+static void band_has_a_floor(void **state)
+{
+    pg_budget_values cur, base, hist[21];
+    pg_results_values rc, rb, rh[21];
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 21000.0, 0); /* inside [20400, 21400] */
+    budget(&base, 6, 20900.0, 0);
+    rc = results(&cur), rb = results(&base);
+    for (int i = 0; i < 21; i++) {
+        budget(&hist[i], 1, 20900.0, 0);
+        rh[i] = results(&hist[i]);
+    }
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, rh, 21, NULL, 0, &err), 0);
+    assert_true(g.budgets[0].band[0].have);
+    assert_true(fabs(g.budgets[0].band[0].lo - 20400.4) < 0.5);
+    assert_true(fabs(g.budgets[0].band[0].hi - 21399.6) < 0.5);
+    assert_false(g.budgets[0].band[0].outside);
+    pg_gate_clear(&g);
+}
+
+/* +10% against the nearest baseline, significant: a FAIL alone; with five
+ * baselines whose medians spread from 20 to 24 ms, within their band. */
+static void history_is_the_noise_model(void **state)
+{
+    pg_budget_values cur, base, hist[5];
+    pg_results_values rc, rb, rh[5];
+    const double levels[5] = {20000, 24000, 21000, 23500, 20500};
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 22000.0, 0);
+    budget(&base, 6, 20000.0, 0);
+    rc = results(&cur), rb = results(&base);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    for (int i = 0; i < 5; i++) {
+        budget(&hist[i], 6, levels[i], 0);
+        rh[i] = results(&hist[i]);
+    }
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, rh, 5, NULL, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_non_null(strstr(metric(&g, "p50")->why, "run-to-run spread of the last 5 baselines"));
+    pg_gate_clear(&g);
+    /* four baselines are not enough to overrule the comparison */
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, rh, 4, NULL, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+}
+
+static void noisy_trials_leave_it_undecided(void **state)
+{
+    pg_budget_values cur, base;
+    pg_results_values rc, rb;
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 30000.0, 170.0); /* 50% slower, 1.7 of 2 cores used by others */
+    budget(&base, 6, 20000.0, 10.0);
+    cur.v[ERR][0] = 0.5; /* and errors: still decided on a noisy machine */
+    cur.v[ERR][1] = cur.v[ERR][2] = cur.v[ERR][3] = cur.v[ERR][4] = cur.v[ERR][5] = 0.5;
+    rc = results(&cur), rb = results(&base);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_non_null(strstr(g.budgets[0].veto, "noisy machine: other processes used up to 1.7 of 2 "
+                                               "cores during 6 of 6 trials"));
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_int_equal(metric(&g, "error_rate")->verdict, PG_VERDICT_FAIL);
+    assert_int_equal(g.vetoed, 1);
+    assert_int_equal(g.overall, PG_VERDICT_FAIL); /* by the error rate */
+    pg_gate_clear(&g);
+    /* a baseline that saw as much keeps the comparison decided */
+    budget(&base, 6, 20000.0, 160.0);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_string_equal(g.budgets[0].veto, "");
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* and a paired (same-runner) comparison is never vetoed as noisy */
+    budget(&base, 6, 20000.0, 10.0);
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_string_equal(g.budgets[0].veto, "");
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+}
+
+static void other_work_is_not_comparable(void **state)
+{
+    pg_budget_values cur, base;
+    pg_results_values rc, rb;
+    pg_gate g;
+    pg_err err;
+    char wc[] = "{\"load\":{\"rate\":40,\"trials\":6}}", wb[] = "{\"load\":{\"rate\":50,\"trials\":6}}";
+    (void)state;
+    budget(&cur, 6, 30000.0, 0);
+    budget(&base, 6, 20000.0, 0);
+    snprintf(cur.fingerprint, sizeof cur.fingerprint, "%064d", 1);
+    snprintf(base.fingerprint, sizeof base.fingerprint, "%064d", 2);
+    cur.work = wc;
+    base.work = wb;
+    rc = results(&cur), rb = results(&base);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_non_null(strstr(g.budgets[0].veto, "not comparable"));
+    assert_non_null(strstr(g.budgets[0].veto, "load.rate 50 -> 40"));
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_int_equal(metric(&g, "error_rate")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_int_equal(g.overall, PG_VERDICT_INCONCLUSIVE);
+    pg_gate_clear(&g);
+    /* --strict fails what could not be decided */
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 1, &err), 0);
+    assert_int_equal(g.overall, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* a baseline without a fingerprint (an older perfgate) is compared */
+    base.fingerprint[0] = '\0';
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_string_equal(g.budgets[0].veto, "");
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(band_has_a_floor),
+        cmocka_unit_test(history_is_the_noise_model),
+        cmocka_unit_test(noisy_trials_leave_it_undecided),
+        cmocka_unit_test(other_work_is_not_comparable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -161,7 +161,9 @@ static int run_alternate(ab_budget *ab, const pg_run_args *run, const pg_ab_args
                          pg_err *err)
 {
     pg_budget *b = ab->b;
-    uint64_t warmup = b->load.warmup_us, each = b->load.duration_us / (uint64_t)b->trials;
+    /* one trial per run: a constant executor's share of the duration, or a
+     * ramp's whole profile */
+    uint64_t warmup = b->load.warmup_us, duration = b->load.duration_us, each = pg_load_trial_us(b);
     long trials = b->trials;
     char *original = b->target;
     int rc = PG_OK;
@@ -188,7 +190,7 @@ static int run_alternate(ab_budget *ab, const pg_run_args *run, const pg_ab_args
     }
     b->target = original;
     b->trials = trials;
-    b->load.duration_us = each * (uint64_t)trials;
+    b->load.duration_us = duration;
     b->load.warmup_us = warmup;
     return rc;
 }
@@ -207,15 +209,11 @@ static int load_budget(ab_budget *ab, const char *file, const pg_run_args *run,
     if ((rc = pg_run_load(&ab->b, file, &compared)) != PG_EXIT_PASS)
         return rc;
     b = ab->b;
-    if (b->load.executor != PG_EXEC_CONSTANT_VUS &&
-        b->load.executor != PG_EXEC_CONSTANT_ARRIVAL_RATE) {
-        fprintf(stderr, "perfgate: %s: an A/B comparison needs constant-vus or "
-                        "constant-arrival-rate (%s)\n",
-                b->path,
-                b->load.executor == PG_EXEC_BREAKING_POINT
-                    ? "a breaking-point budget is compared by its capacity_rps: run it with "
-                      "check or compare"
-                    : "the trials of a ramp are not alike");
+    if (b->load.executor == PG_EXEC_BREAKING_POINT) {
+        fprintf(stderr,
+                "perfgate: %s: a breaking-point budget is compared by its capacity_rps, one "
+                "staircase at a time: run it with check or compare\n",
+                b->path);
         return PG_EXIT_USAGE;
     }
     if (b->regression.enabled && b->trials < PG_PAIRED_MIN_TRIALS) {

@@ -7,7 +7,8 @@
  * drawn from the seed (randomized interleaving, Abedi and Brecht, ICPE
  * 2017), so a periodic disturbance cannot always land on the same side.
  * Either way trial t of B is judged against its partner trial t of A with
- * the paired test (stats/paired.h). Same-runner comparisons carry no
+ * the paired test (stats/paired.h). A ramp's trial is its whole profile
+ * (engine/repeat.h), so ramps compare too. Same-runner comparisons carry no
  * history band and are never vetoed as noisy: the noise falls on both. */
 #ifndef PG_CLI_AB_H
 #define PG_CLI_AB_H

@@ -155,9 +155,9 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b, uint64_t du
     b->trials = 6;
     if ((rc = pg_fields_int(f, root, "trials", "the budget", 0, 1, 100, &b->trials)) != 0)
         return rc;
-    /* a breaking-point trial is a whole staircase; its steps are checked in load */
-    if (b->load.executor != PG_EXEC_BREAKING_POINT &&
-        b->load.duration_us / (uint64_t)b->trials < 100000) {
+    /* a breaking-point trial is a whole staircase (its steps are checked in
+     * load), a ramp's the whole profile */
+    if (!pg_load_repeats(b) && pg_load_trial_us(b) < 100000) {
         section = cJSON_GetObjectItemCaseSensitive(root, "trials");
         return pg_json_doc_error(f->err, f->doc, section ? section : root, 0,
                                  "%ld trials of a %.3gs run leave under 100ms each; lengthen "

@@ -167,6 +167,14 @@ const char *pg_executor_name(pg_executor e);
  * measurement (linear between stages; constant executors are flat). */
 double pg_load_target_at(const pg_load *load, uint64_t t_us);
 
+/* How duration and trials combine. A constant executor's duration is split
+ * evenly into its trials. A ramp's trial repeats the whole profile (its
+ * stages), and a breaking-point trial is a whole staircase, so that the
+ * trials are alike and can be compared: such a run takes trials x duration. */
+int pg_load_repeats(const pg_budget *b);    /* a trial is the whole profile */
+uint64_t pg_load_trial_us(const pg_budget *b); /* the measured time of one trial */
+uint64_t pg_load_total_us(const pg_budget *b); /* of all trials (warm-up not counted) */
+
 /* Writes the human-readable plan (what load, for how long, what is checked). */
 void pg_budget_print_plan(const pg_budget *b, FILE *fp);
 

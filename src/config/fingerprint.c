@@ -28,15 +28,17 @@ static int add_str(cJSON *o, const char *key, const char *v)
     return v ? cJSON_AddStringToObject(o, key, v) != NULL : cJSON_AddNullToObject(o, key) != NULL;
 }
 
-static int load_json(cJSON *o, const pg_load *l, long trials)
+static int load_json(cJSON *o, const pg_budget *b)
 {
+    const pg_load *l = &b->load;
+    long trials = b->trials;
     cJSON *stages = cJSON_AddArrayToObject(o, "stages");
     int ok = stages != NULL;
 
     ok = ok && add_str(o, "executor", pg_executor_name(l->executor));
     ok = ok && add_num(o, "trials", (double)trials);
     ok = ok && add_num(o, "duration_us", (double)l->duration_us);
-    ok = ok && add_num(o, "trial_duration_us", (double)(l->duration_us / (uint64_t)trials));
+    ok = ok && add_num(o, "trial_duration_us", (double)pg_load_trial_us(b));
     ok = ok && add_num(o, "warmup_us", (double)l->warmup_us);
     ok = ok && add_num(o, "vus", (double)l->vus) && add_num(o, "rate", l->rate);
     ok = ok && add_num(o, "start", l->start) && add_str(o, "preset", l->preset);
@@ -106,7 +108,7 @@ int pg_budget_work(const pg_budget *b, cJSON **work, char hex[PG_FINGERPRINT_HEX
 
     *work = NULL;
     hex[0] = '\0';
-    if (!w || !(load = cJSON_AddObjectToObject(w, "load")) || !load_json(load, &b->load, b->trials) ||
+    if (!w || !(load = cJSON_AddObjectToObject(w, "load")) || !load_json(load, b) ||
         !(scen = cJSON_AddArrayToObject(w, "scenarios")) || !scenarios_json(scen, b) ||
         !(text = cJSON_PrintUnformatted(w))) {
         cJSON_Delete(w);

@@ -365,6 +365,23 @@ int pg_section_load(pg_fields *f, const cJSON *load, pg_load *l)
     return pg_fields_int(f, load, "max_connections", "load", 0, 1, 100000, &l->max_connections);
 }
 
+int pg_load_repeats(const pg_budget *b)
+{
+    return b->load.executor == PG_EXEC_RAMPING_VUS ||
+           b->load.executor == PG_EXEC_RAMPING_ARRIVAL_RATE ||
+           b->load.executor == PG_EXEC_BREAKING_POINT;
+}
+
+uint64_t pg_load_trial_us(const pg_budget *b)
+{
+    return pg_load_repeats(b) ? b->load.duration_us : b->load.duration_us / (uint64_t)b->trials;
+}
+
+uint64_t pg_load_total_us(const pg_budget *b)
+{
+    return pg_load_repeats(b) ? b->load.duration_us * (uint64_t)b->trials : b->load.duration_us;
+}
+
 double pg_load_target_at(const pg_load *l, uint64_t t_us)
 {
     double from = l->start;

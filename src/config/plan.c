@@ -89,7 +89,7 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
     free(shown);
     print_schedule(l, fp);
     pg_format_duration(l->warmup_us, w, sizeof w);
-    pg_format_duration(l->duration_us / (uint64_t)b->trials, d, sizeof d);
+    pg_format_duration(pg_load_trial_us(b), d, sizeof d);
     pg_format_duration(l->timeout_us, t, sizeof t);
     fprintf(fp, "  warmup     %s, not measured\n", w);
     if (l->executor == PG_EXEC_BREAKING_POINT)
@@ -97,8 +97,14 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
                 "  trials     %ld staircases of up to %.0f steps (capacity_rps is each one's "
                 "highest rate that held)\n",
                 b->trials, (double)(l->duration_us / l->step_us));
+    else if (pg_load_repeats(b))
+        fprintf(fp, "  trials     %ld, each the whole profile of %s\n", b->trials, d);
     else
         fprintf(fp, "  trials     %ld of %s each\n", b->trials, d);
+    pg_format_duration(pg_load_total_us(b) + l->warmup_us, d, sizeof d);
+    fprintf(fp, "  total      %s of load with the warm-up%s\n", d,
+            l->executor == PG_EXEC_BREAKING_POINT ? " (at most: a staircase stops where it breaks)"
+                                                  : "");
     fprintf(fp, "  limits     %ld connections, %s timeout per request\n", l->max_connections, t);
     for (size_t i = 0; i < b->n_scenarios; i++)
         total_weight += b->scenarios[i].weight;

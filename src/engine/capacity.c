@@ -22,6 +22,7 @@
  * capacity, like any metric, is compared with the baseline on several
  * independent values. */
 #include "engine/capacity.h"
+#include "engine/assemble.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,57 +69,19 @@ static int add_step(pg_budget_run *out, size_t *cap, const pg_capacity_step *s)
     return 0;
 }
 
-/* The step's per-second points, moved to t_s on the whole run's clock. */
-static int add_timeline(pg_budget_run *out, const pg_budget_run *r, double t_s)
-{
-    pg_timeline_point *g;
-
-    if (!r->n_timeline)
-        return 0;
-    if (!(g = realloc(out->timeline, (out->n_timeline + r->n_timeline) * sizeof *g)))
-        return -1;
-    out->timeline = g;
-    for (size_t i = 0; i < r->n_timeline; i++) {
-        g[out->n_timeline] = r->timeline[i];
-        g[out->n_timeline++].t_s += t_s;
-    }
-    return 0;
-}
-
 /* Out of CPU: the one saturation a single step can prove. */
 static int out_of_cpu(const pg_budget_run *r)
 {
     return r->saturated && r->cpu_percent > 90.0 * r->threads;
 }
 
-/* What every step shares with the whole run: the generator's state, names.
- * Late starts add up over the steps and are judged once at the end: on a
- * busy machine any step has a few (a thread descheduled for 2 ms), and
- * forty short steps judged one by one would find one over the limit by
- * chance. */
+/* What every step shares with the whole run; a step out of CPU saturates it. */
 static void take_run_facts(pg_budget_run *out, pg_budget_run *r, double rate)
 {
-    out->threads = r->threads;
-    if (r->cpu_percent > out->cpu_percent)
-        out->cpu_percent = r->cpu_percent;
-    if (r->max_rss_kib > out->max_rss_kib)
-        out->max_rss_kib = r->max_rss_kib;
-    out->starts += r->starts;
-    out->late_starts += r->late_starts;
+    pg_assemble_facts(out, r);
     if (out_of_cpu(r) && !out->saturated) {
         out->saturated = 1;
         snprintf(out->saturation, sizeof out->saturation, "at %g/s: %.480s", rate, r->saturation);
-    }
-    for (int k = 0; k < PG_FAIL_KINDS; k++)
-        if (!out->fail_example[k][0])
-            memcpy(out->fail_example[k], r->fail_example[k], sizeof out->fail_example[k]);
-    if (!out->names) {
-        out->names = r->names;
-        out->n_names = r->n_names;
-        out->scenario_names = r->scenario_names;
-        out->n_scenarios = r->n_scenarios;
-        r->names = r->scenario_names = NULL;
-        r->n_names = r->n_scenarios = 0;
     }
 }
 
@@ -205,7 +168,7 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
             if (o->judge)
                 held = o->judge(o->judge_arg, &step, &r, held, s.why, sizeof s.why);
             s.held = held;
-            if (add_step(out, &cap, &s) != 0 || add_timeline(out, &r, t0) != 0) {
+            if (add_step(out, &cap, &s) != 0 || pg_assemble_timeline(out, &r, t0) != 0) {
                 pg_budget_run_clear(&r);
                 pg_budget_run_clear(&best);
                 rc = pg_err_set(err, PG_ENOMEM, "out of memory");
@@ -237,13 +200,7 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
         pg_budget_run_clear(&best);
     }
     out->interrupted = stopped;
-    if (!out->saturated && out->late_starts >= 10 && out->late_starts * 100 > out->starts) {
-        out->saturated = 1;
-        snprintf(out->saturation, sizeof out->saturation,
-                 "%llu of %llu iterations over all steps started over 2 ms behind schedule with "
-                 "connections free: the generator fell behind",
-                 (unsigned long long)out->late_starts, (unsigned long long)out->starts);
-    }
+    pg_assemble_late_starts(out, "all steps");
 out:
     if (rc != PG_OK)
         pg_budget_run_clear(out);

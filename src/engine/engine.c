@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/capacity.h"
+#include "engine/repeat.h"
 #include "engine/prepared.h"
 #include "engine/worker.h"
 
@@ -187,6 +188,8 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
 
     if (b->load.executor == PG_EXEC_BREAKING_POINT)
         return pg_capacity_run(out, b, o, err);
+    if (pg_load_repeats(b) && b->trials > 1)
+        return pg_repeat_run(out, b, o, err);
     memset(out, 0, sizeof *out);
     if (!n) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);

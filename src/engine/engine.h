@@ -49,6 +49,8 @@ typedef struct pg_run_opts {
 } pg_run_opts;
 
 /* Runs b. On success out holds the measurements (clear with pg_budget_run_clear).
+ * A ramping budget of several trials runs its whole profile once per trial
+ * (engine/repeat.c), so its trials are alike.
  * A breaking-point budget runs trials staircases (engine/capacity.c): each
  * step a run of its own at a constant rate, the staircase stopping at the
  * first step that breaks; each trial holds the measurements of its highest

@@ -9,8 +9,10 @@
 #   - A against itself does not fail
 #   - check --base-target is ab with A = base, B = the budget's target, and
 #     writes the reports check writes
-#   - refusals: a bad schedule, too few trials for the paired test, a ramp,
-#     --schedule without --base-target (exit 2 with the reason)
+#   - refusals: a bad schedule, too few trials for the paired test, a
+#     breaking-point budget, --schedule without --base-target (exit 2 with
+#     the reason)
+#   - a ramp compares too: each of its trials runs the whole profile
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -87,9 +89,29 @@ refuse "--schedule takes duet or alternate" ab "$dir/ab.json" --a "$a" --b "$b" 
 refuse "the paired test of an A/B comparison needs 3" ab "$dir/ab.json" --a "$a" --b "$b" --trials 2
 refuse "go with --base-target" check "$dir/ab.json" --schedule alternate
 refuse "takes an http:// or https:// URL" check "$dir/ab.json" --base-target "ftp://x"
-sed 's/"executor": "constant-arrival-rate", "rate": 100, "duration": "3s"/"executor": "ramping-arrival-rate", "stages": [{"duration": "3s", "target": 100}]/' \
+cat >"$dir/capacity.json" <<JSON
+{ "name": "cap", "target": "$b",
+  "load": { "executor": "breaking-point", "start": 100, "step": 100, "max": 300,
+            "step_duration": "500ms" },
+  "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+refuse "compared by its capacity_rps" ab "$dir/capacity.json" --a "$a" --b "$b"
+
+# a ramp compares too: each trial runs the whole profile, both sides at once
+sed 's/"executor": "constant-arrival-rate", "rate": 100, "duration": "3s"/"executor": "ramping-arrival-rate", "start_rate": 20, "stages": [{"duration": "1s", "target": 100}]/; s/"trials": 6/"trials": 4/' \
   "$dir/ab.json" >"$dir/ramp.json"
-refuse "the trials of a ramp are not alike" ab "$dir/ramp.json" --a "$a" --b "$b"
+"$bin" ab "$dir/ramp.json" --a "$a" --b "$b" --json "$dir/ramp-v.json" >"$dir/ramp.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "ramp A/B: exit $rc, want 1"; cat "$dir/ramp.out"; }
+grep -q "duet schedule, 4 trials each" "$dir/ramp.out" || bad "ramp: not 4 trials a side"
+python3 - "$dir/ramp-v.json" <<'PY' || fail=1
+import json, sys
+b = json.load(open(sys.argv[1]))["budgets"][0]
+# every trial is the whole profile (1 s), not a quarter of it
+for i, t in enumerate(b["trials"]):
+    if not 0.9 <= t["duration_s"] <= 1.2:
+        sys.exit("FAIL: ramp trial %d lasted %.2f s, want the whole 1 s profile" % (i, t["duration_s"]))
+PY
 
 [ $fail -eq 0 ] && echo "ab: all passed"
 exit $fail

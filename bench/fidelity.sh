@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does perfgate measure what is there?
 # 1. Against `perfgate serve --delay 5`: perfgate's open-model p50 at 100 req/s
-#    beside wrk's p50 on the same target (issue #3: within 3%).
+#    beside wrk's p50 on the same target (the goal: within 3%).
 # 2. Against a server that stalls 500 ms every 5 s, 200 req/s open model:
 #    latency from the intended start (coordinated omission corrected) must
 #    show the stall (p99 >= 400 ms) while latency from the actual send hides it.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak RSS of perfgate at full speed (closed model, 50 VUs, 2 threads)
 # against perfgate serve, for a short and a long run: memory must stay flat
-# (issue #3: <= 16 MiB and within 10% between 10 s and 60 s).
+# (the goal: <= 16 MiB and within 10% between 10 s and 60 s).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 short=${1:-10}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # perfgate serve's own throughput: wrk (core 1) against `perfgate serve
-# --threads 1` (core 0), small body on "/", keep-alive. Issue #2 asks for
+# --threads 1` (core 0), small body on "/", keep-alive. The goal is
 # at least 30,000 req/s on one core so the target never limits a benchmark.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

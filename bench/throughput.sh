@@ -4,7 +4,7 @@
 # nginx runs on core 0, the load generator under test on core 1.
 # perfgate runs twice per pair: with its curl_multi_socket_action driver
 # (PERFGATE_SOCKET_LOOP=1) and its default curl_multi_poll driver, to compare.
-# Target from issue #3: perfgate >= 0.6x wrk.
+# Target: perfgate >= 0.6x wrk.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pairs=${1:-3}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Is the verdict right both ways? (issue #4)
+# Is the verdict right both ways?
 # 1. N A/A comparisons with `perfgate ab` against one `perfgate serve --delay 5
 #    --jitter 1` on both sides: no FAIL allowed.
 # 2. N comparisons where B is a second server with --delay 5.5 (10% slower):

@@ -1,6 +1,6 @@
 /* cli.c — top-level dispatch and help texts.
  *
- * Every command of DESIGN.md is listed and answers --help, including those
+ * Every command of the README is listed and answers --help, including those
  * not built yet: they say so and exit 2 rather than pretend to work. */
 #include "cli/cli.h"
 

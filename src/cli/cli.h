@@ -1,4 +1,4 @@
-/* cli.h — the command line of DESIGN.md: dispatch, help, and one function
+/* cli.h — the command line (README.md, "Commands"): dispatch, help, and one function
  * per subcommand. Each command returns the process exit code. */
 #ifndef PG_CLI_CLI_H
 #define PG_CLI_CLI_H

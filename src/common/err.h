@@ -21,7 +21,7 @@ enum {
     PG_ENOTFOUND = -7, /* a base ref or merge-base that is not there  -> exit 3 */
 };
 
-/* Process exit codes of DESIGN.md. */
+/* Process exit codes (docs/design.md, "Exit codes and errors"). */
 enum { PG_EXIT_PASS = 0, PG_EXIT_FAIL = 1, PG_EXIT_USAGE = 2, PG_EXIT_NORUN = 3 };
 
 typedef struct pg_err {
@@ -45,7 +45,7 @@ void pg_err_format(const pg_err *err, char *buf, size_t size);
 /* Prints "perfgate: <formatted error>" to fp. */
 void pg_err_print(const pg_err *err, FILE *fp);
 
-/* Maps a PG_E* code to the process exit code of DESIGN.md. */
+/* Maps a PG_E* code to the process exit code. */
 int pg_err_exit_code(int code);
 
 #endif

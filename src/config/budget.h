@@ -4,7 +4,7 @@
  * data, owned by the budget and freed with pg_budget_free), or get an error
  * naming file:line:col and what would be valid. Everything the rest of
  * perfgate reads from a budget is already checked here, so the engine never
- * meets an impossible plan. Format: DESIGN.md, "Budget file". */
+ * meets an impossible plan. Format: README.md, "A budget"; docs/design.md. */
 #ifndef PG_CONFIG_BUDGET_H
 #define PG_CONFIG_BUDGET_H
 
@@ -181,7 +181,7 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp);
 /* The name a scraped gauge goes by, or NULL when b scrapes none of that name. */
 const pg_scrape_gauge *pg_budget_gauge(const pg_budget *b, const char *name);
 
-/* Default min_effect of a regression metric (DESIGN.md / issue #4 defaults). */
+/* Default min_effect of a regression metric (README.md, "How the gate decides"). */
 double pg_regression_default_min_effect(const char *metric);
 
 /* Valid regression metric names, NULL-terminated. */

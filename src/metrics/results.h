@@ -1,4 +1,4 @@
-/* results.h — a results file (DESIGN.md, "Results file", perfgate-results/1):
+/* results.h — a results file (docs/design.md, "Files", perfgate-results/1):
  * the environment, and per budget its run and the verdict of each check.
  * Plain data; pg_results_clear frees what it owns. */
 #ifndef PG_METRICS_RESULTS_H

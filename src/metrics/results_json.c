@@ -2,7 +2,7 @@
  *
  * Each trial carries its summary numbers for people and tools, and its
  * histograms in the compact encoding so statistics and merges can work on
- * the exact distribution later. Numbers are written in their DESIGN.md
+ * the exact distribution later. Numbers are written in their docs/design.md
  * units: microseconds for latency, seconds for durations, requests/s. */
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* trial.h — what one trial measured: histograms and counters.
  *
- * The unit of comparison is the trial (DESIGN.md, Statistics), so each trial
+ * The unit of comparison is the trial (docs/design.md, "Statistics"), so each trial
  * keeps its own histograms. Workers each fill their own pg_trial and the
  * engine merges them at the end (adding counts is exact), so nothing is
  * shared on the hot path. Memory is fixed once the budget is known. */

@@ -7,7 +7,7 @@
  * "run" with <error> when the budget could not measure (interrupted, or no
  * request answered). Properties carry commit, baseline commit and distance,
  * trials, alpha. Written with libxml2's xmlTextWriter and valid against
- * both schemas of DESIGN.md (Ant's strict JUnit.xsd and Jenkins' junit-10):
+ * both schemas in tests/report/schemas (Ant's strict JUnit.xsd and Jenkins' junit-10):
  * times with 3 decimals, timestamps without zone, every name made valid
  * UTF-8 of XML characters and never empty. */
 #ifndef PG_REPORT_JUNIT_H

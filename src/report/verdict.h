@@ -1,8 +1,8 @@
 /* verdict.h — the gate's verdict for people (console) and for tools (JSON).
  * The JSON is the current results file with, per budget, a "comparison"
  * object and the regression checks added, and at the top the baseline used
- * and the overall verdict: everything the reports of #5 need, nothing
- * recomputed. */
+ * and the overall verdict: everything the reports (JUnit, markdown, HTML,
+ * GitHub) need, nothing recomputed. */
 #ifndef PG_REPORT_VERDICT_H
 #define PG_REPORT_VERDICT_H
 

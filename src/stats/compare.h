@@ -1,4 +1,4 @@
-/* compare.h — did a metric get worse? The verdict of DESIGN.md, "Statistics".
+/* compare.h — did a metric get worse? docs/design.md, "Statistics".
  *
  * The unit is the trial: each side is a handful of per-trial values (p95 of
  * trial 1, of trial 2, ...). Per metric: a one-sided Mann-Whitney U test in

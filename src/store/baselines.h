@@ -1,4 +1,4 @@
-/* baselines.h — baselines keyed by commit (DESIGN.md, "Baselines keyed by commit").
+/* baselines.h — baselines keyed by commit (docs/design.md, "Files").
  *
  * A baseline is a results file stored as DIR/<40-hex commit>.json. To check a
  * change, the base ref is resolved (--base, else $GITHUB_BASE_REF as

@@ -1,5 +1,5 @@
 /* repo.h — the git facts a results file records, read with libgit2 (never
- * by running git). The baseline store (issue #4) builds on this part. */
+ * by running git). The baseline store (baselines.h) builds on this part. */
 #ifndef PG_STORE_REPO_H
 #define PG_STORE_REPO_H
 

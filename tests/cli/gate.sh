@@ -2,7 +2,7 @@
 # The gate end to end: a repository with a baseline on main and a branch;
 # `check` passes against the unchanged server, fails against one 50% slower
 # and names the regressed metric; `compare` without a baseline still gates
-# thresholds and reports regressions as skipped; exit codes per DESIGN.md.
+# thresholds and reports regressions as skipped; exit codes per docs/design.md.
 # Servers on 127.0.0.1, runs of 3 s. (The test builds its repository with
 # the git command; perfgate itself reads it with libgit2.)
 set -u

@@ -1,4 +1,4 @@
-/* test_results_json.c — the results file has every field DESIGN.md lists
+/* test_results_json.c — the results file has every field docs/design.md lists
  * (perfgate-results/1), is written atomically, and its histograms decode
  * back to the measured distribution. */
 #include <cjson/cJSON.h>

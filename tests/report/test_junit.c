@@ -1,4 +1,4 @@
-/* test_junit.c — JUnit XML valid against both schemas of DESIGN.md in every
+/* test_junit.c — JUnit XML valid against both schemas in tests/report/schemas in every
  * case, and carrying the right failures, skips, errors and messages. */
 #include <setjmp.h>
 #include <stdarg.h>

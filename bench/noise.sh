@@ -17,11 +17,13 @@
 # comparison. Targets (duet): A/A 0 FAIL everywhere; +10% FAIL >= 9 of 10
 # everywhere; +5% FAIL >= 8 of 10 when quiet.
 # Usage: bench/noise.sh [N=10 comparisons per cell] [conditions="quiet steady bursty"]
+#                       [schedules="duet alternate"]
 # Takes about 85 minutes with N=10. Not a CI step.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 n=${1:-10}
 conditions=${2:-quiet steady bursty}
+schedules=${3:-duet alternate}
 bench_build
 tmp=$(mktemp -d)
 pids=()
@@ -96,7 +98,7 @@ printf '%-7s %-9s %-22s %5s %5s %5s %8s\n' condition schedule comparison FAIL in
 for cond in $conditions; do
   start_noise "$cond"
   sleep 1
-  for sched in duet alternate; do
+  for sched in $schedules; do
     row() { # row LABEL BUDGET A B
       read -r f i p max <<<"$(cell "$sched" "$2" "$3" "$4")"
       printf '%-7s %-9s %-22s %2d/%-2d %5d %5d %7ss\n' "$cond" "$sched" "$1" "$f" "$n" "$i" "$p" "$max"

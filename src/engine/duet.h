@@ -23,8 +23,9 @@
  * threads and the first connections to come up. */
 #define PG_DUET_LEAD_NS 100000000ull
 
-/* Runs b against url_a and url_b at once. threads in o is per side (0: half
- * the cores, at least 1); o->start_ns is ignored (both get one instant).
+/* Runs b against url_a and url_b at once. threads in o is per side (0: one
+ * per core, as a run of one side would have); o->start_ns is ignored (both
+ * get one instant).
  * On success *a and *b hold each side's measurements; on failure neither. */
 int pg_duet_run(pg_budget_run *a, pg_budget_run *b, const pg_budget *budget, const char *url_a,
                 const char *url_b, const pg_run_opts *o, pg_err *err);

@@ -42,17 +42,6 @@ git add b.json && git commit -qm budget
 "$bin" baseline record base.json >/dev/null || bad "baseline record failed"
 baseline=$(ls baselines/*.json)
 
-expect() { # expect NAME EXIT PATTERN -- CMD...
-  local name=$1 want=$2 pattern=$3 out rc
-  shift 4
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ $rc -ne "$want" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
-    bad "$name: exit $rc (want $want), pattern '$pattern'"
-    echo "$out" | tail -12
-  fi
-}
-
 # not comparable: the rate changed
 budget b80.json 80
 "$bin" run b80.json -q -o r80.json >/dev/null 2>&1

@@ -6,6 +6,9 @@
 #   bad MESSAGE     prints "FAIL: MESSAGE" and makes the script fail
 #   $fail           1 once bad was called
 #   on_exit CMD     one more command for the exit (before $dir is removed)
+#   expect NAME EXIT PATTERN -- CMD...
+#                   runs CMD; bad unless it exits EXIT and its output
+#                   (stdout and stderr) matches the extended regex PATTERN
 dir=$(mktemp -d)
 fail=0
 servers=()
@@ -31,4 +34,14 @@ start() {
   for _ in $(seq 100); do grep -qs "listening on" "$log" && break; sleep 0.05; done
   url=$(sed -n 's/^listening on //p' "$log")
   [ -n "$url" ] || { echo "FAIL: the server did not start: $*"; cat "$log"; exit 1; }
+}
+expect() {
+  local name=$1 want=$2 pattern=$3 out rc
+  shift 4
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ $rc -ne "$want" ] || ! grep -Eq -- "$pattern" <<<"$out"; then
+    bad "$name: exit $rc (want $want), pattern '$pattern'"
+    echo "$out" | tail -12
+  fi
 }

@@ -119,6 +119,7 @@ typedef struct pg_regression {
     pg_regression_metric *metrics;
     size_t n_metrics;
     double alpha;
+    double min_effect; /* one "min_effect" for all (threshold series too); 0: none given */
 } pg_regression;
 
 typedef struct pg_budget {

@@ -326,7 +326,10 @@ static int parse_min_effect(pg_fields *f, const cJSON *me, pg_budget *b)
     if (!me)
         return PG_OK;
     if (cJSON_IsString(me)) {
-        /* One figure for all relative metrics; error_rate keeps its own unit. */
+        /* One figure for all relative metrics (and the threshold series
+         * compared with the baseline); error_rate keeps its own unit. */
+        if ((rc = effect_value(f, me, "p50", &r->min_effect)) != 0)
+            return rc;
         for (size_t i = 0; i < r->n_metrics; i++)
             if (strcmp(r->metrics[i].name, "error_rate") != 0 &&
                 (rc = effect_value(f, me, r->metrics[i].name, &r->metrics[i].min_effect)) != 0)

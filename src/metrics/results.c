@@ -20,6 +20,7 @@ void pg_regression_setting_from(pg_regression_setting *out, const pg_regression 
     memset(out, 0, sizeof *out);
     out->enabled = r->enabled;
     out->alpha = r->alpha;
+    out->min_effect = r->min_effect;
     for (size_t k = 0; k < r->n_metrics && k < PG_MAX_REGRESSION_METRICS; k++) {
         snprintf(out->metric[k].name, sizeof out->metric[k].name, "%s", r->metrics[k].name);
         out->metric[k].min_effect = r->metrics[k].min_effect;

@@ -47,6 +47,7 @@ typedef struct pg_check {
 typedef struct pg_regression_setting {
     int enabled;
     double alpha;
+    double min_effect; /* the budget's one min_effect for all, 0 when none */
     size_t n;
     struct {
         char name[16];

@@ -332,6 +332,8 @@ static cJSON *budget_json(const pg_budget_result *b)
         cJSON *reg = cJSON_AddObjectToObject(o, "regression"), *ms;
         cJSON_AddBoolToObject(reg, "enabled", b->regression.enabled);
         cJSON_AddNumberToObject(reg, "alpha", b->regression.alpha);
+        if (b->regression.min_effect > 0)
+            cJSON_AddNumberToObject(reg, "min_effect", b->regression.min_effect);
         ms = cJSON_AddArrayToObject(reg, "metrics");
         for (size_t i = 0; i < b->regression.n; i++) {
             cJSON *m = cJSON_CreateObject();

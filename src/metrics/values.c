@@ -105,6 +105,9 @@ static void read_regression(pg_budget_values *b, const cJSON *reg)
         return;
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reg, "alpha")))
         b->regression.alpha = cJSON_GetObjectItemCaseSensitive(reg, "alpha")->valuedouble;
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reg, "min_effect")) &&
+        cJSON_GetObjectItemCaseSensitive(reg, "min_effect")->valuedouble > 0)
+        b->regression.min_effect = cJSON_GetObjectItemCaseSensitive(reg, "min_effect")->valuedouble;
     cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(reg, "metrics"))
     {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");

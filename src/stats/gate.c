@@ -261,8 +261,11 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
                 if (strncmp(se->key, "http_req_duration ", 18) == 0 &&
                     strcmp(se->key + 18, b->regression.metric[m].name) == 0)
                     repeats = 1;
-            if (!repeats && (rc = compare_one(v, b, old, -1, se->key, series_min_effect(se->field),
-                                              history, n_history, paired, err)) != 0)
+            /* the budget's one min_effect when it set one, else by aggregation */
+            double effect = b->regression.min_effect > 0 ? b->regression.min_effect
+                                                         : series_min_effect(se->field);
+            if (!repeats && (rc = compare_one(v, b, old, -1, se->key, effect, history, n_history,
+                                              paired, err)) != 0)
                 return rc;
         }
         total += v->n_cmp;

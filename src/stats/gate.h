@@ -16,8 +16,9 @@
  *
  * Besides the budget's regression metrics, every metric and aggregation a
  * threshold names (e.g. "http_req_duration{scenario:browse} p95") is
- * compared too, with min_effect by aggregation (5% p50/avg/min, 10% p90/p95,
- * 15% p99, 25% p99.9/max); one that repeats a regression metric is left out.
+ * compared too, with the budget's min_effect when it gives one for all,
+ * else by aggregation (5% p50/avg/min, 10% p90/p95, 15% p99, 25%
+ * p99.9/max); one that repeats a regression metric is left out.
  * A breaking-point budget compares its regression metrics only (its trials
  * are measured at the rate each staircase reached).
  *

@@ -182,6 +182,37 @@ static void other_work_is_not_comparable(void **state)
     pg_gate_clear(&g);
 }
 
+/* A threshold's series compared with the baseline takes the budget's one
+ * min_effect when it gives one, else the aggregation's default (p99: 15%). */
+static void series_take_the_budgets_min_effect(void **state)
+{
+    pg_budget_values cur, base;
+    pg_results_values rc, rb;
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 20000.0, 0);
+    budget(&base, 6, 20000.0, 0);
+    for (pg_budget_values *b = &cur; b; b = b == &cur ? &base : NULL) {
+        b->n_series = 1;
+        snprintf(b->series[0].key, sizeof b->series[0].key, "http_req_duration p99");
+        snprintf(b->series[0].field, sizeof b->series[0].field, "p99");
+        b->series[0].n = 6;
+        for (int t = 0; t < 6; t++) /* +12% in the current run */
+            b->series[0].v[t] = (b == &cur ? 33600.0 : 30000.0) * (1.0 + 0.001 * t);
+    }
+    rc = results(&cur), rb = results(&base);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    /* +12% is within p99's 15% */
+    assert_int_equal(metric(&g, "http_req_duration p99")->verdict, PG_VERDICT_PASS);
+    assert_true(metric(&g, "http_req_duration p99")->min_effect == 0.15);
+    pg_gate_clear(&g);
+    cur.regression.min_effect = 0.05;
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(metric(&g, "http_req_duration p99")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +220,7 @@ int main(void)
         cmocka_unit_test(history_is_the_noise_model),
         cmocka_unit_test(noisy_trials_leave_it_undecided),
         cmocka_unit_test(other_work_is_not_comparable),
+        cmocka_unit_test(series_take_the_budgets_min_effect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -322,7 +322,13 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
         pg_text_copy_clean(bv->name, sizeof bv->name, name);
         pg_text_copy_clean(bv->target, sizeof bv->target, str(b, "target"));
         bv->interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "interrupted"));
-        bv->saturated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "generator_saturated"));
+        {
+            const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(b, "generator_cpu_percent"),
+                        *threads = cJSON_GetObjectItemCaseSensitive(b, "threads");
+            bv->cpu_bound = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "generator_saturated")) &&
+                            cJSON_IsNumber(cpu) && cJSON_IsNumber(threads) &&
+                            cpu->valuedouble > 90.0 * threads->valuedouble;
+        }
         if (strlen(str(b, "fingerprint")) == 64 &&
             cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "work"))) {
             pg_text_copy_clean(bv->fingerprint, sizeof bv->fingerprint, str(b, "fingerprint"));

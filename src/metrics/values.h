@@ -46,7 +46,7 @@ typedef struct pg_budget_values {
      * the trial has no sample */
     double other_cpu[PG_MAX_TRIALS]; /* % of one core used by other processes */
     double steal[PG_MAX_TRIALS];     /* % of all cores */
-    int saturated;                   /* perfgate itself was the limit */
+    int cpu_bound; /* perfgate used over 90% of its threads' CPU: the generator was the limit */
 } pg_budget_values;
 
 typedef struct pg_results_values {

@@ -114,10 +114,13 @@ static void interference(pg_budget_verdict *v, const pg_budget_values *b,
                  "noisy machine: the hypervisor took %.0f%% or more of the CPU during %zu of %zu "
                  "trials",
                  PG_NOISY_STEAL, stolen, b->n_trials);
-    else if (b->saturated)
+    else if (b->cpu_bound && !old->cpu_bound && !b->staircase)
+        /* late starts alone are not it: on a shared machine they come from
+         * other processes, which other_cpu measures; a staircase finds its
+         * generator's limit step by step */
         snprintf(v->veto, sizeof v->veto,
-                 "noisy measurement: perfgate itself was saturated (the generator, not the "
-                 "target, may be the limit)");
+                 "noisy measurement: perfgate used all the CPU of its threads (the generator, "
+                 "not the target, was the limit), which the baseline's run did not");
 }
 
 /* Another machine: said, not vetoed (hosted runners mix CPU models). */

@@ -31,8 +31,10 @@
  *                   least PG_NOISY_SHARE of the machine's cores during it and
  *                   PG_NOISY_MARGIN of them more than during the baseline's
  *                   busiest trial, or the hypervisor stole PG_NOISY_STEAL% of
- *                   the cores, or perfgate itself was saturated. Error rate is
- *                   still decided (a busy machine does not fail requests).
+ *                   the cores, or perfgate used all the CPU of its threads
+ *                   when the baseline's run did not (not a staircase: it
+ *                   finds that limit step by step). Error rate is still
+ *                   decided (a busy machine does not fail requests).
  * A different testbed (CPU model, cores, --testbed) is a note, not a veto.
  * Same-runner comparisons (pg_gate_evaluate_paired) are never vetoed as
  * noisy: the noise falls on both sides. */

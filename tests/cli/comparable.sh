@@ -65,6 +65,8 @@ d = json.load(open(src))
 d["env"]["cores"] = 2
 for b in d["budgets"]:
     b["generator_saturated"] = sat
+    if sat:  # all the CPU of its threads: the generator was the limit
+        b["generator_cpu_percent"] = 95.0 * b.get("threads", 1)
     for i, t in enumerate(b["trials"]):
         m = t.setdefault("monitor", {})
         m["other_cpu"] = {"mean": other if i > 0 else 5.0}
@@ -90,7 +92,7 @@ expect "a little other CPU is not noise" 1 "FAIL +p50 " -- "$bin" compare calm.j
 edit slow.json stolen.json 5 25 0
 expect "steal" 0 "noisy machine: the hypervisor took" -- "$bin" compare stolen.json --base main
 edit slow.json saturated.json 5 0 1
-expect "saturated" 0 "perfgate itself was saturated" -- "$bin" compare saturated.json --base main
+expect "saturated" 0 "perfgate used all the CPU of its threads" -- "$bin" compare saturated.json --base main
 
 # another testbed: a note, the comparison still decides
 "$bin" run b.json --target "$slow" --testbed small-runner -q -o tb.json >/dev/null 2>&1

@@ -1,6 +1,7 @@
 # tests/cli/lib.sh — what the CLI test scripts share; source it after
 # setting bin. Gives:
 #   $dir            a temporary directory, removed at exit
+#   $here           the folder of the test scripts (tests/cli)
 #   start NAME CMD  starts a server that prints "listening on URL", waits for
 #                   it, sets $url; every server started so is stopped at exit
 #   bad MESSAGE     prints "FAIL: MESSAGE" and makes the script fail
@@ -10,6 +11,7 @@
 #                   runs CMD; bad unless it exits EXIT and its output
 #                   (stdout and stderr) matches the extended regex PATTERN
 dir=$(mktemp -d)
+here=$(cd "$(dirname "$0")" && pwd) # the tests/cli folder, wherever the script is run from
 fail=0
 servers=()
 exit_extra=":"

@@ -121,6 +121,7 @@ static void interference(pg_budget_verdict *v, const pg_budget_values *b,
         snprintf(v->veto, sizeof v->veto,
                  "noisy measurement: perfgate used all the CPU of its threads (the generator, "
                  "not the target, was the limit), which the baseline's run did not");
+    v->noisy = v->veto[0] != '\0'; /* every veto written here is the noisy kind */
 }
 
 /* Another machine: said, not vetoed (hosted runners mix CPU models). */
@@ -204,7 +205,7 @@ static int vetoed(const pg_budget_verdict *v, const pg_comparison *c)
 {
     if (!v->veto[0] || c->verdict == PG_VERDICT_SKIPPED)
         return 0;
-    return strncmp(v->veto, "noisy", 5) != 0 || !c->absolute;
+    return !v->noisy || !c->absolute;
 }
 
 static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,

@@ -67,6 +67,7 @@ typedef struct pg_budget_verdict {
     size_t n_cmp;
     char skipped[256]; /* why regressions were not compared, or "" */
     char veto[320];    /* why the comparisons were made but not decided, or "" */
+    int noisy;         /* the veto is the noisy one (error rate is still decided) */
     char note[320];    /* what to know about the baseline (another testbed), or "" */
 } pg_budget_verdict;
 

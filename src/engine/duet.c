@@ -43,7 +43,12 @@ int pg_duet_run(pg_budget_run *a, pg_budget_run *b, const pg_budget *budget, con
     side_job job[2];
     pthread_t tid;
     uint64_t start = pg_now_ns() + PG_DUET_LEAD_NS;
+    int rc;
 
+    /* both sides' connections are this process's open files: each engine
+     * alone would raise the limit for its own */
+    if ((rc = pg_engine_room(budget, pg_duet_threads(o->threads), 1, 2, err)) != PG_OK)
+        return rc;
     memset(job, 0, sizeof job);
     for (int s = 0; s < 2; s++) {
         job[s].budget = *budget; /* read-only for the engine: the copy shares its arrays */

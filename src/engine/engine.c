@@ -37,10 +37,12 @@ static long max_rss_kib(void)
 /* Each connection is a file descriptor; each worker holds a few more
  * (epoll, timerfd, libcurl's wake-up pair), and stdio, the budget and
  * results files a few. */
-static int room_for_connections(const pg_budget *b, unsigned threads, unsigned shards, pg_err *err)
+int pg_engine_room(const pg_budget *b, unsigned threads, unsigned shards, unsigned engines,
+                   pg_err *err)
 {
-    unsigned long conns = ((unsigned long)b->load.max_connections + shards - 1) / shards;
-    unsigned long need = conns + 16ul * threads + 64ul, soft, hard;
+    unsigned long conns = ((unsigned long)b->load.max_connections + shards - 1) / shards *
+                          engines;
+    unsigned long need = conns + 16ul * threads * engines + 64ul, soft, hard;
 
     if (pg_fdlimit_ensure(need, &soft, &hard) == 0)
         return PG_OK;
@@ -199,7 +201,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         shard_i = o->shard_index - 1;
         shard_n = o->shard_count;
     }
-    if ((rc = room_for_connections(b, n, shard_n, err)) != 0 ||
+    if ((rc = pg_engine_room(b, n, shard_n, 1, err)) != 0 ||
         (rc = pg_prepared_build(&plan, b, err)) != 0)
         return rc;
     if (!(w = calloc(n, sizeof *w)) || !(tid = calloc(n, sizeof *tid))) {

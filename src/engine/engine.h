@@ -48,6 +48,13 @@ typedef struct pg_run_opts {
     uint64_t start_ns; /* CLOCK_MONOTONIC instant the schedule starts at; 0: 50 ms from now */
 } pg_run_opts;
 
+/* Raises the open-file limit for engines runs of b at once in this process
+ * (a duet runs two), each with threads workers and 1/shards of the
+ * connections. PG_ERUN, saying how to raise it, when the hard limit is in
+ * the way. pg_engine_run reserves for itself alone. */
+int pg_engine_room(const pg_budget *b, unsigned threads, unsigned shards, unsigned engines,
+                   pg_err *err);
+
 /* Runs b. On success out holds the measurements (clear with pg_budget_run_clear).
  * A ramping budget of several trials runs its whole profile once per trial
  * (engine/repeat.c), so its trials are alike.

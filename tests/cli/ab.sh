@@ -13,6 +13,8 @@
 #     breaking-point budget, --schedule without --base-target (exit 2 with
 #     the reason)
 #   - a ramp compares too: each of its trials runs the whole profile
+#   - two pools of 300 virtual users under a soft open-file limit of 400:
+#     the limit is raised for both sides, no request fails
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -111,6 +113,25 @@ b = json.load(open(sys.argv[1]))["budgets"][0]
 for i, t in enumerate(b["trials"]):
     if not 0.9 <= t["duration_s"] <= 1.2:
         sys.exit("FAIL: ramp trial %d lasted %.2f s, want the whole 1 s profile" % (i, t["duration_s"]))
+PY
+
+# both sides' connections are one process's open files: with a soft limit
+# of 400, two pools of 300 virtual users need the limit raised for both
+start slow "$bin" serve --listen 127.0.0.1:0 --quiet --delay 50
+cat >"$dir/vus.json" <<JSON
+{ "name": "vus", "target": "$url",
+  "load": { "executor": "constant-vus", "vus": 300, "duration": "1500ms" },
+  "trials": 3, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
+  "regression": { "metrics": ["p50"] } }
+JSON
+(ulimit -Sn 400 && "$bin" ab "$dir/vus.json" --a "$url" --b "$url" --json "$dir/vus-v.json" -q) \
+  >"$dir/vus.out" 2>&1 || { bad "300 VUs a side under ulimit -n 400: exit $?"; cat "$dir/vus.out"; }
+python3 - "$dir/vus-v.json" <<'PY' || fail=1
+import json, sys
+b = json.load(open(sys.argv[1]))["budgets"][0]
+errors = sum(t["errors"] for t in b["trials"])
+if errors:
+    sys.exit("FAIL: side B failed %d requests for want of open files: %r" % (errors, b.get("error_examples")))
 PY
 
 [ $fail -eq 0 ] && echo "ab: all passed"

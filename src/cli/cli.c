@@ -36,7 +36,8 @@ typedef struct command {
     "  --junit F        JUnit XML (one testsuite per budget)\n"                                    \
     "  --markdown F     markdown for the pull request and job summary\n"                           \
     "  --html F         one self-contained HTML file with charts\n"                                \
-    "  --baselines DIR  baselines folder (default baselines/)\n"                                   \
+    "  --baselines DIR  baselines folder (default baselines/), or branch:NAME for a\n"             \
+    "                   branch of their own (branch: alone: perfgate-baselines)\n"               \
     "  --repo DIR       git repository (default .)\n"                                              \
     "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"        \
     "  --strict         an inconclusive comparison fails the gate\n"
@@ -94,10 +95,14 @@ static const command commands[] = {
      "Usage: perfgate baseline record RESULTS [--commit REV] [--force]\n"
      "       perfgate baseline find [--base REF] [--max-depth N]\n"
      "       perfgate baseline list\n"
-     "       perfgate baseline prune --keep N\n\n"
+     "       perfgate baseline prune --keep N [--squash]\n\n"
      "Baselines are baselines/<40-hex commit>.json (--baselines DIR), in the git\n"
-     "repository at --repo DIR (default .). record refuses an interrupted run\n"
-     "unless --force. find prints: commit distance path.\n",
+     "repository at --repo DIR (default .). With --baselines branch:NAME they are\n"
+     "<commit>.json.gz on branch NAME (branch: alone: perfgate-baselines), read from\n"
+     "NAME or origin/NAME without a checkout; record and prune commit to NAME (push\n"
+     "it yourself) and never touch the working tree; prune --squash makes the branch\n"
+     "one commit (push it with --force). record refuses an interrupted run unless\n"
+     "--force. find prints: commit distance locator.\n",
      NULL},
     {"report", pg_cmd_report, "render reports from saved results",
      "Usage: perfgate report RESULTS [--junit F] [--markdown F] [--html F] [--json F]\n\n"

@@ -10,7 +10,7 @@
 typedef struct baseline_args {
     const char *dir, *repo, *base, *commit;
     long keep, max_depth;
-    int force;
+    int force, squash;
 } baseline_args;
 
 static int parse(int argc, char **argv, baseline_args *a)
@@ -19,7 +19,8 @@ static int parse(int argc, char **argv, baseline_args *a)
         {"baselines", required_argument, NULL, 'B'}, {"repo", required_argument, NULL, 'R'},
         {"base", required_argument, NULL, 'b'},      {"commit", required_argument, NULL, 'c'},
         {"keep", required_argument, NULL, 'k'},      {"force", no_argument, NULL, 'f'},
-        {"max-depth", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0},
+        {"max-depth", required_argument, NULL, 'd'}, {"squash", no_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
     int opt;
 
@@ -46,6 +47,9 @@ static int parse(int argc, char **argv, baseline_args *a)
             break;
         case 'f':
             a->force = 1;
+            break;
+        case 's':
+            a->squash = 1;
             break;
         case 'k':
             if (pg_cli_parse_long("--keep", optarg, 0, 1000000, &a->keep) != 0)
@@ -126,7 +130,7 @@ int pg_cmd_baseline(int argc, char **argv)
             fprintf(stderr, "perfgate baseline prune: --keep N is required\n");
             return PG_EXIT_USAGE;
         }
-        if ((rc = pg_store_prune(a.repo, a.dir, (size_t)a.keep, &removed, &err)) != 0)
+        if ((rc = pg_store_prune(a.repo, a.dir, (size_t)a.keep, a.squash, &removed, &err)) != 0)
             return fail(&err, rc);
         printf("removed %zu baseline%s, kept the newest %ld\n", removed, removed == 1 ? "" : "s",
                a.keep);

@@ -107,7 +107,7 @@ static void load_history(pg_results_values **out, size_t *n, const pg_gate_args 
     if (pg_store_history(&paths, &np, a->repo, a->baselines, a->base, HISTORY, &err) == 0 && np &&
         (*out = calloc(np, sizeof **out))) {
         for (size_t i = 0; i < np; i++)
-            if (pg_values_load(&(*out)[*n], paths[i], &err) == 0)
+            if (pg_store_load(&(*out)[*n], a->repo, paths[i], &err) == 0)
                 (*n)++;
     }
     for (size_t i = 0; i < np; i++)
@@ -169,7 +169,7 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
         snprintf(reason, sizeof reason,
                  "no baseline in %s on the first-parent ancestry of the merge-base with %s",
                  a->baselines, found.base_ref);
-    } else if (pg_values_load(&base, found.path, &err) != 0) {
+    } else if (pg_store_load(&base, a->repo, found.path, &err) != 0) {
         pg_err_print(&err, stderr);
         snprintf(reason, sizeof reason, "baseline %s could not be read", found.path);
     } else {

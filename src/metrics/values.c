@@ -242,29 +242,36 @@ static void read_checks(pg_budget_values *b, const cJSON *checks)
     }
 }
 
-int pg_results_open(void **out, const char *path, pg_err *err)
+int pg_results_parse(void **out, const char *text, const char *name, pg_err *err)
 {
-    char *text = NULL;
-    cJSON *doc = NULL;
+    cJSON *doc = cJSON_Parse(text);
     const cJSON *fmt;
-    int rc;
 
     *out = NULL;
-    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
-        return rc;
-    doc = cJSON_Parse(text);
-    free(text);
     if (!doc)
-        return pg_err_at(err, PG_EINVALID, path, 0, 0, "not valid JSON");
+        return pg_err_at(err, PG_EINVALID, name, 0, 0, "not valid JSON");
     fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PG_RESULTS_FORMAT) != 0) {
         cJSON_Delete(doc);
-        return pg_err_at(err, PG_EINVALID, path, 0, 0,
+        return pg_err_at(err, PG_EINVALID, name, 0, 0,
                          "not a perfgate results file (\"format\" is not \"%s\")",
                          PG_RESULTS_FORMAT);
     }
     *out = doc;
     return PG_OK;
+}
+
+int pg_results_open(void **out, const char *path, pg_err *err)
+{
+    char *text = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = pg_file_read(&text, NULL, path, 256u << 20, err)) != 0)
+        return rc;
+    rc = pg_results_parse(out, text, path, err);
+    free(text);
+    return rc;
 }
 
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err)

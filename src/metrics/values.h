@@ -65,6 +65,9 @@ typedef struct pg_results_values {
  * caller's to cJSON_Delete (typed as void * so this header needs no cJSON). */
 int pg_results_open(void **doc, const char *path, pg_err *err);
 
+/* The same from text already read; name names it in errors. */
+int pg_results_parse(void **doc, const char *text, const char *name, pg_err *err);
+
 /* Reads path; errors name the file and what is wrong. */
 int pg_values_load(pg_results_values *out, const char *path, pg_err *err);
 

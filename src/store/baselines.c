@@ -2,7 +2,6 @@
 #include "store/baselines.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <git2.h>
 #include <stdio.h>
@@ -12,7 +11,9 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "common/gzip.h"
 #include "metrics/values.h"
+#include "store/shelf.h"
 
 static int git_fail(pg_err *err, int code, const char *what)
 {
@@ -21,22 +22,93 @@ static int git_fail(pg_err *err, int code, const char *what)
                       e && e->message ? e->message : "unknown libgit2 error");
 }
 
-int pg_store_check_file(const char *path, int *interrupted, char commit[41], pg_err *err)
+/* What pg_store_check_file says of results already read. */
+static int check_doc(void *doc, int *interrupted, char commit[41])
 {
-    void *doc = NULL;
-    int rc = pg_results_open(&doc, path, err);
     const char *c;
 
-    if (rc == PG_OK && interrupted)
-        *interrupted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
+    if (interrupted)
+        *interrupted = doc && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "interrupted"));
     if (commit) {
-        c = rc == PG_OK ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "commit"))
-                        : NULL;
+        c = doc ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "commit")) : NULL;
         snprintf(commit, 41, "%s",
                  c && strlen(c) == 40 && strspn(c, "0123456789abcdef") == 40 ? c : "");
     }
     cJSON_Delete(doc);
+    return PG_OK;
+}
+
+int pg_store_check_file(const char *path, int *interrupted, char commit[41], pg_err *err)
+{
+    void *doc = NULL;
+    int rc = pg_results_open(&doc, path, err);
+
+    check_doc(doc, interrupted, commit);
     return rc;
+}
+
+/* 0 when the shelf's baseline of hex is a perfgate results file. */
+static int check_stored(const pg_shelf *s, const char *hex, const char *loc, pg_err *err)
+{
+    char *text = NULL;
+    void *doc = NULL;
+    int rc;
+
+    if ((rc = pg_shelf_read(s, hex, &text, NULL, err)) == 0)
+        rc = pg_results_parse(&doc, text, loc, err);
+    free(text);
+    check_doc(doc, NULL, NULL);
+    return rc;
+}
+
+/* A baseline on a branch stays forever in its history, so it is kept small:
+ * gzipped, and when that is still over PG_STORE_BRANCH_BUDGET_MAX a budget,
+ * without what a comparison never reads from a baseline (each trial's
+ * histograms and timeline: comparisons read the trials' summary values).
+ * *out is text itself or a trimmed copy (then *owned). */
+static const char *const trimmed_keys[] = {
+    "histogram",       "histogram_uncorrected", "ttfb_histogram",      "connect_histogram",
+    "tls_histogram",   "iteration_histogram",   "scenario_histograms", "request_histograms",
+    "timeline",        NULL,
+};
+
+static int fit_branch(char **owned, const char **out, size_t *out_len, const char *text,
+                      size_t len, pg_err *err)
+{
+    cJSON *doc, *b, *t;
+    char *gz = NULL;
+    size_t gz_len = 0, budgets;
+    int rc;
+
+    *owned = NULL;
+    *out = text;
+    *out_len = len;
+    if ((rc = pg_gzip(&gz, &gz_len, text, len, err)) != 0)
+        return rc;
+    free(gz);
+    if (!(doc = cJSON_Parse(text)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory trimming a baseline");
+    budgets = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "budgets"));
+    if (gz_len <= PG_STORE_BRANCH_BUDGET_MAX * (budgets ? budgets : 1)) {
+        cJSON_Delete(doc);
+        return PG_OK;
+    }
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "budgets"))
+    {
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(b, "trials"))
+        {
+            for (size_t k = 0; trimmed_keys[k]; k++)
+                cJSON_DeleteItemFromObjectCaseSensitive(t, trimmed_keys[k]);
+        }
+    }
+    if (!cJSON_AddTrueToObject(doc, "trimmed") || !(*owned = cJSON_PrintUnformatted(doc))) {
+        cJSON_Delete(doc);
+        return pg_err_set(err, PG_ENOMEM, "out of memory trimming a baseline");
+    }
+    cJSON_Delete(doc);
+    *out = *owned;
+    *out_len = strlen(*owned);
+    return PG_OK;
 }
 
 int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, const char *rev,
@@ -45,10 +117,13 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
     git_repository *repo = NULL;
     git_object *obj = NULL;
     git_commit *commit = NULL;
-    char hex[41], measured[41], *text = NULL;
+    pg_shelf shelf;
+    char hex[41], measured[41], *text = NULL, *trimmed = NULL;
+    const char *stored = NULL;
     size_t len = 0;
     int interrupted = 0, rc;
 
+    memset(&shelf, 0, sizeof shelf);
     if ((rc = pg_store_check_file(results_path, &interrupted, measured, err)) != 0)
         return rc;
     if (interrupted && !force)
@@ -82,11 +157,15 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
                        measured, hex, rev);
         goto out;
     }
-    if ((rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0)
+    if ((rc = pg_file_read(&text, &len, results_path, 256u << 20, err)) != 0 ||
+        (rc = pg_shelf_open(&shelf, repo, dir, err)) != 0)
         goto out;
-    snprintf(out_path, 1024, "%s/%s.json", dir, hex);
-    rc = pg_file_write_atomic(out_path, text, len, err);
+    if (!shelf.dir && (rc = fit_branch(&trimmed, &stored, &len, text, len, err)) != 0)
+        goto out;
+    rc = pg_shelf_put(&shelf, hex, stored ? stored : text, len, out_path, err);
 out:
+    pg_shelf_close(&shelf);
+    free(trimmed);
     free(text);
     git_commit_free(commit);
     git_object_free(obj);
@@ -183,27 +262,26 @@ static int walk_first_parents(git_repository *repo, const git_oid *start, int ma
 
 typedef struct find_ctx {
     pg_baseline_found *f;
-    const char *dir;
+    const pg_shelf *shelf;
 } find_ctx;
 
 static int visit_find(void *arg, const git_commit *c, int distance)
 {
     find_ctx *ctx = arg;
-    char hex[41], path[1024];
+    char hex[41], loc[1024];
     pg_err ferr;
 
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
-    snprintf(path, sizeof path, "%s/%s.json", ctx->dir, hex);
-    if (access(path, F_OK) != 0)
+    if (!pg_shelf_locate(ctx->shelf, hex, loc))
         return 0;
-    if (pg_store_check_file(path, NULL, NULL, &ferr) != 0) {
-        note(ctx->f, "skipped %s: %s\n", path, ferr.msg);
+    if (check_stored(ctx->shelf, hex, loc, &ferr) != 0) {
+        note(ctx->f, "skipped %s: %s\n", loc, ferr.msg);
         return 0;
     }
     ctx->f->found = 1;
     ctx->f->distance = distance;
     snprintf(ctx->f->commit, sizeof ctx->f->commit, "%s", hex);
-    snprintf(ctx->f->path, sizeof ctx->f->path, "%s", path);
+    snprintf(ctx->f->path, sizeof ctx->f->path, "%s", loc);
     return 1;
 }
 
@@ -237,22 +315,26 @@ int pg_store_find(pg_baseline_found *out, const char *repo_dir, const char *dir,
                   const char *base_ref, int max_depth, pg_err *err)
 {
     git_repository *repo = NULL;
+    pg_shelf shelf;
     git_oid mb;
-    find_ctx ctx = {out, dir};
+    find_ctx ctx = {out, &shelf};
     int rc;
 
     memset(out, 0, sizeof *out);
+    memset(&shelf, 0, sizeof shelf);
     git_libgit2_init();
-    if ((rc = open_and_base(&repo, &mb, out, repo_dir, base_ref, err)) == 0)
+    if ((rc = open_and_base(&repo, &mb, out, repo_dir, base_ref, err)) == 0 &&
+        (rc = pg_shelf_open(&shelf, repo, dir, err)) == 0)
         rc = walk_first_parents(repo, &mb, max_depth > 0 ? max_depth : PG_STORE_MAX_DEPTH, out,
                                 visit_find, &ctx, err);
+    pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
     return rc;
 }
 
 typedef struct history_ctx {
-    const char *dir;
+    const pg_shelf *shelf;
     char **paths;
     size_t n, k;
 } history_ctx;
@@ -260,13 +342,12 @@ typedef struct history_ctx {
 static int visit_history(void *arg, const git_commit *c, int distance)
 {
     history_ctx *h = arg;
-    char hex[41], path[1024];
+    char hex[41], loc[1024];
 
     (void)distance;
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
-    snprintf(path, sizeof path, "%s/%s.json", h->dir, hex);
-    if (access(path, F_OK) == 0 && pg_store_check_file(path, NULL, NULL, NULL) == 0 &&
-        (h->paths[h->n] = strdup(path)))
+    if (pg_shelf_locate(h->shelf, hex, loc) && check_stored(h->shelf, hex, loc, NULL) == 0 &&
+        (h->paths[h->n] = strdup(loc)))
         h->n++;
     return h->n >= h->k;
 }
@@ -276,22 +357,60 @@ int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char 
 {
     git_repository *repo = NULL;
     pg_baseline_found f;
-    history_ctx h = {dir, NULL, 0, k};
+    pg_shelf shelf;
+    history_ctx h = {&shelf, NULL, 0, k};
     git_oid mb;
     int rc;
 
     *paths = NULL;
     *n = 0;
     memset(&f, 0, sizeof f);
+    memset(&shelf, 0, sizeof shelf);
     if (!(h.paths = calloc(k ? k : 1, sizeof *h.paths)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     git_libgit2_init();
-    if ((rc = open_and_base(&repo, &mb, &f, repo_dir, base_ref, err)) == 0)
+    if ((rc = open_and_base(&repo, &mb, &f, repo_dir, base_ref, err)) == 0 &&
+        (rc = pg_shelf_open(&shelf, repo, dir, err)) == 0)
         rc = walk_first_parents(repo, &mb, PG_STORE_MAX_DEPTH, &f, visit_history, &h, err);
+    pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
     *paths = h.paths;
     *n = h.n;
+    return rc;
+}
+
+int pg_store_load(pg_results_values *out, const char *repo_dir, const char *loc, pg_err *err)
+{
+    git_repository *repo = NULL;
+    pg_shelf shelf;
+    char spec[300], hex[41], *text = NULL;
+    const char *name;
+    void *doc = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!pg_shelf_is_branch(loc))
+        return pg_values_load(out, loc, err);
+    /* branch:NAME:<hex>.json.gz */
+    if (!(name = strrchr(loc, ':')) || strlen(name + 1) < 40 ||
+        (size_t)(name - loc) >= sizeof spec)
+        return pg_err_set(err, PG_EUSAGE, "%s does not name a stored baseline", loc);
+    snprintf(spec, sizeof spec, "%.*s", (int)(name - loc), loc);
+    snprintf(hex, sizeof hex, "%.40s", name + 1);
+    memset(&shelf, 0, sizeof shelf);
+    git_libgit2_init();
+    if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0)
+        rc = git_fail(err, PG_ENOREPO, "cannot open the git repository");
+    else if ((rc = pg_shelf_open(&shelf, repo, spec, err)) == 0 &&
+             (rc = pg_shelf_read(&shelf, hex, &text, NULL, err)) == 0 &&
+             (rc = pg_results_parse(&doc, text, loc, err)) == 0)
+        rc = pg_values_parse(out, doc, loc, err);
+    cJSON_Delete(doc);
+    free(text);
+    pg_shelf_close(&shelf);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
     return rc;
 }
 
@@ -307,57 +426,43 @@ static int cmp_newest(const void *a, const void *b)
     return x > y ? -1 : x < y;
 }
 
-/* Every DIR/<40 hex>.json, with its commit's date and subject when the commit is known. */
-static int scan(entry **out, size_t *n, git_repository *repo, const char *dir, pg_err *err)
+/* The shelf's baselines with their commits' dates and subjects, newest first. */
+static int scan(entry **out, size_t *n, const pg_shelf *s, pg_err *err)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    entry *list = NULL;
-    size_t cap = 0;
+    pg_commit_hex *hex = NULL;
+    entry *list;
+    int rc;
 
     *out = NULL;
     *n = 0;
-    if (!d)
-        return errno == ENOENT
-                   ? PG_OK
-                   : pg_err_at(err, PG_EIO, dir, 0, 0, "cannot read: %s", strerror(errno));
-    while ((e = readdir(d))) {
+    if ((rc = pg_shelf_list(s, &hex, n, err)) != 0)
+        return rc;
+    if (!(list = calloc(*n ? *n : 1, sizeof *list))) {
+        free(hex);
+        *n = 0;
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < *n; i++) {
         git_oid oid;
         git_commit *c = NULL;
-        entry *x;
-        if (strlen(e->d_name) != 45 || strcmp(e->d_name + 40, ".json") != 0)
-            continue;
-        if (*n == cap) {
-            entry *l = realloc(list, (cap = cap ? cap * 2 : 64) * sizeof *l);
-            if (!l) {
-                free(list);
-                closedir(d);
-                return pg_err_set(err, PG_ENOMEM, "out of memory");
-            }
-            list = l;
-        }
-        x = &list[*n];
-        memset(x, 0, sizeof *x);
-        memcpy(x->hex, e->d_name, 40);
-        if (git_oid_fromstr(&oid, x->hex) != 0)
-            continue;
-        if (git_commit_lookup(&c, repo, &oid) == 0) {
-            const char *s = git_commit_summary(c);
+        entry *x = &list[i];
+        memcpy(x->hex, hex[i], 41);
+        if (git_oid_fromstr(&oid, x->hex) == 0 && git_commit_lookup(&c, s->repo, &oid) == 0) {
+            const char *subject = git_commit_summary(c);
             x->when = git_commit_time(c);
-            snprintf(x->subject, sizeof x->subject, "%s", s ? s : "");
+            snprintf(x->subject, sizeof x->subject, "%s", subject ? subject : "");
             git_commit_free(c);
         } else {
             snprintf(x->subject, sizeof x->subject, "(commit not in this repository)");
         }
-        (*n)++;
     }
-    closedir(d);
+    free(hex);
     qsort(list, *n, sizeof *list, cmp_newest);
     *out = list;
     return PG_OK;
 }
 
-static void budget_names(const char *path, char *buf, size_t size)
+static void budget_names(const pg_shelf *s, const char *hex, char *buf, size_t size)
 {
     char *text = NULL;
     cJSON *doc;
@@ -365,7 +470,7 @@ static void budget_names(const char *path, char *buf, size_t size)
     size_t used = 0;
 
     buf[0] = '\0';
-    if (pg_file_read(&text, NULL, path, 256u << 20, NULL) != 0)
+    if (pg_shelf_read(s, hex, &text, NULL, NULL) != 0)
         return;
     if ((doc = cJSON_Parse(text))) {
         cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "budgets"))
@@ -380,72 +485,88 @@ static void budget_names(const char *path, char *buf, size_t size)
     free(text);
 }
 
-/* Opens the repository and lists dir's baselines, newest first. */
-static int open_and_scan(git_repository **repo, entry **list, size_t *n, const char *repo_dir,
-                         const char *dir, pg_err *err)
+/* Opens the repository and the shelf and lists its baselines, newest first. */
+static int open_and_scan(git_repository **repo, pg_shelf *shelf, entry **list, size_t *n,
+                         const char *repo_dir, const char *dir, pg_err *err)
 {
+    int rc;
+
     *repo = NULL;
     *list = NULL;
     *n = 0;
+    memset(shelf, 0, sizeof *shelf);
     git_libgit2_init();
     if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
         return git_fail(err, PG_ENOREPO, "cannot open the git repository");
-    return scan(list, n, *repo, dir, err);
+    if ((rc = pg_shelf_open(shelf, *repo, dir, err)) != 0)
+        return rc;
+    return scan(list, n, shelf, err);
 }
 
 int pg_store_list(const char *repo_dir, const char *dir, pg_err *err)
 {
     git_repository *repo = NULL;
+    pg_shelf shelf;
     entry *list = NULL;
     size_t n = 0;
     int rc;
 
-    if ((rc = open_and_scan(&repo, &list, &n, repo_dir, dir, err)) != 0)
+    if ((rc = open_and_scan(&repo, &shelf, &list, &n, repo_dir, dir, err)) != 0)
         goto out;
     if (!n)
         printf("no baselines in %s\n", dir);
     for (size_t i = 0; i < n; i++) {
-        char path[1024], date[32] = "?", names[256];
+        char date[32] = "?", names[256];
         time_t t = (time_t)list[i].when;
         struct tm tm;
-        snprintf(path, sizeof path, "%s/%s.json", dir, list[i].hex);
         if (list[i].when && gmtime_r(&t, &tm))
             strftime(date, sizeof date, "%Y-%m-%d", &tm);
-        budget_names(path, names, sizeof names);
+        budget_names(&shelf, list[i].hex, names, sizeof names);
         printf("%.12s  %s  %-50.50s  %s\n", list[i].hex, date, list[i].subject, names);
     }
 out:
     free(list);
+    pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
     return rc;
 }
 
-int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *removed, pg_err *err)
+int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash,
+                   size_t *removed, pg_err *err)
 {
     git_repository *repo = NULL;
+    pg_shelf shelf;
     entry *list = NULL;
+    pg_commit_hex *gone = NULL;
     size_t n = 0;
     int rc;
 
     *removed = 0;
+    memset(&shelf, 0, sizeof shelf);
     if (keep == 0)
         return pg_err_set(err, PG_EUSAGE,
                           "--keep 0 would remove every baseline, and the next check would have "
                           "none: keep 1 or more (or remove the folder by hand)");
-    if ((rc = open_and_scan(&repo, &list, &n, repo_dir, dir, err)) != 0)
+    if (squash && !pg_shelf_is_branch(dir))
+        return pg_err_set(err, PG_EUSAGE,
+                          "--squash rewrites a baselines branch's history; %s is a folder", dir);
+    if ((rc = open_and_scan(&repo, &shelf, &list, &n, repo_dir, dir, err)) != 0)
         goto out;
-    for (size_t i = keep; i < n; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s.json", dir, list[i].hex);
-        if (unlink(path) != 0) {
-            rc = pg_err_at(err, PG_EIO, path, 0, 0, "cannot remove: %s", strerror(errno));
+    if (n > keep) {
+        if (!(gone = calloc(n - keep, sizeof *gone))) {
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
             goto out;
         }
-        (*removed)++;
+        for (size_t i = keep; i < n; i++)
+            memcpy(gone[i - keep], list[i].hex, 41);
     }
+    if ((rc = pg_shelf_remove(&shelf, gone, n > keep ? n - keep : 0, squash, err)) == 0)
+        *removed = n > keep ? n - keep : 0;
 out:
+    free(gone);
     free(list);
+    pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
     return rc;

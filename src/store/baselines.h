@@ -1,6 +1,8 @@
 /* baselines.h — baselines keyed by commit (docs/design.md, "Files").
  *
- * A baseline is a results file stored as DIR/<40-hex commit>.json. To check a
+ * A baseline is a results file stored under its commit, in a folder
+ * (DIR/<40-hex commit>.json) or on a branch of its own (store/shelf.h;
+ * everywhere dir is taken, "branch:NAME" names one). To check a
  * change, the base ref is resolved (--base, else $GITHUB_BASE_REF as
  * origin/<name>, else origin/main, else main), its merge-base with HEAD is
  * taken, and first-parent ancestors are walked from there to the nearest
@@ -11,14 +13,18 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "metrics/values.h"
 
 #define PG_STORE_MAX_DEPTH 200
+/* Most bytes a budget's baseline takes on a branch, gzipped; over it, the
+ * trials' histograms and timelines are left out (the results say "trimmed"). */
+#define PG_STORE_BRANCH_BUDGET_MAX (16u << 10)
 
 typedef struct pg_baseline_found {
     int found;
     char commit[41]; /* the commit whose baseline is used */
     int distance;    /* first-parent steps from the merge-base */
-    char path[1024];
+    char path[1024]; /* its locator: a file, or branch:NAME:<commit>.json.gz */
     char head[41];
     char merge_base[41];
     char base_ref[256]; /* the ref that was resolved, e.g. origin/main */
@@ -49,9 +55,14 @@ int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char 
 int pg_store_list(const char *repo_dir, const char *dir, pg_err *err);
 
 /* Deletes all but the keep newest baselines (by commit date); keep 0 is
- * refused (PG_EUSAGE). */
-int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, size_t *removed,
-                   pg_err *err);
+ * refused (PG_EUSAGE). squash (a branch store only): the branch becomes one
+ * commit, so its history stops holding the removed files. */
+int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash,
+                   size_t *removed, pg_err *err);
+
+/* Reads the baseline a locator names (pg_baseline_found.path, a path of
+ * pg_store_history): a file, or one stored on a branch of repo_dir. */
+int pg_store_load(pg_results_values *out, const char *repo_dir, const char *loc, pg_err *err);
 
 /* 0 when path holds a perfgate-results/1 file; otherwise PG_EINVALID with a
  * reason. commit (may be NULL) gets the commit the results measured, or "". */

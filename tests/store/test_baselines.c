@@ -308,9 +308,9 @@ static void record_and_prune(void **state)
     assert_int_equal(pg_store_record(out, w->dir, w->baselines, "no-such-rev", results, 1, &err),
                      PG_EUSAGE);
     /* three baselines (F, C, M): keep the newest by commit date (F at minute 8) */
-    assert_int_equal(pg_store_prune(w->dir, w->baselines, 0, &removed, &err), PG_EUSAGE);
+    assert_int_equal(pg_store_prune(w->dir, w->baselines, 0, 0, &removed, &err), PG_EUSAGE);
     assert_int_equal(removed, 0);
-    assert_int_equal(pg_store_prune(w->dir, w->baselines, 1, &removed, &err), 0);
+    assert_int_equal(pg_store_prune(w->dir, w->baselines, 1, 0, &removed, &err), 0);
     assert_int_equal(removed, 2);
     git_oid_tostr(hex, sizeof hex, &w->F);
     snprintf(out, sizeof out, "%s/%s.json", w->baselines, hex);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# action/services.sh start|stop — the base-and-head steps of the perfgate
+# action/services.sh start|start-head|stop — the base-and-head steps of the perfgate
 # action: build and start the service twice on this runner, once from the
 # pull request's head (the working tree) and once from the merge-base of
 # HEAD and the base branch (a git worktree beside it), wait until both
@@ -19,7 +19,8 @@
 #   PERFGATE_STATE          where the worktree, logs and pids go
 #                           (default $RUNNER_TEMP/perfgate-services)
 # start writes base_url, head_url and merge_base to $GITHUB_OUTPUT (when set)
-# and prints them. Exit 3, with an ::error:: line naming the side and the end
+# and prints them. start-head starts only the working tree's service (the
+# record mode: this commit's baseline) and writes head_url. Exit 3, with an ::error:: line naming the side and the end
 # of its log, when a tree cannot be made, built or started.
 set -euo pipefail
 state=${PERFGATE_STATE:-${RUNNER_TEMP:-/tmp}/perfgate-services}
@@ -105,13 +106,20 @@ start)
   output base_url "http://127.0.0.1:$base_port"
   output head_url "http://127.0.0.1:$head_port"
   ;;
+start-head)
+  [ -n "${PERFGATE_START:-}" ] || die head "the start input is empty"
+  mkdir -p "$state"
+  start_side head "$PWD" "$head_port"
+  wait_side head "$head_port"
+  output head_url "http://127.0.0.1:$head_port"
+  ;;
 stop)
   stop_side base
   stop_side head
   git worktree remove --force "$state/base" >/dev/null 2>&1 || true
   ;;
 *)
-  echo "usage: action/services.sh start|stop" >&2
+  echo "usage: action/services.sh start|start-head|stop" >&2
   exit 2
   ;;
 esac

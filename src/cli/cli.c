@@ -113,6 +113,23 @@ static const command commands[] = {
      "step outputs are written too. Exit 0 when the reports are written (whatever\n"
      "the verdict), 2 bad input, 3 a file could not be written.\n\n" REPORT_OPTIONS,
      NULL},
+    {"init", pg_cmd_init, "write a starter budget (and the GitHub workflows)",
+     "Usage: perfgate init [--target URL] [--executor NAME] [--name NAME] [--dir DIR]\n"
+     "                     [--github [--build CMD] [--start CMD] [--action OWNER/REPO@REF]]\n\n"
+     "Writes DIR/budgets/NAME.json (default ./budgets/perfgate.json): one scenario,\n"
+     "thresholds and regression settings, explained by \"description\" keys, for\n"
+     "the executor NAME (constant-arrival-rate, constant-vus, ramping-vus,\n"
+     "ramping-arrival-rate, breaking-point; default constant-arrival-rate) against\n"
+     "URL (default http://127.0.0.1:8080). It passes perfgate run --dry-run as\n"
+     "written. With --github also .github/workflows/perf-gate.yml (head and\n"
+     "merge-base side by side on the pull request's runner), perf-comment.yml and\n"
+     "perf-baseline.yml (baselines on the perfgate-baselines branch), with --build\n"
+     "and --start as the commands that build and start your service (--start must\n"
+     "contain {port}); without them those lines are placeholders that say so.\n"
+     "--action names a fork of the action (default perfgate/perfgate@v1).\n"
+     "Needs no git repository. Refuses to overwrite any file: then nothing is\n"
+     "written (exit 2).\n",
+     NULL},
     {"merge", pg_cmd_merge, "merge results of sharded runs",
      "Usage: perfgate merge SHARD... -o merged.json [--quiet]\n\n"
      "Adds up the results of the shards of one load (perfgate run --shard I/N,\n"

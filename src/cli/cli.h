@@ -15,6 +15,7 @@ int pg_cmd_ab(int argc, char **argv);
 int pg_cmd_report(int argc, char **argv);
 int pg_cmd_comment(int argc, char **argv);
 int pg_cmd_merge(int argc, char **argv);
+int pg_cmd_init(int argc, char **argv);
 
 /* Prints the --help text of a command to stdout; returns 0, or -1 if unknown. */
 int pg_cli_help(const char *command);

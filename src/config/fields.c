@@ -76,7 +76,12 @@ int pg_fields_check_keys(pg_fields *f, const cJSON *obj, const char *where,
         for (a = allowed; *a; a++)
             if (strcmp(*a, m->string) == 0)
                 break;
-        if (!*a) {
+        /* JSON has no comments: "description" is one, in every section */
+        if (!*a && strcmp(m->string, "description") == 0 && !cJSON_IsString(m))
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "\"description\" in %s is a comment and must be a string",
+                                     where);
+        if (!*a && strcmp(m->string, "description") != 0) {
             const char *hint = pg_suggest(m->string, allowed);
             pg_join(allowed, list, sizeof list);
             if (hint)

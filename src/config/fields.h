@@ -18,7 +18,8 @@ typedef struct pg_fields {
 } pg_fields;
 
 /* Every member of obj must be one of allowed (NULL-terminated), once; otherwise
- * an error at the key, with a "did you mean" hint when one is close. */
+ * an error at the key, with a "did you mean" hint when one is close. A
+ * string "description" is allowed in every object: a comment. */
 int pg_fields_check_keys(pg_fields *f, const cJSON *obj, const char *where,
                          const char *const *allowed);
 

@@ -17,7 +17,7 @@ git() { command git -c user.name=t -c user.email=t@t -c init.defaultBranch=main 
 start target "$bin" serve --listen 127.0.0.1:0 --quiet
 cat >"$dir/budget.json" <<JSON
 { "name": "smoke", "target": "$url",
-  "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "3s" },
+  "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "1500ms" },
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
 JSON
 git init -q --bare "$dir/origin.git"

@@ -14,7 +14,7 @@ limit=${1:-20000}
 ci/install-deps.sh clang >/dev/null
 build=build/fuzz
 CC=clang cmake -S . -B "$build" -DPERFGATE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-harnesses=(budget threshold hist results reports sse scrape)
+harnesses=(budget threshold hist results reports sse scrape gunzip)
 cmake --build "$build" -j "$(nproc)" --target "${harnesses[@]/#/fuzz_}" >/dev/null
 work=${PG_FUZZ_WORK:-$(mktemp -d)}
 [ -n "${PG_FUZZ_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
@@ -31,6 +31,8 @@ seed threshold fuzz/seeds/threshold/*
 seed results tests/report/docs/*.json
 seed reports tests/report/docs/*.json
 seed sse fuzz/seeds/sse/*
+mkdir -p "$work/gunzip"
+for f in tests/report/docs/*.json; do gzip -c "$f" >"$work/gunzip/$(basename "$f").gz"; done
 seed scrape fuzz/seeds/scrape/*
 mkdir -p "$work/hist"
 grep -oh '"hdr1:[^"]*"' tests/report/docs/regression.json | tr -d '"' | head -20 |

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_print.h"
 #include "common/file.h"
 #include "metrics/results.h"
 
@@ -374,7 +375,7 @@ char *pg_results_to_json(const pg_results *r)
     budgets = cJSON_AddArrayToObject(root, "budgets");
     for (size_t i = 0; i < r->n_budgets; i++)
         cJSON_AddItemToArray(budgets, budget_json(&r->budgets[i]));
-    text = cJSON_Print(root);
+    text = pg_json_print(root, 1); /* numbers read back exactly */
     cJSON_Delete(root);
     return text;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "common/json_print.h"
 #include "report/html.h"
 #include "report/junit.h"
 #include "report/markdown.h"
@@ -14,7 +15,7 @@ typedef int (*render_fn)(char **out, const cJSON *doc, pg_err *err);
 
 static int render_json(char **out, const cJSON *doc, pg_err *err)
 {
-    if (!(*out = cJSON_Print(doc)))
+    if (!(*out = pg_json_print(doc, 1))) /* numbers read back exactly */
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     return PG_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "common/file.h"
 #include "common/gzip.h"
+#include "common/json_print.h"
 #include "metrics/values.h"
 #include "store/shelf.h"
 
@@ -67,13 +68,20 @@ static int check_stored(const pg_shelf *s, const char *hex, const char *loc, pg_
  * histograms and timeline: comparisons read the trials' summary values).
  * *out is text itself or a trimmed copy (then *owned). */
 static const char *const trimmed_keys[] = {
-    "histogram",       "histogram_uncorrected", "ttfb_histogram",      "connect_histogram",
-    "tls_histogram",   "iteration_histogram",   "scenario_histograms", "request_histograms",
-    "timeline",        NULL,
+    "histogram",
+    "histogram_uncorrected",
+    "ttfb_histogram",
+    "connect_histogram",
+    "tls_histogram",
+    "iteration_histogram",
+    "scenario_histograms",
+    "request_histograms",
+    "timeline",
+    NULL,
 };
 
-static int fit_branch(char **owned, const char **out, size_t *out_len, const char *text,
-                      size_t len, pg_err *err)
+static int fit_branch(char **owned, const char **out, size_t *out_len, const char *text, size_t len,
+                      pg_err *err)
 {
     cJSON *doc, *b, *t;
     char *gz = NULL;
@@ -101,7 +109,7 @@ static int fit_branch(char **owned, const char **out, size_t *out_len, const cha
                 cJSON_DeleteItemFromObjectCaseSensitive(t, trimmed_keys[k]);
         }
     }
-    if (!cJSON_AddTrueToObject(doc, "trimmed") || !(*owned = cJSON_PrintUnformatted(doc))) {
+    if (!cJSON_AddTrueToObject(doc, "trimmed") || !(*owned = pg_json_print(doc, 0))) {
         cJSON_Delete(doc);
         return pg_err_set(err, PG_ENOMEM, "out of memory trimming a baseline");
     }
@@ -393,8 +401,7 @@ int pg_store_load(pg_results_values *out, const char *repo_dir, const char *loc,
     if (!pg_shelf_is_branch(loc))
         return pg_values_load(out, loc, err);
     /* branch:NAME:<hex>.json.gz */
-    if (!(name = strrchr(loc, ':')) || strlen(name + 1) < 40 ||
-        (size_t)(name - loc) >= sizeof spec)
+    if (!(name = strrchr(loc, ':')) || strlen(name + 1) < 40 || (size_t)(name - loc) >= sizeof spec)
         return pg_err_set(err, PG_EUSAGE, "%s does not name a stored baseline", loc);
     snprintf(spec, sizeof spec, "%.*s", (int)(name - loc), loc);
     snprintf(hex, sizeof hex, "%.40s", name + 1);
@@ -532,8 +539,8 @@ out:
     return rc;
 }
 
-int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash,
-                   size_t *removed, pg_err *err)
+int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash, size_t *removed,
+                   pg_err *err)
 {
     git_repository *repo = NULL;
     pg_shelf shelf;

@@ -228,9 +228,9 @@ int pg_shelf_list(const pg_shelf *s, pg_commit_hex **hex, size_t *n, pg_err *err
         DIR *d = opendir(s->dir);
         struct dirent *e;
         if (!d)
-            return errno == ENOENT ? PG_OK
-                                   : pg_err_at(err, PG_EIO, s->dir, 0, 0, "cannot read: %s",
-                                               strerror(errno));
+            return errno == ENOENT
+                       ? PG_OK
+                       : pg_err_at(err, PG_EIO, s->dir, 0, 0, "cannot read: %s", strerror(errno));
         while (rc == PG_OK && (e = readdir(d)))
             if (strlen(e->d_name) == 45 && baseline_name(e->d_name, h))
                 rc = push_hex(hex, n, &cap, h);

@@ -48,8 +48,7 @@ static void round_trip(void **state)
     assert_null(back);
     assert_non_null(strstr(err.msg, "more than"));
     /* truncated: refused as corrupt */
-    assert_int_equal(pg_gunzip(&back, &back_len, gz, gz_len / 2, len, "t.gz", &err),
-                     PG_EINVALID);
+    assert_int_equal(pg_gunzip(&back, &back_len, gz, gz_len / 2, len, "t.gz", &err), PG_EINVALID);
     assert_non_null(strstr(err.msg, "not valid gzip"));
     assert_string_equal(err.file, "t.gz");
     /* not gzip at all */
@@ -87,8 +86,9 @@ static void same_format_as_gzip_tool(void **state)
     assert_int_equal(pg_gzip(&gz, &gz_len, text, len, &err), 0);
     snprintf(path, sizeof path, "%s/ours.gz", dir);
     assert_int_equal(pg_file_write_atomic(path, gz, gz_len, &err), 0);
-    snprintf(cmd, sizeof cmd, "gzip -dc '%s/ours.gz' > '%s/ours' && gzip -c '%s/ours' > '%s/theirs.gz'",
-             dir, dir, dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "gzip -dc '%s/ours.gz' > '%s/ours' && gzip -c '%s/ours' > '%s/theirs.gz'", dir, dir,
+             dir, dir);
     assert_int_equal(system(cmd), 0);
     snprintf(path, sizeof path, "%s/ours", dir);
     assert_int_equal(pg_file_read(&file, &file_len, path, 0, &err), 0);

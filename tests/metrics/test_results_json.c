@@ -184,6 +184,9 @@ static void staircase_and_resources(void **state)
     assert_non_null(g = pg_budget_run_gauge_add(run, "target_cpu", "%"));
     for (int i = 0; i < 12; i++)
         pg_gauge_append(g, i + 0.5, i < 7 ? 20 : 80);
+    /* doubles read back exactly: cJSON alone would print 1.1 and 0.666666666666667 */
+    run->steps[0].rate = 1.0999999999999999;
+    run->steps[1].rate = 2.0 / 3.0;
     snprintf(run->monitor_target, sizeof run->monitor_target, "command nginx (3 processes)");
     snprintf(run->monitor_note, sizeof run->monitor_note, "the target was not running at 1 of 13");
     run->n_hints = 1;
@@ -195,6 +198,9 @@ static void staircase_and_resources(void **state)
     t1 = cJSON_GetArrayItem(must(cJSON_GetArrayItem(must(doc, "budgets"), 0), "trials"), 1);
     assert_true(must(t0, "capacity_rps")->valuedouble == 300);
     assert_int_equal(cJSON_GetArraySize(must(t0, "steps")), 3);
+    assert_true(must(cJSON_GetArrayItem(must(t0, "steps"), 0), "rate")->valuedouble ==
+                1.0999999999999999);
+    assert_true(must(cJSON_GetArrayItem(must(t0, "steps"), 1), "rate")->valuedouble == 2.0 / 3.0);
     assert_int_equal(cJSON_GetArraySize(must(t1, "steps")), 2);
     assert_true(cJSON_IsTrue(must(t1, "capacity_at_max")));
     assert_string_equal(must(cJSON_GetArrayItem(must(t0, "steps"), 2), "broke")->valuestring,

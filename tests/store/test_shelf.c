@@ -239,24 +239,24 @@ static void diverged_tips_are_both_read(void **state)
 
     record(w, "branch:", w->hexA, loc);
     assert_int_equal(git_reference_lookup(&r, w->repo, "refs/heads/perfgate-baselines"), 0);
-    assert_int_equal(git_reference_rename(&moved, r, "refs/remotes/origin/perfgate-baselines", 0,
-                                          "as fetched"),
-                     0);
+    assert_int_equal(
+        git_reference_rename(&moved, r, "refs/remotes/origin/perfgate-baselines", 0, "as fetched"),
+        0);
     git_reference_free(moved);
     git_reference_free(r);
     /* local: an orphan of its own with B's baseline */
     {
         pg_err err;
         results_of(w, w->hexB, "smoke");
-        assert_int_equal(git_reference_lookup(&r, w->repo, "refs/remotes/origin/perfgate-baselines"),
-                         0);
+        assert_int_equal(
+            git_reference_lookup(&r, w->repo, "refs/remotes/origin/perfgate-baselines"), 0);
         /* hide origin while recording B, so the local branch starts anew */
         assert_int_equal(git_reference_rename(&moved, r, "refs/hidden/x", 0, "hide"), 0);
         git_reference_free(r);
         assert_int_equal(pg_store_record(loc, w->dir, "branch:", NULL, w->results, 0, &err), 0);
-        assert_int_equal(git_reference_rename(&r, moved, "refs/remotes/origin/perfgate-baselines", 0,
-                                              "unhide"),
-                         0);
+        assert_int_equal(
+            git_reference_rename(&r, moved, "refs/remotes/origin/perfgate-baselines", 0, "unhide"),
+            0);
         git_reference_free(moved);
         git_reference_free(r);
     }
@@ -326,8 +326,7 @@ static void refusals(void **state)
     /* the baselines branch checked out: its working tree would fall behind */
     record(w, "branch:", w->hexA, loc);
     git_repository_set_head(w->repo, "refs/heads/perfgate-baselines");
-    assert_int_equal(pg_store_record(loc, w->dir, "branch:", NULL, w->results, 0, &err),
-                     PG_EUSAGE);
+    assert_int_equal(pg_store_record(loc, w->dir, "branch:", NULL, w->results, 0, &err), PG_EUSAGE);
     assert_non_null(strstr(err.msg, "checked out"));
     git_repository_set_head(w->repo, "refs/heads/main");
 }

@@ -52,6 +52,7 @@ struct pg_monitor {
     unsigned long samples, target_absent;
     int fds_unreadable;
     size_t max_processes;
+    size_t max_trees; /* most unrelated trees of the command's name one sample found */
     /* written by the scraper thread only */
     pg_budget_run scraped;
     scrape_state *scrapes;
@@ -132,7 +133,8 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
     if (have_delta) {
         double all = (double)(cpu.total - prev->host_total);
         add(&m->sampled, "host_cpu", "%", mid, 100.0 * (double)(cpu.busy - prev->host_busy) / all);
-        add(&m->sampled, "cpu_steal", "%", mid, 100.0 * (double)(cpu.steal - prev->host_steal) / all);
+        add(&m->sampled, "cpu_steal", "%", mid,
+            100.0 * (double)(cpu.steal - prev->host_steal) / all);
     }
     if (pg_procfs_read(m->root, "meminfo", text, sizeof text) == 0 &&
         pg_procfs_parse_meminfo(text, &mem_total, &mem_avail) == 0)
@@ -145,7 +147,12 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
     if (targeted(m->cfg)) {
         pg_target_sample ts;
         uint64_t delta;
+        /* of several trees of the command's name, the one serving the target */
+        if (m->cfg->command && m->listen_port && !m->target.prefer_pid)
+            m->target.prefer_pid = pg_procfs_port_listener(m->root, m->listen_port);
         pg_target_sample_now(&m->target, prev->boot_tick, &ts, &delta);
+        if (m->target.trees > m->max_trees)
+            m->max_trees = m->target.trees;
         target_delta = ts.processes ? delta : 0;
         if (!ts.processes) {
             m->target_absent++;
@@ -187,8 +194,8 @@ static void *sampler_main(void *arg)
     uint64_t start = pg_now_ns(), every = m->cfg->interval_us * 1000u;
     resource_prev prev = {0};
     static const char *const order[][2] = {
-        {"host_cpu", "%"},   {"host_mem", "%"},       {"perfgate_cpu", "%"},
-        {"other_cpu", "%"},  {"cpu_steal", "%"},      {"target_cpu", "%"},
+        {"host_cpu", "%"},       {"host_mem", "%"},      {"perfgate_cpu", "%"},
+        {"other_cpu", "%"},      {"cpu_steal", "%"},     {"target_cpu", "%"},
         {"target_rss", "bytes"}, {"target_threads", ""}, {"target_fds", ""}};
 
     /* in this order in results and reports, whichever is sampled first */
@@ -475,6 +482,11 @@ static void describe(pg_monitor *m, pg_budget_run *r)
     if (r->monitor_target[0] && m->target_absent)
         NOTE("%sthe target (%s) was not running at %lu of %lu samples", used ? "; " : "",
              r->monitor_target, m->target_absent, m->samples);
+    if (m->max_trees > 1)
+        NOTE("%s%zu unrelated process trees are named %s; watched the one %s (pid %ld)",
+             used ? "; " : "", m->max_trees, c->command,
+             m->target.chosen_by_listener ? "listening on the target's port" : "started first",
+             m->target.chosen_root);
     if (m->fds_unreadable)
         NOTE("%sthe target's open files could not be read (run perfgate as its user or root)",
              used ? "; " : "");

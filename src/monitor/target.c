@@ -2,8 +2,9 @@
  *
  * One pass over /proc reads every process's stat line (pid, parent, name,
  * CPU ticks); the roots are the named pid (or the pid in the pid file, or
- * every process of the command's name) and the set grows by parent links
- * until it stops growing, so children of children count too. */
+ * the root of one tree of processes of the command's name) and the set
+ * grows by parent links until it stops growing, so children of children
+ * count too. */
 #include "monitor/target.h"
 
 #include <ctype.h>
@@ -53,8 +54,60 @@ static long pid_from_file(const char *path)
     return pid > 0 ? pid : 0;
 }
 
+static size_t index_of(const proc_list *l, long pid)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->p[i].pid == pid)
+            return i;
+    return l->n;
+}
+
+/* The topmost matched ancestor of process i (itself when none above it
+ * matched); l->n when i is outside every matched tree. Parent chains are
+ * at most l->n long, which also ends a (corrupt) cycle. */
+static size_t tree_root(const proc_list *l, const char *matched, size_t i)
+{
+    size_t top = l->n;
+
+    for (size_t steps = 0; i < l->n && steps <= l->n; steps++) {
+        if (matched[i])
+            top = i;
+        if (l->p[i].ppid <= 0 || l->p[i].ppid == l->p[i].pid)
+            break;
+        i = index_of(l, l->p[i].ppid);
+    }
+    return top;
+}
+
+/* Of several unrelated trees of the command's name, keeps only one root
+ * marked in chosen[]: the tree holding prefer_pid, else the oldest root. */
+static void one_tree(pg_target *t, const proc_list *l, char *chosen)
+{
+    size_t best = l->n, listener = t->prefer_pid ? index_of(l, t->prefer_pid) : l->n;
+
+    t->trees = 0;
+    t->chosen_by_listener = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (chosen[i] && tree_root(l, chosen, i) == i) {
+            t->trees++;
+            if (best == l->n || l->p[i].start_tick < l->p[best].start_tick)
+                best = i;
+        }
+    if (listener < l->n) {
+        size_t r = tree_root(l, chosen, listener);
+        if (r < l->n) {
+            best = r;
+            t->chosen_by_listener = 1;
+        }
+    }
+    t->chosen_root = best < l->n ? l->p[best].pid : 0;
+    if (t->trees > 1)
+        for (size_t i = 0; i < l->n; i++)
+            chosen[i] = (char)(i == best);
+}
+
 /* Marks the roots and their descendants in chosen[]. */
-static size_t choose(const pg_target *t, const proc_list *l, char *chosen)
+static size_t choose(pg_target *t, const proc_list *l, char *chosen)
 {
     long root = t->pid ? t->pid : t->pid_file ? pid_from_file(t->pid_file) : 0;
     size_t n = 0;
@@ -65,8 +118,11 @@ static size_t choose(const pg_target *t, const proc_list *l, char *chosen)
             root ? l->p[i].pid == root
                  : t->command && strcmp(l->p[i].comm, t->command) == 0 && l->p[i].pid != t->self;
         chosen[i] = (char)is;
-        n += (size_t)is;
     }
+    if (!root)
+        one_tree(t, l, chosen);
+    for (size_t i = 0; i < l->n; i++)
+        n += (size_t)chosen[i];
     while (grew && n) {
         grew = 0;
         for (size_t i = 0; i < l->n; i++) {

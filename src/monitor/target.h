@@ -3,7 +3,9 @@
  * files, summed over all of them (nginx's master and workers, a pre-forking
  * server's children). The set is found again at every sample, so workers
  * that come and go, or a target restarted under the same pid file, are
- * followed. Internal to monitor/. */
+ * followed. A command names processes, not a tree: of several unrelated
+ * trees of that name, one is watched (see prefer_pid). Internal to
+ * monitor/. */
 #ifndef PG_MONITOR_TARGET_H
 #define PG_MONITOR_TARGET_H
 
@@ -31,6 +33,14 @@ typedef struct pg_target {
     const char *pid_file;
     const char *command;
     long self; /* perfgate's own pid: never counted as the target */
+    /* When several unrelated trees have the command's name (another copy
+     * of the service, another user's), one is watched: the tree holding
+     * prefer_pid (the process listening on the target's port; 0: unknown),
+     * else the one whose root started first. What the last sample found: */
+    long prefer_pid;
+    size_t trees;           /* unrelated trees of that name */
+    long chosen_root;       /* the root of the tree watched */
+    int chosen_by_listener; /* 1: it holds prefer_pid; 0: it started first */
     /* the processes of the previous sample, for CPU deltas */
     pg_target_proc prev[PG_TARGET_MAX_PROCS];
     size_t n_prev;

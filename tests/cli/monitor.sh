@@ -79,8 +79,12 @@ if checks["target_rss"]["verdict"] != "pass" or checks["serve_conns"]["verdict"]
     sys.exit("FAIL: %r" % checks)
 PY
 
+# a repository of its own, without baselines: the test must not depend on
+# being run from a git checkout
+git init -q "$dir/repo"
 "$bin" report "$dir/ok-results.json" --markdown "$dir/pr.md" --junit "$dir/junit.xml" \
-  --html "$dir/report.html" --baselines "$dir/none" >/dev/null 2>&1 || bad "report: exit $?"
+  --html "$dir/report.html" --baselines "$dir/none" --repo "$dir/repo" >"$dir/report.out" 2>&1 ||
+  { bad "report: exit $?"; cat "$dir/report.out"; }
 grep -q "target (pid file .*): CPU (of one core) .* avg / .* max; RSS .*MiB avg" "$dir/pr.md" ||
   { bad "markdown: no target CPU and memory"; grep -i resources "$dir/pr.md"; }
 grep -q 'name="target_cpu_max"' "$dir/junit.xml" && grep -q 'name="target_rss_max"' "$dir/junit.xml" ||
@@ -93,5 +97,28 @@ rc=$?
 [ $rc -eq 1 ] || { bad "tight: exit $rc, want 1"; cat "$dir/tight.out"; }
 grep -q "FAIL  target_rss max .*MiB breaks max<1MiB" "$dir/tight.out" ||
   { bad "tight: the RSS threshold did not break"; cat "$dir/tight.out"; }
+# "command" names processes, not a tree: beside another perfgate serve (a
+# namesake, started first) the tree listening on the target's port is the
+# one watched, and the notes say so
+start namesake "$bin" serve --listen 127.0.0.1:0 --quiet
+start second "$bin" serve --listen 127.0.0.1:0 --quiet
+second_pid=${servers[-1]}
+cat >"$dir/byname.json" <<JSON
+{ "name": "byname", "target": "$url",
+  "load": { "executor": "constant-arrival-rate", "rate": 100, "duration": "2s" },
+  "trials": 2, "regression": false, "monitor": { "command": "perfgate", "interval": "250ms" },
+  "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+"$bin" run "$dir/byname.json" -o "$dir/byname-results.json" >"$dir/byname.out" 2>&1 ||
+  { bad "run by command name: exit $?"; tail -5 "$dir/byname.out"; }
+python3 - "$dir/byname-results.json" "$second_pid" <<'PY' || fail=1
+import json, sys
+b = json.load(open(sys.argv[1]))["budgets"][0]
+note = b.get("monitor_note") or b.get("monitor", {}).get("note") or json.dumps(b.get("monitor"))
+want = "watched the one listening on the target's port (pid %s)" % sys.argv[2]
+if "unrelated process trees are named perfgate" not in note or want not in note:
+    sys.exit("FAIL: the notes do not say which namesake was watched: %r" % note)
+PY
+
 [ $fail -eq 0 ] && echo "monitor: target and scraped gauges sampled, in every report, gating"
 exit $fail

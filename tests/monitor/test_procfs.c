@@ -2,6 +2,8 @@
  * process tree summed over a fake /proc built by the test: roots by pid,
  * pid file or name, children of children, perfgate itself never counted,
  * CPU ticks since the previous sample including processes born since. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,8 +24,7 @@ static void cpu_line(void **state)
 {
     pg_cpu_ticks c;
     (void)state;
-    assert_int_equal(
-        pg_procfs_parse_cpu("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 1 2 3 4\n", &c), 0);
+    assert_int_equal(pg_procfs_parse_cpu("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 1 2 3 4\n", &c), 0);
     assert_int_equal(c.busy, 100 + 5 + 50 + 3 + 2 + 1); /* guest (7) is inside user already */
     assert_int_equal(c.total, c.busy + 1000 + 20);
     assert_int_equal(c.processes, 100 + 5 + 50); /* not interrupts, not steal */
@@ -212,6 +211,7 @@ static void tree_by_command(void **state)
     assert_int_equal(s.threads, 1 + 1 + 2 + 4);
     assert_int_equal(s.fds, 4 + 6 + 6 + 2);
     assert_int_equal(delta, 0); /* a first sample has nothing to compare with */
+    assert_int_equal(t.trees, 1);
 
     /* a second sample: 101 used 30 ticks more, 103 was replaced by a new
      * child (104, born after the first sample) that used 8 */
@@ -259,6 +259,45 @@ static void tree_by_pid_and_file(void **state)
     pg_target_clear(&t);
 }
 
+/* Two unrelated trees named nginx (this one's and another's, started
+ * earlier): the one listening on the target's port is watched, else the
+ * oldest; never both added up. */
+static void namesakes(void **state)
+{
+    fake *f = *state;
+    pg_target t = target(f);
+    pg_target_sample s;
+    uint64_t delta;
+
+    proc(f, 400, "nginx", 1, 1000, 1, 900, 3000, 1);
+    proc(f, 401, "nginx", 400, 1000, 1, 901, 3000, 1);
+    t.command = "nginx";
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(t.trees, 2);
+    assert_int_equal(t.chosen_root, 400); /* started first */
+    assert_false(t.chosen_by_listener);
+    assert_int_equal(s.processes, 2);
+    assert_int_equal(s.cpu_ticks, 2000);
+    /* the listener is a worker of the other tree: that tree */
+    t.prefer_pid = 101;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(t.chosen_root, 100);
+    assert_true(t.chosen_by_listener);
+    assert_int_equal(s.processes, 4);
+    assert_int_equal(s.cpu_ticks, 10 + 200 + 300 + 50);
+    /* a child of another name in that tree listens: still that tree */
+    t.prefer_pid = 103;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(t.chosen_root, 100);
+    assert_int_equal(s.processes, 4);
+    /* the listener is in neither (postgres): the oldest */
+    t.prefer_pid = 200;
+    pg_target_sample_now(&t, 0, &s, &delta);
+    assert_int_equal(t.chosen_root, 400);
+    assert_false(t.chosen_by_listener);
+    pg_target_clear(&t);
+}
+
 static void absent(void **state)
 {
     fake *f = *state;
@@ -287,6 +326,7 @@ int main(void)
         cmocka_unit_test(pid_stat),
         cmocka_unit_test_setup_teardown(tree_by_command, setup, teardown),
         cmocka_unit_test_setup_teardown(tree_by_pid_and_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(namesakes, setup, teardown),
         cmocka_unit_test_setup_teardown(absent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,13 +2,19 @@
 #include "stats/mann_whitney.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
 
-#define EXACT_MAX_N 50          /* recurrence table up to m, n = 50 */
-#define ENUMERATE_MAX 3000000.0 /* splits enumerated when there are ties */
+#define EXACT_MAX_N 50 /* recurrence table up to m, n = 50 */
+/* The counting recursion over doubled midranks costs (m+n) x min(m,n) x
+ * (largest doubled rank sum) additions: 1.1e8 at 65 + 65, about 0.1 s. Up
+ * to there the p-value is exact; past it, a permutation test. */
+#define COUNT_MAX_STEPS 1.2e8
+#define PERMUTATIONS 200000
+#define PERMUTATION_SEED 0x9e3779b97f4a7c15ull
 
 typedef struct ranked {
     double v;
@@ -21,10 +27,9 @@ static int cmp_ranked(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Midranks of the pooled sample (1-based), sum of tie-group (t^3 - t). */
-static void midranks(ranked *pool, size_t total, double *rank, double *tie_term, int *has_ties)
+/* Midranks of the pooled sample (1-based); whether any value repeats. */
+static void midranks(ranked *pool, size_t total, double *rank, int *has_ties)
 {
-    *tie_term = 0.0;
     *has_ties = 0;
     for (size_t i = 0; i < total;) {
         size_t j = i;
@@ -32,11 +37,8 @@ static void midranks(ranked *pool, size_t total, double *rank, double *tie_term,
             j++;
         for (size_t k = i; k <= j; k++)
             rank[k] = (double)(i + j) / 2.0 + 1.0;
-        if (j > i) {
-            double t = (double)(j - i + 1);
-            *tie_term += t * t * t - t;
+        if (j > i)
             *has_ties = 1;
-        }
         i = j + 1;
     }
 }
@@ -85,83 +87,150 @@ static double exact_p(size_t m, size_t n, double u_obs)
     return tail / total;
 }
 
-/* P(rank sum of y >= observed) over every way of choosing which n of the
- * pooled midranks belong to y. */
-static double enumerate_p(const double *rank, size_t total, size_t n, double r_obs)
+/* Steps the counting recursion takes (see COUNT_MAX_STEPS). */
+static double count_steps(const long *rank2, size_t total, size_t k)
 {
-    size_t idx[64];
-    double count = 0.0, hits = 0.0;
+    double top = 0.0;
+    for (size_t i = total - k; i < total; i++)
+        top += (double)rank2[i]; /* rank2 ascending: the k largest */
+    return (double)total * (double)k * top;
+}
 
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    for (;;) {
-        double r = 0.0;
-        size_t i;
-        for (i = 0; i < n; i++)
-            r += rank[idx[i]];
-        count += 1.0;
-        if (r >= r_obs - 1e-9)
-            hits += 1.0;
-        /* next combination in lexicographic order */
-        for (i = n; i-- > 0;)
-            if (idx[i] != i + total - n)
-                break;
-        if (i == (size_t)-1)
-            break;
-        idx[i]++;
-        for (size_t j = i + 1; j < n; j++)
-            idx[j] = idx[j - 1] + 1;
+/* P(doubled rank sum of the k chosen >= r2_obs) over every way of choosing k
+ * of the pooled items, counted: c[j][s] is how many ways j of the items seen
+ * so far have doubled midrank sum s (midranks doubled are whole numbers).
+ * NAN when out of memory. */
+static double counted_p(const long *rank2, size_t total, size_t k, long r2_obs)
+{
+    size_t top = 0;
+    double *c, hits = 0.0, all = 0.0;
+
+    for (size_t i = total - k; i < total; i++)
+        top += (size_t)rank2[i];
+    if (!(c = calloc((k + 1) * (top + 1), sizeof *c)))
+        return NAN;
+    c[0] = 1.0;
+    for (size_t i = 0; i < total; i++) {
+        size_t r = (size_t)rank2[i];
+        for (size_t j = i + 1 < k ? i + 1 : k; j >= 1; j--) {
+            double *to = c + j * (top + 1), *from = c + (j - 1) * (top + 1);
+            for (size_t s = top; s >= r; s--)
+                to[s] += from[s - r];
+        }
     }
-    return hits / count;
+    for (size_t s = 0; s <= top; s++) {
+        all += c[k * (top + 1) + s];
+        if ((long)s >= r2_obs)
+            hits += c[k * (top + 1) + s];
+    }
+    free(c);
+    return hits / all;
+}
+
+/* splitmix64: a fixed generator, so the same samples give the same p */
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* The same tail estimated from PERMUTATIONS random choices of k items (a
+ * partial Fisher-Yates shuffle each), (hits + 1) / (draws + 1) so that it is
+ * never 0. NAN when out of memory. */
+static double permuted_p(const long *rank2, size_t total, size_t k, long r2_obs)
+{
+    long *pool = malloc(total * sizeof *pool);
+    uint64_t seed = PERMUTATION_SEED;
+    double hits = 0.0;
+
+    if (!pool)
+        return NAN;
+    memcpy(pool, rank2, total * sizeof *pool);
+    for (int b = 0; b < PERMUTATIONS; b++) {
+        long sum = 0;
+        for (size_t i = 0; i < k; i++) {
+            size_t j = i + (size_t)(next_rand(&seed) % (total - i));
+            long t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+            sum += pool[i];
+        }
+        hits += sum >= r2_obs;
+    }
+    free(pool);
+    return (hits + 1.0) / (PERMUTATIONS + 1.0);
 }
 
 int pg_mann_whitney_greater(const double *x, size_t m, const double *y, size_t n, pg_mw_result *out)
 {
-    size_t total = m + n;
+    size_t total = m + n, k;
     ranked *pool;
-    double *rank, r_y = 0.0, tie_term;
-    int ties;
+    double *rank, r_y = 0.0;
+    long *rank2, r2_obs = 0;
+    int ties, rc = PG_OK;
 
     memset(out, 0, sizeof *out);
-    if (!m || !n || total > 64)
+    if (!m || !n)
         return PG_EINVALID;
     pool = malloc(total * sizeof *pool);
     rank = malloc(total * sizeof *rank);
-    if (!pool || !rank) {
-        free(pool);
-        free(rank);
-        return PG_ENOMEM;
+    rank2 = malloc(total * sizeof *rank2);
+    if (!pool || !rank || !rank2) {
+        rc = PG_ENOMEM;
+        goto out;
     }
     for (size_t i = 0; i < m; i++)
         pool[i] = (ranked){x[i], 0};
     for (size_t j = 0; j < n; j++)
         pool[m + j] = (ranked){y[j], 1};
     qsort(pool, total, sizeof *pool, cmp_ranked);
-    midranks(pool, total, rank, &tie_term, &ties);
-    for (size_t k = 0; k < total; k++)
-        if (pool[k].from_y)
-            r_y += rank[k];
+    midranks(pool, total, rank, &ties);
+    for (size_t i = 0; i < total; i++)
+        rank2[i] = lround(2.0 * rank[i]);
+    /* The counting is over the smaller side's choices (k of them). For y,
+     * the tail is P(y's doubled rank sum >= y's observed). When x is the
+     * smaller side, the same event is x's sum <= x's observed (the two sums
+     * add up to a constant); ranks mirrored, r -> 2(m+n) + 2 - r (and the
+     * array reversed to stay ascending), turn that into x's mirrored sum >=
+     * k (2(m+n) + 2) - x's observed. */
+    k = n <= m ? n : m;
+    for (size_t i = 0; i < total; i++)
+        if (pool[i].from_y == (n <= m))
+            r2_obs += rank2[i];
+    if (n > m) {
+        long mirror = 2 * (long)total + 2;
+        for (size_t i = 0; i < total / 2; i++) {
+            long t = rank2[i];
+            rank2[i] = mirror - rank2[total - 1 - i];
+            rank2[total - 1 - i] = mirror - t;
+        }
+        if (total % 2)
+            rank2[total / 2] = mirror - rank2[total / 2];
+        r2_obs = (long)k * mirror - r2_obs;
+    }
+    for (size_t i = 0; i < total; i++)
+        if (pool[i].from_y)
+            r_y += rank[i];
     out->u = r_y - (double)n * (double)(n + 1) / 2.0;
     if (!ties && m <= EXACT_MAX_N && n <= EXACT_MAX_N) {
         out->method = PG_MW_EXACT;
         out->p = exact_p(m, n, out->u);
-    } else if (ties && choose(total, n) <= ENUMERATE_MAX) {
-        out->method = PG_MW_EXACT_TIES;
-        out->p = enumerate_p(rank, total, n, r_y);
+    } else if (count_steps(rank2, total, k) <= COUNT_MAX_STEPS) {
+        out->method = ties ? PG_MW_EXACT_TIES : PG_MW_EXACT;
+        out->p = counted_p(rank2, total, k, r2_obs);
     } else {
-        double N = (double)total, mean = (double)m * (double)n / 2.0;
-        double var = (double)m * (double)n / 12.0 * ((N + 1.0) - tie_term / (N * (N - 1.0)));
-        out->method = PG_MW_NORMAL;
-        if (var <= 0.0) {
-            out->p = 1.0; /* every value tied: no evidence either way */
-        } else {
-            double z = (out->u - mean - 0.5) / sqrt(var);
-            out->p = 0.5 * erfc(z / sqrt(2.0));
-        }
+        out->method = PG_MW_PERMUTATION;
+        out->p = permuted_p(rank2, total, k, r2_obs);
     }
-    if (out->p > 1.0)
+    if (isnan(out->p))
+        rc = PG_ENOMEM;
+    else if (out->p > 1.0)
         out->p = 1.0;
+out:
     free(pool);
     free(rank);
-    return PG_OK;
+    free(rank2);
+    return rc;
 }

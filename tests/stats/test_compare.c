@@ -198,6 +198,29 @@ static void constant_comparisons_leave_the_family(void **state)
     assert_int_equal(c[2].verdict, PG_VERDICT_PASS);
 }
 
+/* Budgets take up to 100 trials a side; 33 + 33 and more used to be refused
+ * after the whole load ran. rps rounded to whole requests per second ties. */
+static void budgets_largest_trial_counts_are_decided(void **state)
+{
+    static const size_t sides[] = {33, 65, 100};
+    (void)state;
+    for (size_t s = 0; s < sizeof sides / sizeof sides[0]; s++) {
+        double base[100], cur[100];
+        pg_comparison c;
+        trials(base, sides[s], 1000, 0.02);
+        trials(cur, sides[s], 800, 0.02);
+        for (size_t i = 0; i < sides[s]; i++) {
+            base[i] = round(base[i] / 10) * 10;
+            cur[i] = round(cur[i] / 10) * 10;
+        }
+        assert_int_equal(pg_compare_metric(&c, "rps", base, sides[s], cur, sides[s], 0.05, 0.01),
+                         0);
+        pg_compare_decide(&c, 1);
+        assert_int_equal(c.verdict, PG_VERDICT_FAIL);
+        assert_true(c.p < 1e-4); /* a permutation test of 200,000 splits: >= 5e-6 */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +234,7 @@ int main(void)
         cmocka_unit_test(bootstrap_is_reproducible),
         cmocka_unit_test(benjamini_hochberg),
         cmocka_unit_test(constant_comparisons_leave_the_family),
+        cmocka_unit_test(budgets_largest_trial_counts_are_decided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,9 +129,8 @@ static void say_trial(const pg_budget *b, const ab_budget *ab, size_t t, const p
 /* Both sides at once: one run of all trials each. */
 static int run_duet(ab_budget *ab, const pg_run_args *run, const pg_ab_args *args, pg_err *err)
 {
-    pg_run_opts o = {.threads = (unsigned)run->threads,
-                     .seed = (uint64_t)run->seed,
-                     .stop = &pg_stop_signal};
+    pg_run_opts o = {
+        .threads = (unsigned)run->threads, .seed = (uint64_t)run->seed, .stop = &pg_stop_signal};
     pg_budget_run ra, rb;
     size_t trials = (size_t)ab->b->trials;
     int rc;
@@ -157,8 +156,7 @@ static int b_first(long seed, long t)
 }
 
 /* One trial at a time, the order within each pair drawn from the seed. */
-static int run_alternate(ab_budget *ab, const pg_run_args *run, const pg_ab_args *args,
-                         pg_err *err)
+static int run_alternate(ab_budget *ab, const pg_run_args *run, const pg_ab_args *args, pg_err *err)
 {
     pg_budget *b = ab->b;
     /* one trial per run: a constant executor's share of the duration, or a
@@ -378,7 +376,7 @@ static int decide(ab_budget *abs, size_t n, const pg_gate_args *g, const pg_ab_a
     }
     pg_verdict_console_labelled(stdout, &gate, label, args->name_a, args->name_b,
                                 isatty(STDOUT_FILENO));
-    rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
+    rc = pg_verdict_exit(gate.overall);
     if (write_reports(&g->out, abs, n, &gate, label, args, &err) != 0) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/json_alloc.h"
 
 typedef struct command {
     const char *name;
@@ -37,7 +38,7 @@ typedef struct command {
     "  --markdown F     markdown for the pull request and job summary\n"                           \
     "  --html F         one self-contained HTML file with charts\n"                                \
     "  --baselines DIR  baselines folder (default baselines/), or branch:NAME for a\n"             \
-    "                   branch of their own (branch: alone: perfgate-baselines)\n"               \
+    "                   branch of their own (branch: alone: perfgate-baselines)\n"                 \
     "  --repo DIR       git repository (default .)\n"                                              \
     "  --base REF       base ref (default $GITHUB_BASE_REF, else origin/main, else main)\n"        \
     "  --strict         an inconclusive comparison fails the gate\n"
@@ -234,6 +235,7 @@ static int wants_help(int argc, char **argv)
 
 int pg_cli_main(int argc, char **argv)
 {
+    pg_json_alloc_hooks(); /* before any thread uses cJSON */
     if (argc < 2) {
         usage(stderr);
         return PG_EXIT_USAGE;

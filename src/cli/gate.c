@@ -17,11 +17,16 @@
 #define HISTORY 20
 
 const struct option pg_gate_longopts[] = {
-    {"json", required_argument, NULL, 'J'},  {"baselines", required_argument, NULL, 'B'},
-    {"repo", required_argument, NULL, 'R'},  {"base", required_argument, NULL, 'b'},
-    {"strict", no_argument, NULL, 'x'},      {"max-depth", required_argument, NULL, 'd'},
-    {"junit", required_argument, NULL, 'j'}, {"markdown", required_argument, NULL, 'm'},
-    {"html", required_argument, NULL, 'h'},  {"require-baseline", no_argument, NULL, 'q' + 256},
+    {"json", required_argument, NULL, 'J'},
+    {"baselines", required_argument, NULL, 'B'},
+    {"repo", required_argument, NULL, 'R'},
+    {"base", required_argument, NULL, 'b'},
+    {"strict", no_argument, NULL, 'x'},
+    {"max-depth", required_argument, NULL, 'd'},
+    {"junit", required_argument, NULL, 'j'},
+    {"markdown", required_argument, NULL, 'm'},
+    {"html", required_argument, NULL, 'h'},
+    {"require-baseline", no_argument, NULL, 'q' + 256},
     {NULL, 0, NULL, 0},
 };
 
@@ -96,23 +101,43 @@ int pg_gate_parse(int argc, char **argv, const char *cmd, pg_gate_args *a)
     return optind;
 }
 
-static void load_history(pg_results_values **out, size_t *n, const pg_gate_args *a)
+/* Could the gate go on without what failed? A base ref that is not there,
+ * or a stored file that is not a baseline, leaves regressions undecided and
+ * says why; out of memory, I/O and the like end the run (exit 3), since
+ * going on would compare with less than the command asked for. */
+static int can_go_on(int rc)
+{
+    return rc == PG_OK || rc == PG_EINVALID || rc == PG_EUSAGE || rc == PG_ENOTFOUND ||
+           rc == PG_ERUN;
+}
+
+/* The earlier baselines of the history band; a failure that cannot be
+ * gone on from is returned (the band would silently have fewer baselines). */
+static int load_history(pg_results_values **out, size_t *n, const pg_gate_args *a, pg_err *err)
 {
     char **paths = NULL;
     size_t np = 0;
-    pg_err err;
+    int rc = pg_store_history(&paths, &np, a->repo, a->baselines, a->base, HISTORY, err);
 
     *out = NULL;
     *n = 0;
-    if (pg_store_history(&paths, &np, a->repo, a->baselines, a->base, HISTORY, &err) == 0 && np &&
-        (*out = calloc(np, sizeof **out))) {
-        for (size_t i = 0; i < np; i++)
-            if (pg_store_load(&(*out)[*n], a->repo, paths[i], &err) == 0)
-                (*n)++;
+    if (!can_go_on(rc))
+        goto out;
+    rc = PG_OK;
+    if (np && !(*out = calloc(np, sizeof **out)))
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < np && rc == PG_OK; i++) {
+        int lrc = pg_store_load(&(*out)[*n], a->repo, paths[i], err);
+        if (lrc == PG_OK)
+            (*n)++;
+        else if (!can_go_on(lrc))
+            rc = lrc;
     }
+out:
     for (size_t i = 0; i < np; i++)
         free(paths[i]);
     free(paths);
+    return rc;
 }
 
 int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err)
@@ -122,6 +147,19 @@ int pg_gate_publish(const cJSON *doc, const pg_report_paths *out, pg_err *err)
     if (rc == 0)
         pg_github_publish(doc, out);
     return rc;
+}
+
+int pg_verdict_exit(pg_verdict overall)
+{
+    switch (overall) {
+    case PG_VERDICT_FAIL:
+        return PG_EXIT_FAIL;
+    case PG_VERDICT_PASS:
+    case PG_VERDICT_INCONCLUSIVE:
+        return PG_EXIT_PASS;
+    default:
+        return PG_EXIT_NORUN;
+    }
 }
 
 int pg_gate_file(const char *results_path, const pg_gate_args *a)
@@ -156,7 +194,7 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
         return pg_err_exit_code(rc);
     }
     rc = pg_store_find(&found, a->repo, a->baselines, a->base, (int)a->max_depth, &err);
-    if (rc == PG_ENOREPO) {
+    if (rc == PG_ENOREPO || !can_go_on(rc)) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;
         goto out;
@@ -169,12 +207,19 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
         snprintf(reason, sizeof reason,
                  "no baseline in %s on the first-parent ancestry of the merge-base with %s",
                  a->baselines, found.base_ref);
-    } else if (pg_store_load(&base, a->repo, found.path, &err) != 0) {
+    } else if ((rc = pg_store_load(&base, a->repo, found.path, &err)) != 0) {
         pg_err_print(&err, stderr);
+        if (!can_go_on(rc)) {
+            rc = PG_EXIT_NORUN;
+            goto out;
+        }
         snprintf(reason, sizeof reason, "baseline %s could not be read", found.path);
+    } else if ((rc = load_history(&history, &n_history, a, &err)) != 0) {
+        pg_err_print(&err, stderr);
+        rc = PG_EXIT_NORUN;
+        goto out;
     } else {
         have_base = 1;
-        load_history(&history, &n_history, a);
     }
     if (a->require_baseline && (!have_base || found.shallow_stop)) {
         /* a gate that must compare does not pass on thresholds alone */
@@ -193,13 +238,17 @@ int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a)
     }
     /* found is zeroed by pg_store_find, so it says "none" when the lookup failed */
     pg_verdict_console(stdout, &gate, &found, isatty(STDOUT_FILENO));
-    pg_verdict_doc(doc, &gate, &found, history, n_history);
+    if (pg_verdict_doc(doc, &gate, &found, history, n_history) != PG_OK) {
+        fprintf(stderr, "perfgate: out of memory building the verdict document\n");
+        rc = PG_EXIT_NORUN;
+        goto out;
+    }
     if ((rc = pg_gate_publish(doc, &a->out, &err)) != 0) {
         pg_err_print(&err, stderr);
         rc = PG_EXIT_NORUN;
         goto out;
     }
-    rc = gate.overall == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
+    rc = pg_verdict_exit(gate.overall);
 out:
     pg_gate_clear(&gate);
     for (size_t i = 0; i < n_history; i++)

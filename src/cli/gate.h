@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "metrics/results.h"
 #include "report/reports.h"
 
 typedef struct pg_gate_args {
@@ -40,6 +41,11 @@ int pg_gate_file(const char *results_path, const pg_gate_args *a);
 /* pg_gate_file on a results document already open (pg_results_open); doc
  * becomes the verdict document. results_path names it in messages. */
 int pg_gate_doc(cJSON *doc, const char *results_path, const pg_gate_args *a);
+
+/* The exit code of a gate that finished: 1 for FAIL, 0 for PASS and
+ * INCONCLUSIVE (--strict has made that FAIL already), 3 for anything else:
+ * an undecided verdict is a failure of perfgate, never a pass. */
+int pg_verdict_exit(pg_verdict overall);
 
 /* The report files of doc, then GitHub's summary, annotations and outputs
  * when running in GitHub Actions. */

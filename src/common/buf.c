@@ -66,6 +66,11 @@ void pg_buf_truncate(pg_buf *b, size_t len)
     }
 }
 
+void pg_buf_fail(pg_buf *b)
+{
+    b->failed = 1;
+}
+
 int pg_buf_failed(const pg_buf *b)
 {
     return b->failed;

@@ -20,6 +20,9 @@ void pg_buf_puts(pg_buf *b, const char *s);
 void pg_buf_printf(pg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pg_buf_truncate(pg_buf *b, size_t len); /* len <= b->len */
 int pg_buf_failed(const pg_buf *b);
+/* Marks b failed: a renderer lost something it was to write (its own
+ * allocation failed), so the whole text must not be used. */
+void pg_buf_fail(pg_buf *b);
 const char *pg_buf_str(const pg_buf *b); /* "" when empty */
 void pg_buf_free(pg_buf *b);
 

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "common/grow.h"
+
 int pg_heap_init(pg_heap *h, size_t cap)
 {
     h->n = 0;
@@ -22,14 +24,8 @@ int pg_heap_push(pg_heap *h, uint64_t due, void *item)
 {
     size_t i;
 
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 16;
-        pg_heap_entry *e = realloc(h->e, cap * sizeof *e);
-        if (!e)
-            return -1;
-        h->e = e;
-        h->cap = cap;
-    }
+    if (pg_grow(&h->e, &h->cap, h->n, sizeof *h->e, 16) != 0)
+        return -1;
     i = h->n++;
     h->e[i] = (pg_heap_entry){due, item};
     while (i > 0) {

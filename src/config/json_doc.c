@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "common/grow.h"
 #include "config/json_syntax.h"
 
 typedef struct walker {
@@ -40,14 +41,8 @@ static void skip_string(walker *w)
 
 static int add_pos(walker *w, const cJSON *node, size_t key_off, size_t val_off)
 {
-    if (w->npos == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        pg_json_pos *p = realloc(w->pos, cap * sizeof *p);
-        if (!p)
-            return -1;
-        w->pos = p;
-        w->cap = cap;
-    }
+    if (pg_grow(&w->pos, &w->cap, w->npos, sizeof *w->pos, 64) != 0)
+        return -1;
     w->pos[w->npos++] = (pg_json_pos){node, key_off, val_off};
     return 0;
 }

@@ -22,6 +22,7 @@
  * capacity, like any metric, is compared with the baseline on several
  * independent values. */
 #include "engine/capacity.h"
+#include "common/grow.h"
 #include "engine/assemble.h"
 
 #include <math.h>
@@ -57,14 +58,8 @@ static int over_limit(const pg_trial *t, double limit, char *why, size_t size)
 
 static int add_step(pg_budget_run *out, size_t *cap, const pg_capacity_step *s)
 {
-    if (out->n_steps == *cap) {
-        size_t c = *cap ? *cap * 2 : 32;
-        pg_capacity_step *g = realloc(out->steps, c * sizeof *g);
-        if (!g)
-            return -1;
-        out->steps = g;
-        *cap = c;
-    }
+    if (pg_grow(&out->steps, cap, out->n_steps, sizeof *out->steps, 32) != 0)
+        return -1;
     out->steps[out->n_steps++] = *s;
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "common/clock.h"
 #include "common/fdlimit.h"
+#include "common/grow.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@
 #include <unistd.h>
 
 #include "engine/capacity.h"
-#include "engine/repeat.h"
 #include "engine/prepared.h"
+#include "engine/repeat.h"
 #include "engine/worker.h"
 
 static double cpu_seconds(void)
@@ -40,8 +41,7 @@ static long max_rss_kib(void)
 int pg_engine_room(const pg_budget *b, unsigned threads, unsigned shards, unsigned engines,
                    pg_err *err)
 {
-    unsigned long conns = ((unsigned long)b->load.max_connections + shards - 1) / shards *
-                          engines;
+    unsigned long conns = ((unsigned long)b->load.max_connections + shards - 1) / shards * engines;
     unsigned long need = conns + 16ul * threads * engines + 64ul, soft, hard;
 
     if (pg_fdlimit_ensure(need, &soft, &hard) == 0)
@@ -111,29 +111,26 @@ static int all_done(pg_worker **w, unsigned n)
 
 static int append_point(pg_budget_run *out, const pg_timeline_point *p, size_t *cap)
 {
-    if (out->n_timeline == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        pg_timeline_point *t = realloc(out->timeline, c * sizeof *t);
-        if (!t)
-            return -1;
-        out->timeline = t;
-        *cap = c;
-    }
+    if (pg_grow(&out->timeline, cap, out->n_timeline, sizeof *out->timeline, 64) != 0)
+        return -1;
     out->timeline[out->n_timeline++] = *p;
     return 0;
 }
 
 /* Samples once a second until every worker has finished. Seconds count from
  * second0, a whole number of seconds before measurement starts, so timeline
- * points line up with trial boundaries (t = 0, 1, 2 ... of measurement). */
-static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w,
-                      unsigned n, volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure,
-                      uint64_t end)
+ * points line up with trial boundaries (t = 0, 1, 2 ... of measurement).
+ * -1 when a point could not be kept (out of memory): the run goes on to its
+ * end, so the workers finish, and then fails. */
+static int supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w,
+                     unsigned n, volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure,
+                     uint64_t end)
 {
     double lead_s = (double)(measure - second0) / 1e9, total_s = (double)b->load.duration_us / 1e6;
     double trial_s = total_s / (double)b->trials;
     uint64_t sec = 0, last_sec = (end - second0 - 1) / 1000000000ull;
     size_t cap = 0;
+    int lost = 0;
 
     for (;;) {
         /* a quarter second into the next second: the workers have moved on */
@@ -152,13 +149,13 @@ static void supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts 
             for (uint64_t s = sec; s <= sec + 1 && s <= last_sec; s++) {
                 sample_second(w, n, s, lead_s, &p);
                 if (p.t_s >= 0.0 && (p.requests || p.failed || p.dropped))
-                    append_point(out, &p, &cap);
+                    lost |= append_point(out, &p, &cap);
             }
-            return;
+            return lost;
         }
         sample_second(w, n, sec, lead_s, &p);
         if (p.t_s >= 0.0 && sec <= last_sec)
-            append_point(out, &p, &cap);
+            lost |= append_point(out, &p, &cap);
         for (unsigned i = 0; i < n; i++) {
             pg_live *l = pg_worker_live(w[i]);
             req += pg_live_get(&l->requests);
@@ -239,7 +236,8 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             goto join;
         }
     }
-    supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns);
+    if (supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns) != 0)
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory keeping the per-second timeline");
 join:
     for (unsigned i = 0; i < started; i++)
         pthread_join(tid[i], NULL);

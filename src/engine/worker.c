@@ -15,6 +15,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "engine/worker.h"
 #include "common/clock.h"
+#include "common/rng.h"
 #include "engine/sse.h"
 
 #include <errno.h>
@@ -82,11 +83,7 @@ struct pg_worker {
 
 static double uniform01(pg_worker *w)
 {
-    /* xorshift64*: fast, seedable, good enough for choosing scenarios */
-    w->rng ^= w->rng >> 12;
-    w->rng ^= w->rng << 25;
-    w->rng ^= w->rng >> 27;
-    return (double)((w->rng * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+    return pg_rng_uniform(&w->rng);
 }
 
 /* --- libcurl callbacks ---------------------------------------------------- */

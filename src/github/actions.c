@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "report/doc.h"
 #include "report/escape.h"
 #include "report/markdown.h"
@@ -117,12 +118,8 @@ void pg_github_annotations(FILE *fp, const cJSON *doc)
     {
         if (pg_doc_verdict(ch, "verdict") != PG_VERDICT_FAIL)
             continue;
-        if (n == cap) {
-            failure *p = realloc(all, (cap = cap ? cap * 2 : 16) * sizeof *p);
-            if (!p)
-                break;
-            all = p;
-        }
+        if (pg_grow(&all, &cap, n, sizeof *all, 16) != 0)
+            break;
         all[n].budget = b;
         all[n].check = ch;
         all[n].severity = severity(b, ch);

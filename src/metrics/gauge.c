@@ -5,19 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 int pg_gauge_append(pg_gauge_series *s, double t_s, double v)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        double *t = realloc(s->t_s, cap * sizeof *t), *x;
-        if (!t)
-            return -1;
-        s->t_s = t;
-        if (!(x = realloc(s->v, cap * sizeof *x)))
-            return -1;
-        s->v = x;
-        s->cap = cap;
-    }
+    size_t cap_t = s->cap; /* the two arrays share s->cap: grown in step */
+
+    if (pg_grow(&s->t_s, &cap_t, s->n, sizeof *s->t_s, 64) != 0 ||
+        pg_grow(&s->v, &s->cap, s->n, sizeof *s->v, 64) != 0)
+        return -1;
     s->t_s[s->n] = t_s;
     s->v[s->n++] = v;
     return 0;

@@ -13,7 +13,16 @@
 #include "common/redact.h"
 #include "config/fingerprint.h"
 
-const char *const pg_verdict_names[4] = {"pass", "fail", "inconclusive", "skipped"};
+const char *const pg_verdict_names[PG_VERDICT_COUNT] = {"undecided", "pass", "fail", "inconclusive",
+                                                        "skipped"};
+
+pg_verdict pg_verdict_named(const char *name)
+{
+    for (int v = PG_VERDICT_PASS; v < PG_VERDICT_COUNT; v++)
+        if (name && strcmp(name, pg_verdict_names[v]) == 0)
+            return (pg_verdict)v;
+    return PG_VERDICT_UNDECIDED;
+}
 
 void pg_regression_setting_from(pg_regression_setting *out, const pg_regression *r)
 {
@@ -56,8 +65,7 @@ void pg_env_detect(pg_env *env)
     }
 }
 
-int pg_budget_result_init(pg_budget_result *br, const pg_budget *b, const char *target,
-                          pg_err *err)
+int pg_budget_result_init(pg_budget_result *br, const pg_budget *b, const char *target, pg_err *err)
 {
     cJSON *work = NULL;
     int rc;

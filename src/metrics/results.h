@@ -12,14 +12,24 @@
 
 #define PG_RESULTS_FORMAT "perfgate-results/1"
 
+/* The zero value is "undecided", never "pass": a verdict some path forgot
+ * to set (or gave up on when memory ran out) cannot pass a gate; the gate
+ * refuses to finish with one, and the command exits 3. */
 typedef enum {
+    PG_VERDICT_UNDECIDED,
     PG_VERDICT_PASS,
     PG_VERDICT_FAIL,
     PG_VERDICT_INCONCLUSIVE,
-    PG_VERDICT_SKIPPED
+    PG_VERDICT_SKIPPED,
+    PG_VERDICT_COUNT
 } pg_verdict;
 
-extern const char *const pg_verdict_names[4]; /* "pass", "fail", "inconclusive", "skipped" */
+/* "undecided", "pass", "fail", "inconclusive", "skipped" */
+extern const char *const pg_verdict_names[PG_VERDICT_COUNT];
+
+/* The verdict a results or verdict file names; PG_VERDICT_UNDECIDED for any
+ * other text (files never carry "undecided": such a run exits first). */
+pg_verdict pg_verdict_named(const char *name);
 
 typedef struct pg_check {
     char kind[16];    /* "threshold" or "regression" */

@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json_print.h"
 #include "common/file.h"
+#include "common/json_alloc.h"
+#include "common/json_print.h"
 #include "metrics/results.h"
 
 static cJSON *latency_json(const pg_hist *h)
@@ -349,6 +350,7 @@ static cJSON *budget_json(const pg_budget_result *b)
 
 char *pg_results_to_json(const pg_results *r)
 {
+    unsigned long failed = pg_json_alloc_failures();
     cJSON *root = cJSON_CreateObject(), *env, *budgets;
     char *text;
 
@@ -375,7 +377,8 @@ char *pg_results_to_json(const pg_results *r)
     budgets = cJSON_AddArrayToObject(root, "budgets");
     for (size_t i = 0; i < r->n_budgets; i++)
         cJSON_AddItemToArray(budgets, budget_json(&r->budgets[i]));
-    text = pg_json_print(root, 1); /* numbers read back exactly */
+    /* a document cJSON could not complete is never written as if it were */
+    text = pg_json_alloc_failures() == failed ? pg_json_print(root, 1) : NULL;
     cJSON_Delete(root);
     return text;
 }

@@ -249,9 +249,7 @@ static int read_checks(reader *r, pg_budget_result *b, const cJSON *checks)
         keep(k->metric, text(c, "metric"));
         keep(k->expr, text(c, "expr"));
         keep(k->detail, text(c, "detail"));
-        for (int v = 0; v < 4; v++)
-            if (strcmp(text(c, "verdict"), pg_verdict_names[v]) == 0)
-                k->verdict = (pg_verdict)v;
+        k->verdict = pg_verdict_named(text(c, "verdict"));
         k->observed = cJSON_IsNumber(get(c, "observed")) ? num(c, "observed") : NAN;
         k->line = (int)num(c, "line");
         k->col = (int)num(c, "col");

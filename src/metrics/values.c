@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "common/json_alloc.h"
 #include "common/text.h"
 
 const char *const pg_value_names[] = {
@@ -88,8 +89,8 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
 /* The monitor's mean of series name during a trial, NAN when it has none. */
 static double trial_mean(const cJSON *trial, const char *name)
 {
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(trial, "monitor"), name);
+    const cJSON *s =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(trial, "monitor"), name);
     const cJSON *mean = cJSON_GetObjectItemCaseSensitive(s, "mean");
     return cJSON_IsNumber(mean) ? mean->valuedouble : NAN;
 }
@@ -216,38 +217,48 @@ const pg_series *pg_values_series(const pg_budget_values *b, const char *key)
     return NULL;
 }
 
-static void read_checks(pg_budget_values *b, const cJSON *checks)
+/* The threshold checks of a budget. Each one gates, so none may be lost:
+ * out of memory is an error, and so is a check without a verdict a results
+ * file can carry (a dropped failing check would pass the gate). */
+static int read_checks(pg_budget_values *b, const cJSON *checks, const char *path, pg_err *err)
 {
     const cJSON *c;
     size_t n = (size_t)cJSON_GetArraySize(checks);
 
-    if (!n || !(b->checks = calloc(n, sizeof *b->checks)))
-        return;
+    if (!n)
+        return PG_OK;
+    if (!(b->checks = calloc(n, sizeof *b->checks)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
     cJSON_ArrayForEach(c, checks)
     {
         const cJSON *kind = cJSON_GetObjectItemCaseSensitive(c, "kind");
-        const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(c, "verdict");
         pg_check *k = &b->checks[b->n_checks];
-        if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "threshold") != 0 ||
-            !cJSON_IsString(verdict))
+        if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "threshold") != 0)
             continue;
         snprintf(k->kind, sizeof k->kind, "threshold");
         pg_text_copy_clean(k->metric, sizeof k->metric, str(c, "metric"));
         pg_text_copy_clean(k->expr, sizeof k->expr, str(c, "expr"));
         pg_text_copy_clean(k->detail, sizeof k->detail, str(c, "detail"));
-        for (int v = 0; v < 4; v++)
-            if (strcmp(pg_verdict_names[v], verdict->valuestring) == 0)
-                k->verdict = (pg_verdict)v;
+        k->verdict = pg_verdict_named(str(c, "verdict"));
+        if (k->verdict == PG_VERDICT_UNDECIDED)
+            return pg_err_at(err, PG_EINVALID, path, 0, 0,
+                             "budget \"%s\", threshold %s %s: \"verdict\" is not one of pass, "
+                             "fail, inconclusive, skipped",
+                             b->name, k->metric, k->expr);
         b->n_checks++;
     }
+    return PG_OK;
 }
 
 int pg_results_parse(void **out, const char *text, const char *name, pg_err *err)
 {
+    unsigned long failed = pg_json_alloc_failures();
     cJSON *doc = cJSON_Parse(text);
     const cJSON *fmt;
 
     *out = NULL;
+    if (!doc && pg_json_alloc_failures() != failed) /* not the file's fault */
+        return pg_err_set(err, PG_ENOMEM, "out of memory reading %s", name);
     if (!doc)
         return pg_err_at(err, PG_EINVALID, name, 0, 0, "not valid JSON");
     fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
@@ -332,9 +343,10 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
         {
             const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(b, "generator_cpu_percent"),
                         *threads = cJSON_GetObjectItemCaseSensitive(b, "threads");
-            bv->cpu_bound = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "generator_saturated")) &&
-                            cJSON_IsNumber(cpu) && cJSON_IsNumber(threads) &&
-                            cpu->valuedouble > 90.0 * threads->valuedouble;
+            bv->cpu_bound =
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "generator_saturated")) &&
+                cJSON_IsNumber(cpu) && cJSON_IsNumber(threads) &&
+                cpu->valuedouble > 90.0 * threads->valuedouble;
         }
         if (strlen(str(b, "fingerprint")) == 64 &&
             cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "work"))) {
@@ -361,7 +373,14 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
             bv->n_trials++;
         }
         read_regression(bv, cJSON_GetObjectItemCaseSensitive(b, "regression"));
-        read_checks(bv, cJSON_GetObjectItemCaseSensitive(b, "checks"));
+        {
+            int checks_rc =
+                read_checks(bv, cJSON_GetObjectItemCaseSensitive(b, "checks"), path, err);
+            if (checks_rc != PG_OK) {
+                rc = checks_rc;
+                goto out;
+            }
+        }
         read_series(bv, trials);
     }
     rc = PG_OK;

@@ -33,12 +33,8 @@ int pg_doc_bool(const cJSON *o, const char *key)
 
 pg_verdict pg_doc_verdict(const cJSON *o, const char *key)
 {
-    const char *s = pg_doc_str(o, key, "");
-
-    for (int v = 0; v < 4; v++)
-        if (strcmp(s, pg_verdict_names[v]) == 0)
-            return (pg_verdict)v;
-    return PG_VERDICT_SKIPPED;
+    pg_verdict v = pg_verdict_named(pg_doc_str(o, key, ""));
+    return v == PG_VERDICT_UNDECIDED ? PG_VERDICT_SKIPPED : v;
 }
 
 void pg_doc_counts_of(const cJSON *doc, pg_doc_counts *c)

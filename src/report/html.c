@@ -43,10 +43,10 @@ static const char style[] =
     ".chart .z{stroke:#333}.chart .e{stroke:#999;stroke-dasharray:4 3}"
     ".chart .f{fill:none;stroke:#bbb}code{background:#f3f3f3;padding:0 3px}";
 
+/* the CSS class of a verdict is its name */
 static const char *cls(pg_verdict v)
 {
-    static const char *const names[] = {"pass", "fail", "inconclusive", "skipped"};
-    return names[v];
+    return pg_verdict_names[v];
 }
 
 static const char *colour(pg_verdict v)
@@ -146,8 +146,8 @@ static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "</td>");
         cell_value(b, metric, m, "baseline");
         cell_value(b, metric, m, "current");
-        pg_buf_printf(b, "<td>%s</td><td>%s … %s</td><td>%.4g</td><td class=\"%s\">%s", ch, lo,
-                      hi, pg_doc_num(m, "p_adjusted", NAN), cls(v), pg_verdict_names[v]);
+        pg_buf_printf(b, "<td>%s</td><td>%s … %s</td><td>%.4g</td><td class=\"%s\">%s", ch, lo, hi,
+                      pg_doc_num(m, "p_adjusted", NAN), cls(v), pg_verdict_names[v]);
         if (v == PG_VERDICT_INCONCLUSIVE && pg_doc_str(m, "why", NULL)) {
             pg_buf_puts(b, ": ");
             h(b, pg_doc_str(m, "why", ""));
@@ -207,9 +207,11 @@ static void timeline(pg_buf *b, const cJSON *bud)
 
     cJSON_ArrayForEach(t, pg_doc_get(bud, "trials")) cap +=
         (size_t)cJSON_GetArraySize(pg_doc_get(t, "timeline"));
-    if (cap && (x = calloc(cap, sizeof *x)) && (p50 = calloc(cap, sizeof *p50)) &&
-        (p99 = calloc(cap, sizeof *p99)) && (rps = calloc(cap, sizeof *rps)) &&
-        (err = calloc(cap, sizeof *err))) {
+    if (cap && !((x = calloc(cap, sizeof *x)) && (p50 = calloc(cap, sizeof *p50)) &&
+                 (p99 = calloc(cap, sizeof *p99)) && (rps = calloc(cap, sizeof *rps)) &&
+                 (err = calloc(cap, sizeof *err))))
+        pg_buf_fail(b); /* not "no data": the report is not written */
+    else if (cap) {
         cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
         {
             if (nm && nm < 128)
@@ -278,11 +280,17 @@ static void spectrum(pg_buf *b, const cJSON *bud)
         cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
         {
             const char *enc = pg_doc_str(t, fields[k], NULL);
-            if (ok && enc && pg_hist_decode(one, enc, &e) == 0)
+            if (!ok || !enc)
+                continue;
+            if (pg_hist_decode(one, enc, &e) == 0)
                 pg_hist_merge(hist[k], one);
+            else if (e.code == PG_ENOMEM) /* a histogram that does not decode is left out */
+                ok = 0;
         }
         pg_hist_free(one);
     }
+    if (!ok)
+        pg_buf_fail(b); /* a spectrum of fewer trials, or none, is not this run's */
     if (ok && hist[0]->total) {
         for (size_t i = 0; i < NQ; i++) {
             /* 100% is drawn at the last tick: -log10(0) has no place on the axis */

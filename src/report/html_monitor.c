@@ -22,16 +22,20 @@ static void cell(pg_buf *b, const char *metric, const cJSON *o, const char *key)
     pg_buf_printf(b, "<td>%s</td>", s);
 }
 
-/* Samples of a series as x (seconds) and y (scaled), malloc'd; 0 when none. */
-static size_t samples(const cJSON *series, double scale, double **x, double **y)
+/* Samples of a series as x (seconds) and y (scaled), malloc'd; 0 when none
+ * (and b failed when there were some but no memory for them). */
+static size_t samples(pg_buf *b, const cJSON *series, double scale, double **x, double **y)
 {
     const cJSON *a = pg_doc_get(series, "samples"), *p;
     size_t n = (size_t)cJSON_GetArraySize(a), k = 0;
 
     *x = *y = NULL;
-    if (!n || !(*x = calloc(n, sizeof **x)) || !(*y = calloc(n, sizeof **y))) {
+    if (!n)
+        return 0;
+    if (!(*x = calloc(n, sizeof **x)) || !(*y = calloc(n, sizeof **y))) {
         free(*x);
         *x = NULL;
+        pg_buf_fail(b);
         return 0;
     }
     cJSON_ArrayForEach(p, a)
@@ -54,7 +58,7 @@ static void chart(pg_buf *b, const cJSON *all, const char *const *names, const c
     size_t k = 0;
 
     for (size_t i = 0; i < n && i < MAX_SERIES; i++) {
-        size_t got = samples(pg_doc_get(all, names[i]), scale, &x[k], &y[k]);
+        size_t got = samples(b, pg_doc_get(all, names[i]), scale, &x[k], &y[k]);
         if (!got)
             continue;
         se[k] = (pg_svg_series){labels[i], colours[k], x[k], y[k], got, 0};
@@ -70,7 +74,6 @@ static void chart(pg_buf *b, const cJSON *all, const char *const *names, const c
         free(y[i]);
     }
 }
-
 
 void pg_html_resources(pg_buf *b, const cJSON *bud)
 {
@@ -156,7 +159,9 @@ static void staircase_charts(pg_buf *b, const cJSON *bud, size_t n)
     const cJSON *t, *st;
     size_t k = 0;
 
-    if (x && p95 && p99 && rps && pts) {
+    if (!(x && p95 && p99 && rps && pts))
+        pg_buf_fail(b); /* no chart is not a chart without steps */
+    else {
         cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
             cJSON_ArrayForEach(st, pg_doc_get(t, "steps"))
         {

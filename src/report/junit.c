@@ -2,6 +2,8 @@
 #include "report/junit.h"
 
 #include <ctype.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +19,28 @@ typedef struct writer {
     int rc; /* first libxml2 failure */
 } writer;
 
+/* libxml2's writer does not always say when it failed: WriteString returns
+ * success after xmlEncodeSpecialChars ran out of memory and wrote nothing.
+ * It does raise the error, so any error raised while rendering fails it. */
+#if LIBXML_VERSION >= 21200
+static void on_xml_error(void *failed, const xmlError *e)
+#else
+static void on_xml_error(void *failed, xmlErrorPtr e)
+#endif
+{
+    (void)e;
+    *(int *)failed = 1;
+}
+
+/* A buffer's text, or "" with the writer failed when the buffer ran out of
+ * memory (an attribute must not go out empty as if that were its value). */
+static const char *checked(writer *x, const pg_buf *b)
+{
+    if (pg_buf_failed(b))
+        x->rc = -1;
+    return pg_buf_str(b);
+}
+
 /* Outside text as an attribute: valid XML characters only, and not blank
  * (the Ant schema's xs:token names need at least one character). */
 static void attr(writer *x, const char *name, const char *value)
@@ -25,7 +49,7 @@ static void attr(writer *x, const char *name, const char *value)
     const char *v;
 
     pg_escape_clean(&b, value, 1000);
-    v = pg_buf_str(&b);
+    v = checked(x, &b);
     if (strcmp(name, "name") == 0 && strspn(v, " \t\r\n") == strlen(v))
         v = "(unnamed)";
     if (xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST v) < 0)
@@ -56,7 +80,7 @@ static void text(writer *x, const char *s)
 {
     pg_buf b = {0};
     pg_escape_clean(&b, s, 0);
-    if (xmlTextWriterWriteString(x->w, BAD_CAST pg_buf_str(&b)) < 0)
+    if (xmlTextWriterWriteString(x->w, BAD_CAST checked(x, &b)) < 0)
         x->rc = -1;
     pg_buf_free(&b);
 }
@@ -180,8 +204,8 @@ static void check_case(writer *x, const cJSON *b, const cJSON *ch, const char *b
     else
         pg_buf_puts(&name, metric);
     start(x, "testcase");
-    attr(x, "name", pg_buf_str(&name));
-    attr(x, "classname", pg_buf_str(&cls));
+    attr(x, "name", checked(x, &name));
+    attr(x, "classname", checked(x, &cls));
     attr(x, "time", "0.000");
     if (v == PG_VERDICT_FAIL) {
         start(x, "failure");
@@ -223,7 +247,7 @@ static void warnings(writer *x, const cJSON *b)
         if (cJSON_IsString(m))
             pg_buf_printf(&w, "hint: %s\n", m->valuestring);
     }
-    text(x, pg_buf_str(&w));
+    text(x, checked(x, &w));
     pg_buf_free(&w);
 }
 
@@ -293,7 +317,7 @@ static void suite(writer *x, const cJSON *doc, const cJSON *b, int id)
     cJSON_ArrayForEach(ch, pg_doc_get(b, "checks")) pg_buf_printf(
         &out, "%-12s %s\n", pg_doc_str(ch, "verdict", ""), pg_doc_str(ch, "detail", ""));
     start(x, "system-out");
-    text(x, pg_buf_str(&out));
+    text(x, checked(x, &out));
     end(x);
     start(x, "system-err");
     warnings(x, b);
@@ -307,25 +331,28 @@ int pg_junit_render(char **out, const cJSON *doc, pg_err *err)
     xmlBufferPtr xb = xmlBufferCreate();
     writer x = {NULL, 0};
     const cJSON *b;
-    int id = 0, rc = PG_OK;
+    int id = 0, rc = PG_OK, xml_failed = 0;
 
     *out = NULL;
+    xmlSetStructuredErrorFunc(&xml_failed, on_xml_error); /* this thread's, until out */
     if (!xb || !(x.w = xmlNewTextWriterMemory(xb, 0))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
     }
-    xmlTextWriterSetIndent(x.w, 1);
-    xmlTextWriterSetIndentString(x.w, BAD_CAST "  ");
-    if (xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL) < 0)
+    if (xmlTextWriterSetIndent(x.w, 1) < 0 ||
+        xmlTextWriterSetIndentString(x.w, BAD_CAST "  ") < 0 ||
+        xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL) < 0)
         x.rc = -1;
     start(&x, "testsuites");
     cJSON_ArrayForEach(b, pg_doc_get(doc, "budgets")) suite(&x, doc, b, id++);
     end(&x);
     if (xmlTextWriterEndDocument(x.w) < 0)
         x.rc = -1;
-    xmlFreeTextWriter(x.w); /* flushes into xb */
+    if (xmlTextWriterFlush(x.w) < 0)
+        x.rc = -1;
+    xmlFreeTextWriter(x.w);
     x.w = NULL;
-    if (x.rc != 0) {
+    if (x.rc != 0 || xml_failed) {
         rc = pg_err_set(err, PG_ENOMEM, "writing JUnit XML failed");
         goto out;
     }
@@ -336,5 +363,6 @@ out:
         xmlFreeTextWriter(x.w);
     if (xb)
         xmlBufferFree(xb);
+    xmlSetStructuredErrorFunc(NULL, NULL);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/grow.h"
 #include "report/doc.h"
 #include "report/escape.h"
 #include "report/markdown_monitor.h"
@@ -32,15 +33,9 @@ typedef struct sections {
 
 static pg_buf *add(sections *ss, int prio)
 {
-    if (ss->n == ss->cap) {
-        size_t cap = ss->cap ? ss->cap * 2 : 16;
-        section *p = realloc(ss->s, cap * sizeof *p);
-        if (!p) {
-            ss->failed = 1;
-            return NULL;
-        }
-        ss->s = p;
-        ss->cap = cap;
+    if (pg_grow(&ss->s, &ss->cap, ss->n, sizeof *ss->s, 16) != 0) {
+        ss->failed = 1;
+        return NULL;
     }
     memset(&ss->s[ss->n], 0, sizeof ss->s[ss->n]);
     ss->s[ss->n].prio = prio;
@@ -510,9 +505,11 @@ int pg_markdown_render(char **out, const cJSON *doc, size_t max_bytes, pg_err *e
     cJSON_ArrayForEach(bud, pg_doc_get(doc, "budgets")) budget(&ss, doc, bud);
     /* the footer (marker, and the note when sections are cut) always stays */
     cut = fit(&ss, max_bytes, 400);
-    for (size_t i = 0; i < ss.n; i++)
+    for (size_t i = 0; i < ss.n; i++) {
+        ss.failed |= pg_buf_failed(&ss.s[i].text); /* a section lost is not a section cut */
         if (!ss.s[i].cut)
             pg_buf_append(&all, pg_buf_str(&ss.s[i].text), ss.s[i].text.len);
+    }
     if (cut) {
         snprintf(note, sizeof note,
                  "> [!NOTE]\n> %d section%s cut to stay within GitHub's %zu-character limit; "

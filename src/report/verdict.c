@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_alloc.h"
 #include "config/threshold.h"
 #include "config/units.h"
 
@@ -65,7 +66,11 @@ void pg_format_change(const pg_comparison *c, double change, char *buf, size_t s
 
 static const char *mark(pg_verdict v)
 {
-    static const char *const m[] = {"PASS", "FAIL", "INCONCLUSIVE", "SKIPPED"};
+    static const char *const m[PG_VERDICT_COUNT] = {[PG_VERDICT_UNDECIDED] = "UNDECIDED",
+                                                    [PG_VERDICT_PASS] = "PASS",
+                                                    [PG_VERDICT_FAIL] = "FAIL",
+                                                    [PG_VERDICT_INCONCLUSIVE] = "INCONCLUSIVE",
+                                                    [PG_VERDICT_SKIPPED] = "SKIPPED"};
     return m[v];
 }
 
@@ -137,8 +142,7 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             fprintf(fp, "  %s%-12s%s %-10s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
                     off, strlen(c->metric) > 10 ? "" : c->metric, b, cu, ch, iv, c->p_adjusted);
             /* an inconclusive row says why, unless the budget's veto said it once */
-            if (c->verdict == PG_VERDICT_INCONCLUSIVE && c->why[0] &&
-                strcmp(c->why, v->veto) != 0)
+            if (c->verdict == PG_VERDICT_INCONCLUSIVE && c->why[0] && strcmp(c->why, v->veto) != 0)
                 fprintf(fp, "  %-12s why: %s\n", "", c->why);
             if (v->band[m].outside) {
                 char blo[24], bhi[24];
@@ -158,7 +162,8 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             g->overall == PG_VERDICT_FAIL   ? "FAILED"
             : g->overall == PG_VERDICT_PASS ? "PASSED"
                                             : "INCONCLUSIVE",
-            g->vetoed ? " (the gate could not decide: see NOT DECIDED above)" : "", off, g->thresholds_failed, g->thresholds_failed == 1 ? "" : "s", g->regressions,
+            g->vetoed ? " (the gate could not decide: see NOT DECIDED above)" : "", off,
+            g->thresholds_failed, g->thresholds_failed == 1 ? "" : "s", g->regressions,
             g->regressions == 1 ? "" : "s", g->inconclusive,
             g->inconclusive && !g->strict ? " (not failing; --strict would)" : "",
             g->warnings ? ", history warnings above" : "");
@@ -330,24 +335,26 @@ static void build_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *bas
         drop_regression_checks(checks);
         for (size_t m = 0; m < v->n_cmp; m++) {
             cJSON_AddItemToArray(metrics, comparison_json(&v->cmp[m], &v->band[m]));
-            cJSON_AddItemToArray(
-                checks, regression_check(&v->cmp[m], versus));
+            cJSON_AddItemToArray(checks, regression_check(&v->cmp[m], versus));
         }
     }
 }
 
-void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
-                    const pg_results_values *history, size_t n_history)
+int pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                   const pg_results_values *history, size_t n_history)
 {
+    unsigned long failed = pg_json_alloc_failures();
     char sha[8] = "";
 
     if (base && base->found)
         snprintf(sha, sizeof sha, "%.7s", base->commit);
     build_doc(doc, g, base, history, n_history, sha);
+    return pg_json_alloc_failures() == failed ? PG_OK : PG_ENOMEM;
 }
 
 int pg_verdict_doc_ab(cJSON *doc, const pg_gate *g, const pg_ab_sides *sides)
 {
+    unsigned long failed = pg_json_alloc_failures();
     cJSON *bl;
 
     build_doc(doc, g, NULL, NULL, 0, sides->name_a);
@@ -355,7 +362,7 @@ int pg_verdict_doc_ab(cJSON *doc, const pg_gate *g, const pg_ab_sides *sides)
     if (!bl || !cJSON_AddStringToObject(bl, "label", sides->label) ||
         !cJSON_AddStringToObject(bl, "schedule", sides->schedule) ||
         !cJSON_AddStringToObject(bl, "a_name", sides->name_a) ||
-        !cJSON_AddStringToObject(bl, "b_name", sides->name_b))
+        !cJSON_AddStringToObject(bl, "b_name", sides->name_b) || pg_json_alloc_failures() != failed)
         return PG_ENOMEM;
     return PG_OK;
 }

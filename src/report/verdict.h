@@ -27,9 +27,11 @@ void pg_verdict_console_labelled(FILE *fp, const pg_gate *g, const char *baselin
  * "comparison" (each metric with its interval and history band, and
  * "history": the medians of the earlier baselines, oldest first) with the
  * regression checks appended to "checks". A document that was a verdict
- * document before is rebuilt, not nested. history may be NULL. */
-void pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
-                    const pg_results_values *history, size_t n_history);
+ * document before is rebuilt, not nested. history may be NULL. PG_ENOMEM
+ * when memory ran out on the way (the document is then incomplete: write
+ * nothing from it). */
+int pg_verdict_doc(cJSON *doc, const pg_gate *g, const pg_baseline_found *base,
+                   const pg_results_values *history, size_t n_history);
 
 /* What an A/B comparison compared (perfgate ab, check --base-target). */
 typedef struct pg_ab_sides {

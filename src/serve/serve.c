@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/fdlimit.h"
+#include "common/rng.h"
 #include "serve/timer.h"
 
 #define ROOT_BODY "perfgate serve: ok\n"
@@ -68,17 +69,14 @@ void pg_serve_opts_default(pg_serve_opts *o)
     o->port = 8080;
 }
 
-/* Per-thread xorshift for jitter: no locks on the request path. */
+/* Per-thread state for jitter: no locks on the request path. */
 static double uniform01(void)
 {
     static _Thread_local uint64_t x;
 
     if (!x)
         x = pg_now_ns() | 1;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return (double)(x >> 11) / 9007199254740992.0;
+    return pg_rng_uniform(&x);
 }
 
 /* When an answer that needs service_ms from now may go out, stalls included. */

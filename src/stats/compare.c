@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
+#include "common/rng.h"
 #include "stats/mann_whitney.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -30,19 +32,10 @@ double pg_median(const double *v, size_t n)
     return median_sorted(tmp, n);
 }
 
-static uint64_t next_rand(uint64_t *s)
-{
-    /* xorshift64*: a fixed, documented generator so intervals are reproducible */
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 2685821657736338717ull;
-}
-
 static double resample_median(const double *v, size_t n, uint64_t *s, double *buf)
 {
     for (size_t i = 0; i < n; i++)
-        buf[i] = v[next_rand(s) % n];
+        buf[i] = v[pg_rng_below(s, n)];
     qsort(buf, n, sizeof *buf, cmp_double);
     return median_sorted(buf, n);
 }
@@ -54,18 +47,18 @@ static double change_of(double base, double cur, int absolute)
     return base > 0.0 ? cur / base : (cur > 0.0 ? INFINITY : 1.0);
 }
 
-void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t n, int absolute,
-                         uint64_t seed, int resamples, double *lo, double *hi)
+int pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t n, int absolute,
+                        uint64_t seed, int resamples, double *lo, double *hi)
 {
-    double *changes = malloc((size_t)resamples * sizeof *changes), buf[256];
+    double *changes, buf[256];
     uint64_t s = seed ? seed : 1;
 
-    if (!changes || m > 256 || n > 256) {
-        *lo = -INFINITY;
-        *hi = INFINITY;
-        free(changes);
-        return;
-    }
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (!m || !n || m > 256 || n > 256)
+        return PG_EINVALID;
+    if (!(changes = malloc((size_t)resamples * sizeof *changes)))
+        return PG_ENOMEM;
     for (int r = 0; r < resamples; r++) {
         double b = resample_median(base, m, &s, buf);
         double c = resample_median(cur, n, &s, buf);
@@ -76,26 +69,28 @@ void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t
     *lo = changes[(size_t)floor(0.025 * (resamples - 1))];
     *hi = changes[(size_t)ceil(0.975 * (resamples - 1))];
     free(changes);
+    return PG_OK;
 }
 
-void pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
-                         double *hi)
+int pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
+                        double *hi)
 {
-    double *medians = malloc((size_t)resamples * sizeof *medians), buf[256];
+    double *medians, buf[256];
     uint64_t s = seed ? seed : 1;
 
-    if (!medians || !n || n > 256) {
-        *lo = -INFINITY;
-        *hi = INFINITY;
-        free(medians);
-        return;
-    }
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (!n || n > 256)
+        return PG_EINVALID;
+    if (!(medians = malloc((size_t)resamples * sizeof *medians)))
+        return PG_ENOMEM;
     for (int r = 0; r < resamples; r++)
         medians[r] = resample_median(v, n, &s, buf);
     qsort(medians, (size_t)resamples, sizeof *medians, cmp_double);
     *lo = medians[(size_t)floor(0.025 * (resamples - 1))];
     *hi = medians[(size_t)ceil(0.975 * (resamples - 1))];
     free(medians);
+    return PG_OK;
 }
 
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute)
@@ -130,8 +125,9 @@ int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, 
     c->base_median = pg_median(base, m);
     c->cur_median = pg_median(cur, n);
     c->change = change_of(c->base_median, c->cur_median, c->absolute);
-    pg_bootstrap_change(base, m, cur, n, c->absolute, PG_BOOTSTRAP_SEED, PG_BOOTSTRAP_RESAMPLES,
-                        &c->ci_lo, &c->ci_hi);
+    if ((rc = pg_bootstrap_change(base, m, cur, n, c->absolute, PG_BOOTSTRAP_SEED,
+                                  PG_BOOTSTRAP_RESAMPLES, &c->ci_lo, &c->ci_hi)) != PG_OK)
+        return rc;
     /* one-sided, in the direction that is worse */
     if (c->direction == PG_WORSE_WHEN_HIGHER)
         rc = pg_mann_whitney_greater(base, m, cur, n, &mw);
@@ -178,14 +174,14 @@ static int ci_within(const pg_comparison *c)
     return c->ci_lo > 1.0 - c->min_effect;
 }
 
-void pg_compare_decide(pg_comparison *c, size_t n)
+int pg_compare_decide(pg_comparison *c, size_t n)
 {
     order *o = malloc((n ? n : 1) * sizeof *o);
     size_t k = 0;
     double running = 1.0;
 
     if (!o)
-        return;
+        return PG_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (c[i].verdict != PG_VERDICT_SKIPPED && !c[i].constant)
             o[k++] = (order){c[i].p, i};
@@ -213,4 +209,5 @@ void pg_compare_decide(pg_comparison *c, size_t n)
         }
     }
     free(o);
+    return PG_OK;
 }

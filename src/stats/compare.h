@@ -52,21 +52,24 @@ typedef struct pg_comparison {
 /* Median of v (n >= 1); v is not modified. */
 double pg_median(const double *v, size_t n);
 
-/* Percentile bootstrap of the change of medians. Deterministic for a seed. */
-void pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t n, int absolute,
-                         uint64_t seed, int resamples, double *lo, double *hi);
+/* Percentile bootstrap of the change of medians (m, n <= 256).
+ * Deterministic for a seed. PG_ENOMEM when memory runs out: an interval of
+ * [-inf, inf] would read as "too wide to tell", a verdict, not a failure. */
+int pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t n, int absolute,
+                        uint64_t seed, int resamples, double *lo, double *hi);
 
-/* Percentile bootstrap 95% interval of the median of one sample (n <= 256);
- * [-inf, inf] when it cannot be computed. Deterministic for a seed. */
-void pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
-                         double *hi);
+/* Percentile bootstrap 95% interval of the median of one sample (1 <= n
+ * <= 256). Deterministic for a seed. PG_ENOMEM as pg_bootstrap_change. */
+int pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
+                        double *hi);
 
 /* Fills c (except p_adjusted and verdict) from the two sides' per-trial values. */
 int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, size_t m,
                       const double *cur, size_t n, double min_effect, double alpha);
 
-/* Benjamini-Hochberg adjusted p-values of n comparisons, then verdicts. */
-void pg_compare_decide(pg_comparison *c, size_t n);
+/* Benjamini-Hochberg adjusted p-values of n comparisons, then verdicts.
+ * PG_ENOMEM when memory runs out: the verdicts are then left undecided. */
+int pg_compare_decide(pg_comparison *c, size_t n);
 
 /* "p95", "rps", "error_rate": which way is worse, and whether absolute.
  * Any other name is a latency: worse when higher, compared as a ratio. */

@@ -152,8 +152,7 @@ static double series_min_effect(const char *field)
 /* One comparison slot: skipped with a reason, or compared. */
 static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
                        int idx, const char *name, double min_effect,
-                       const pg_results_values *history, size_t n_history, int paired,
-                       pg_err *err)
+                       const pg_results_values *history, size_t n_history, int paired, pg_err *err)
 {
     pg_comparison *c = &v->cmp[v->n_cmp];
     const double *cur, *base;
@@ -206,6 +205,24 @@ static int vetoed(const pg_budget_verdict *v, const pg_comparison *c)
     if (!v->veto[0] || c->verdict == PG_VERDICT_SKIPPED)
         return 0;
     return !v->noisy || !c->absolute;
+}
+
+/* A check or comparison whose verdict was never set (the zero value) is a
+ * bug or a failure some path swallowed: the gate does not finish then. */
+static int undecided(const pg_gate *g, pg_err *err)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const pg_budget_verdict *v = &g->budgets[i];
+        for (size_t t = 0; t < v->cur->n_checks; t++)
+            if (v->cur->checks[t].verdict == PG_VERDICT_UNDECIDED)
+                return pg_err_set(err, PG_ERUN, "budget %s: threshold %s %s has no verdict",
+                                  v->name, v->cur->checks[t].metric, v->cur->checks[t].expr);
+        for (size_t m = 0; m < v->n_cmp; m++)
+            if (v->cmp[m].verdict == PG_VERDICT_UNDECIDED)
+                return pg_err_set(err, PG_ERUN, "budget %s: %s was compared but not decided",
+                                  v->name, v->cmp[m].metric);
+    }
+    return PG_OK;
 }
 
 static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_values *base,
@@ -282,7 +299,10 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         for (size_t m = 0; m < g->budgets[i].n_cmp; m++)
             if (!vetoed(&g->budgets[i], &g->budgets[i].cmp[m]))
                 all[k++] = g->budgets[i].cmp[m];
-    pg_compare_decide(all, k);
+    if (pg_compare_decide(all, k) != PG_OK) {
+        free(all);
+        return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
     k = 0;
     for (size_t i = 0; i < g->n; i++) {
         g->vetoed += g->budgets[i].veto[0] != '\0';
@@ -301,6 +321,8 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         }
     }
     free(all);
+    if ((rc = undecided(g, err)) != PG_OK)
+        return rc;
     if (g->thresholds_failed || g->regressions || (strict && g->inconclusive))
         g->overall = PG_VERDICT_FAIL;
     else if (g->inconclusive)

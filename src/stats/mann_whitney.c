@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/rng.h"
 
 #define EXACT_MAX_N 50 /* recurrence table up to m, n = 50 */
 /* The counting recursion over doubled midranks costs (m+n) x min(m,n) x
@@ -127,15 +128,6 @@ static double counted_p(const long *rank2, size_t total, size_t k, long r2_obs)
     return hits / all;
 }
 
-/* splitmix64: a fixed generator, so the same samples give the same p */
-static uint64_t next_rand(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 /* The same tail estimated from PERMUTATIONS random choices of k items (a
  * partial Fisher-Yates shuffle each), (hits + 1) / (draws + 1) so that it is
  * never 0. NAN when out of memory. */
@@ -151,7 +143,7 @@ static double permuted_p(const long *rank2, size_t total, size_t k, long r2_obs)
     for (int b = 0; b < PERMUTATIONS; b++) {
         long sum = 0;
         for (size_t i = 0; i < k; i++) {
-            size_t j = i + (size_t)(next_rand(&seed) % (total - i));
+            size_t j = i + (size_t)pg_rng_below(&seed, total - i); /* fixed seed: same p */
             long t = pool[i];
             pool[i] = pool[j];
             pool[j] = t;

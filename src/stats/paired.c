@@ -32,6 +32,7 @@ int pg_compare_paired(pg_comparison *c, const char *metric, const double *a, con
 {
     double r[PG_MAX_PAIRS], d[PG_MAX_PAIRS], av[PG_MAX_PAIRS], bv[PG_MAX_PAIRS];
     size_t k = 0;
+    int rc;
 
     memset(c, 0, sizeof *c);
     snprintf(c->metric, sizeof c->metric, "%s", metric);
@@ -64,7 +65,9 @@ int pg_compare_paired(pg_comparison *c, const char *metric, const double *a, con
     c->base_median = pg_median(av, k);
     c->cur_median = pg_median(bv, k);
     c->change = pg_median(r, k);
-    pg_bootstrap_median(r, k, PG_BOOTSTRAP_SEED, PG_BOOTSTRAP_RESAMPLES, &c->ci_lo, &c->ci_hi);
+    if ((rc = pg_bootstrap_median(r, k, PG_BOOTSTRAP_SEED, PG_BOOTSTRAP_RESAMPLES, &c->ci_lo,
+                                  &c->ci_hi)) != PG_OK)
+        return rc;
     c->p = c->p_adjusted = pg_paired_t_greater(d, k, &c->constant);
     /* all pairs alike and no change (rps fixed by an open-model schedule):
      * p = 1 by construction, left out of the multiple-test adjustment */

@@ -14,14 +14,8 @@
 #include "common/gzip.h"
 #include "common/json_print.h"
 #include "metrics/values.h"
+#include "store/git_error.h"
 #include "store/shelf.h"
-
-static int git_fail(pg_err *err, int code, const char *what)
-{
-    const git_error *e = git_error_last();
-    return pg_err_set(err, code, "%s: %s", what,
-                      e && e->message ? e->message : "unknown libgit2 error");
-}
 
 /* What pg_store_check_file says of results already read. */
 static int check_doc(void *doc, int *interrupted, char commit[41])
@@ -147,7 +141,7 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
         rev = measured;
     git_libgit2_init();
     if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0) {
-        rc = git_fail(err, PG_ENOREPO, "cannot open the git repository");
+        rc = pg_git_fail(err, PG_ENOREPO, "cannot open the git repository");
         goto out;
     }
     if (git_revparse_single(&obj, repo, rev ? rev : "HEAD") != 0 ||
@@ -218,6 +212,8 @@ static int resolve_base(git_repository *repo, const char *arg, git_oid *oid, cha
             return PG_OK;
         }
         git_object_free(obj);
+        if (pg_git_out_of_memory())
+            return pg_git_fail(err, PG_ENOMEM, candidates[i]);
     }
     if (arg && *arg)
         return pg_err_set(err, PG_EUSAGE, "--base %s does not name a commit", arg);
@@ -239,15 +235,19 @@ static int walk_first_parents(git_repository *repo, const git_oid *start, int ma
     int rc = PG_OK;
 
     if (git_commit_lookup(&c, repo, start) != 0)
-        return git_fail(err, PG_ERUN, "cannot read the merge-base commit");
+        return pg_git_fail(err, PG_ERUN, "cannot read the merge-base commit");
     for (int d = 0; d <= max_depth; d++) {
         git_commit *parent = NULL;
         char hex[41];
-        if (visit(arg, c, d))
+        if (visit(arg, c, d)) /* found, or failed: the visitor keeps its error */
             break;
         if (git_commit_parentcount(c) == 0)
             break; /* the root: history is complete and has no baseline further back */
         if (git_commit_parent(&parent, c, 0) != 0) {
+            if (pg_git_out_of_memory()) {
+                rc = pg_git_fail(err, PG_ENOMEM, "reading the first parents");
+                break;
+            }
             git_oid_tostr(hex, sizeof hex, git_commit_id(c));
             f->shallow_stop = 1;
             note(f,
@@ -271,6 +271,8 @@ static int walk_first_parents(git_repository *repo, const git_oid *start, int ma
 typedef struct find_ctx {
     pg_baseline_found *f;
     const pg_shelf *shelf;
+    int rc; /* a failure that stopped the walk (out of memory, I/O) */
+    pg_err *err;
 } find_ctx;
 
 static int visit_find(void *arg, const git_commit *c, int distance)
@@ -278,13 +280,21 @@ static int visit_find(void *arg, const git_commit *c, int distance)
     find_ctx *ctx = arg;
     char hex[41], loc[1024];
     pg_err ferr;
+    int rc;
 
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
     if (!pg_shelf_locate(ctx->shelf, hex, loc))
         return 0;
-    if (check_stored(ctx->shelf, hex, loc, &ferr) != 0) {
+    if ((rc = check_stored(ctx->shelf, hex, loc, &ferr)) == PG_EINVALID) {
+        /* a file that is not a baseline is passed over, and said so */
         note(ctx->f, "skipped %s: %s\n", loc, ferr.msg);
         return 0;
+    }
+    if (rc != PG_OK) {
+        /* anything else would make an older baseline, or none, look nearest */
+        *ctx->err = ferr;
+        ctx->rc = rc;
+        return 1;
     }
     ctx->f->found = 1;
     ctx->f->distance = distance;
@@ -300,12 +310,17 @@ static int open_and_base(git_repository **repo, git_oid *mb, pg_baseline_found *
     int rc;
 
     if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
-        return git_fail(err, PG_ENOREPO, "cannot open the git repository");
+        return pg_git_fail(err, PG_ENOREPO, "cannot open the git repository");
     if (git_reference_name_to_id(&head, *repo, "HEAD") != 0)
-        return pg_err_set(err, PG_ERUN, "the repository at %s has no commit checked out", repo_dir);
+        return pg_git_out_of_memory()
+                   ? pg_git_fail(err, PG_ENOMEM, "reading HEAD")
+                   : pg_err_set(err, PG_ERUN, "the repository at %s has no commit checked out",
+                                repo_dir);
     if ((rc = resolve_base(*repo, base_ref, &base, f->base_ref, sizeof f->base_ref, err)) != 0)
         return rc;
     if (git_merge_base(mb, *repo, &head, &base) != 0) {
+        if (pg_git_out_of_memory())
+            return pg_git_fail(err, PG_ENOMEM, "finding the merge-base");
         if (git_repository_is_shallow(*repo))
             return pg_err_set(
                 err, PG_ENOTFOUND,
@@ -325,7 +340,7 @@ int pg_store_find(pg_baseline_found *out, const char *repo_dir, const char *dir,
     git_repository *repo = NULL;
     pg_shelf shelf;
     git_oid mb;
-    find_ctx ctx = {out, &shelf};
+    find_ctx ctx = {out, &shelf, PG_OK, err};
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -335,6 +350,10 @@ int pg_store_find(pg_baseline_found *out, const char *repo_dir, const char *dir,
         (rc = pg_shelf_open(&shelf, repo, dir, err)) == 0)
         rc = walk_first_parents(repo, &mb, max_depth > 0 ? max_depth : PG_STORE_MAX_DEPTH, out,
                                 visit_find, &ctx, err);
+    if (rc == PG_OK && ctx.rc != PG_OK) {
+        rc = ctx.rc;
+        memset(out, 0, sizeof *out); /* found nothing it can stand by */
+    }
     pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
@@ -345,18 +364,30 @@ typedef struct history_ctx {
     const pg_shelf *shelf;
     char **paths;
     size_t n, k;
+    int rc; /* as find_ctx's */
+    pg_err *err;
 } history_ctx;
 
 static int visit_history(void *arg, const git_commit *c, int distance)
 {
     history_ctx *h = arg;
     char hex[41], loc[1024];
+    pg_err ferr;
+    int rc;
 
     (void)distance;
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
-    if (pg_shelf_locate(h->shelf, hex, loc) && check_stored(h->shelf, hex, loc, NULL) == 0 &&
-        (h->paths[h->n] = strdup(loc)))
-        h->n++;
+    if (!pg_shelf_locate(h->shelf, hex, loc) ||
+        (rc = check_stored(h->shelf, hex, loc, &ferr)) == PG_EINVALID)
+        return 0;
+    if (rc == PG_OK && !(h->paths[h->n] = strdup(loc)))
+        rc = pg_err_set(&ferr, PG_ENOMEM, "out of memory");
+    if (rc != PG_OK) {
+        *h->err = ferr;
+        h->rc = rc;
+        return 1;
+    }
+    h->n++;
     return h->n >= h->k;
 }
 
@@ -366,7 +397,7 @@ int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char 
     git_repository *repo = NULL;
     pg_baseline_found f;
     pg_shelf shelf;
-    history_ctx h = {&shelf, NULL, 0, k};
+    history_ctx h = {&shelf, NULL, 0, k, PG_OK, err};
     git_oid mb;
     int rc;
 
@@ -380,6 +411,8 @@ int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char 
     if ((rc = open_and_base(&repo, &mb, &f, repo_dir, base_ref, err)) == 0 &&
         (rc = pg_shelf_open(&shelf, repo, dir, err)) == 0)
         rc = walk_first_parents(repo, &mb, PG_STORE_MAX_DEPTH, &f, visit_history, &h, err);
+    if (rc == PG_OK)
+        rc = h.rc;
     pg_shelf_close(&shelf);
     git_repository_free(repo);
     git_libgit2_shutdown();
@@ -408,7 +441,7 @@ int pg_store_load(pg_results_values *out, const char *repo_dir, const char *loc,
     memset(&shelf, 0, sizeof shelf);
     git_libgit2_init();
     if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0)
-        rc = git_fail(err, PG_ENOREPO, "cannot open the git repository");
+        rc = pg_git_fail(err, PG_ENOREPO, "cannot open the git repository");
     else if ((rc = pg_shelf_open(&shelf, repo, spec, err)) == 0 &&
              (rc = pg_shelf_read(&shelf, hex, &text, NULL, err)) == 0 &&
              (rc = pg_results_parse(&doc, text, loc, err)) == 0)
@@ -504,7 +537,7 @@ static int open_and_scan(git_repository **repo, pg_shelf *shelf, entry **list, s
     memset(shelf, 0, sizeof *shelf);
     git_libgit2_init();
     if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0)
-        return git_fail(err, PG_ENOREPO, "cannot open the git repository");
+        return pg_git_fail(err, PG_ENOREPO, "cannot open the git repository");
     if ((rc = pg_shelf_open(shelf, *repo, dir, err)) != 0)
         return rc;
     return scan(list, n, shelf, err);

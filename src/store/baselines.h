@@ -42,12 +42,16 @@ int pg_store_record(char out_path[1024], const char *repo_dir, const char *dir, 
                     const char *results_path, int force, pg_err *err);
 
 /* Finds the baseline a check would use. Not finding one is not an error
- * (found = 0, notes say why); an unreadable repository or base ref is. */
+ * (found = 0, notes say why; a file that is not a baseline is skipped and
+ * noted); an unreadable repository or base ref is, and so is running out
+ * of memory or an I/O error on the way (PG_ENOMEM, PG_EIO: found = 0, since
+ * an older baseline, or none, would otherwise pass for the nearest). */
 int pg_store_find(pg_baseline_found *out, const char *repo_dir, const char *dir,
                   const char *base_ref, int max_depth, pg_err *err);
 
 /* The baselines of up to k first-parent ancestors from HEAD's merge-base,
- * nearest first (for the history band). paths[i] are malloc'd. */
+ * nearest first (for the history band). paths[i] are malloc'd (and are
+ * returned, with *n, also when an error stopped the walk). */
 int pg_store_history(char ***paths, size_t *n, const char *repo_dir, const char *dir,
                      const char *base_ref, size_t k, pg_err *err);
 
@@ -57,8 +61,8 @@ int pg_store_list(const char *repo_dir, const char *dir, pg_err *err);
 /* Deletes all but the keep newest baselines (by commit date); keep 0 is
  * refused (PG_EUSAGE). squash (a branch store only): the branch becomes one
  * commit, so its history stops holding the removed files. */
-int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash,
-                   size_t *removed, pg_err *err);
+int pg_store_prune(const char *repo_dir, const char *dir, size_t keep, int squash, size_t *removed,
+                   pg_err *err);
 
 /* Reads the baseline a locator names (pg_baseline_found.path, a path of
  * pg_store_history): a file, or one stored on a branch of repo_dir. */

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "common/grow.h"
 #include "common/gzip.h"
+#include "store/git_error.h"
 
 #define MAX_BASELINE (256u << 20)
 
@@ -21,13 +23,6 @@ static const char branch_readme[] =
     "perfgate reads this branch through git without checking it out; do not merge it into\n"
     "your code. `perfgate baseline prune --keep N --baselines branch:NAME --squash` rewrites it\n"
     "to a single commit (push it with --force).\n";
-
-static int git_fail(pg_err *err, int code, const char *what)
-{
-    const git_error *e = git_error_last();
-    return pg_err_set(err, code, "%s: %s", what,
-                      e && e->message ? e->message : "unknown libgit2 error");
-}
 
 int pg_shelf_is_branch(const char *spec)
 {
@@ -51,6 +46,8 @@ static int baseline_name(const char *name, char hex[41])
     return 1;
 }
 
+/* 0 and the tip's commit; -1 when ref is not there; PG_ENOMEM when libgit2
+ * ran out of memory looking (not the same as "no such branch"). */
 static int lookup_tip(git_commit **out, git_repository *repo, const char *ref, git_oid *id)
 {
     git_reference *r = NULL, *resolved = NULL;
@@ -62,6 +59,8 @@ static int lookup_tip(git_commit **out, git_repository *repo, const char *ref, g
         if (id)
             git_oid_cpy(id, git_reference_target(resolved));
         rc = 0;
+    } else if (pg_git_out_of_memory()) {
+        rc = PG_ENOMEM;
     }
     git_reference_free(resolved);
     git_reference_free(r);
@@ -72,7 +71,7 @@ static int open_branch(pg_shelf *s, const char *name, pg_err *err)
 {
     char ref[300];
     git_commit *local = NULL, *remote = NULL;
-    int valid = 0;
+    int valid = 0, rc;
 
     snprintf(s->branch, sizeof s->branch, "%s", *name ? name : PG_SHELF_BRANCH_DEFAULT);
     snprintf(ref, sizeof ref, "refs/heads/%s", s->branch);
@@ -81,9 +80,14 @@ static int open_branch(pg_shelf *s, const char *name, pg_err *err)
                           "--baselines branch:%s: not a valid branch name (want e.g. "
                           "branch:" PG_SHELF_BRANCH_DEFAULT ")",
                           name);
-    s->has_local = lookup_tip(&local, s->repo, ref, &s->local) == 0;
+    if ((rc = lookup_tip(&local, s->repo, ref, &s->local)) == PG_ENOMEM)
+        return pg_git_fail(err, PG_ENOMEM, "reading the baselines branch");
+    s->has_local = rc == 0;
     snprintf(ref, sizeof ref, "refs/remotes/origin/%s", s->branch);
-    lookup_tip(&remote, s->repo, ref, NULL);
+    if (lookup_tip(&remote, s->repo, ref, NULL) == PG_ENOMEM) {
+        git_commit_free(local);
+        return pg_git_fail(err, PG_ENOMEM, "reading the baselines branch");
+    }
     if (local && remote) {
         const git_oid *l = git_commit_id(local), *r = git_commit_id(remote);
         /* one tip when one contains the other: the descendant */
@@ -106,7 +110,7 @@ static int open_branch(pg_shelf *s, const char *name, pg_err *err)
     }
     for (size_t i = 0; i < s->n_tips; i++)
         if (git_commit_tree(&s->trees[i], s->tips[i]) != 0)
-            return git_fail(err, PG_ERUN, "cannot read the baselines branch");
+            return pg_git_fail(err, PG_ERUN, "cannot read the baselines branch");
     return PG_OK;
 }
 
@@ -147,12 +151,18 @@ static const git_tree_entry *branch_entry(const pg_shelf *s, const char *hex)
     return NULL;
 }
 
+/* Where a directory shelf keeps the baseline of commit hex. */
+static void dir_file(const pg_shelf *s, const char *hex, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s.json", s->dir, hex);
+}
+
 int pg_shelf_locate(const pg_shelf *s, const char *hex, char loc[1024])
 {
     const git_tree_entry *e;
 
     if (s->dir) {
-        snprintf(loc, 1024, "%s/%s.json", s->dir, hex);
+        dir_file(s, hex, loc, 1024);
         return access(loc, F_OK) == 0;
     }
     if (!(e = branch_entry(s, hex)))
@@ -174,13 +184,13 @@ int pg_shelf_read(const pg_shelf *s, const char *hex, char **text, size_t *len, 
     if (len)
         *len = 0;
     if (s->dir) {
-        snprintf(loc, sizeof loc, "%s/%s.json", s->dir, hex);
+        dir_file(s, hex, loc, sizeof loc);
         return pg_file_read(text, len, loc, MAX_BASELINE, err);
     }
     if (!pg_shelf_locate(s, hex, loc) || !(e = branch_entry(s, hex)))
         return pg_err_set(err, PG_ENOTFOUND, "no baseline of %.12s on branch %s", hex, s->branch);
     if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) != 0)
-        return git_fail(err, PG_ERUN, "cannot read a baseline of the branch");
+        return pg_git_fail(err, PG_ERUN, "cannot read a baseline of the branch");
     data = git_blob_rawcontent(blob);
     size = (size_t)git_blob_rawsize(blob);
     if (pg_gzip_is(data, size)) {
@@ -206,12 +216,8 @@ static int push_hex(pg_commit_hex **list, size_t *n, size_t *cap, const char *he
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*list)[i], hex) == 0)
             return PG_OK; /* on both tips */
-    if (*n == *cap) {
-        pg_commit_hex *l = realloc(*list, (*cap = *cap ? *cap * 2 : 64) * sizeof *l);
-        if (!l)
-            return PG_ENOMEM;
-        *list = l;
-    }
+    if (pg_grow(list, cap, *n, sizeof **list, 64) != 0)
+        return PG_ENOMEM;
     memcpy((*list)[(*n)++], hex, 41);
     return PG_OK;
 }
@@ -295,19 +301,20 @@ static int commit_branch(pg_shelf *s, git_treebuilder *tb, int squash, const cha
     for (size_t i = 0; i < n; i++)
         parents[i] = s->tips[i];
     if (git_treebuilder_write(&tree_id, tb) != 0 || git_tree_lookup(&tree, s->repo, &tree_id) != 0)
-        return git_fail(err, PG_ERUN, "cannot write the baselines tree");
+        return pg_git_fail(err, PG_ERUN, "cannot write the baselines tree");
     if (git_signature_default(&sig, s->repo) != 0 &&
         git_signature_now(&sig, "perfgate", "perfgate@localhost") != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot sign the baselines commit");
+        rc = pg_git_fail(err, PG_ERUN, "cannot sign the baselines commit");
         goto out;
     }
     if (git_commit_create(&id, s->repo, NULL, sig, sig, NULL, message, tree, n, parents) != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot commit to the baselines branch");
+        rc = pg_git_fail(err, PG_ERUN, "cannot commit to the baselines branch");
         goto out;
     }
     if ((s->has_local ? git_reference_create_matching(&r, s->repo, ref, &id, 1, &s->local, message)
                       : git_reference_create(&r, s->repo, ref, &id, 0, message)) != 0) {
-        rc = git_fail(err, PG_ERUN, "cannot move the baselines branch (did another record run?)");
+        rc =
+            pg_git_fail(err, PG_ERUN, "cannot move the baselines branch (did another record run?)");
         goto out;
     }
     /* the shelf now shows the new commit */
@@ -340,7 +347,7 @@ int pg_shelf_put(pg_shelf *s, const char *hex, const char *text, size_t len, cha
     int rc;
 
     if (s->dir) {
-        snprintf(loc, 1024, "%s/%s.json", s->dir, hex);
+        dir_file(s, hex, loc, 1024);
         return pg_file_write_atomic(loc, text, len, err);
     }
     if ((rc = pg_gzip(&gz, &gz_len, text, len, err)) != 0)
@@ -353,7 +360,7 @@ int pg_shelf_put(pg_shelf *s, const char *hex, const char *text, size_t len, cha
          (git_blob_create_from_buffer(&readme, s->repo, branch_readme, strlen(branch_readme)) !=
               0 ||
           git_treebuilder_insert(NULL, tb, "README.md", &readme, GIT_FILEMODE_BLOB) != 0))) {
-        rc = git_fail(err, PG_ERUN, "cannot store the baseline on the branch");
+        rc = pg_git_fail(err, PG_ERUN, "cannot store the baseline on the branch");
         goto out;
     }
     {
@@ -380,7 +387,7 @@ int pg_shelf_remove(pg_shelf *s, pg_commit_hex *hex, size_t n, int squash, pg_er
     if (s->dir) {
         for (size_t i = 0; i < n; i++) {
             char path[1024];
-            snprintf(path, sizeof path, "%s/%s.json", s->dir, hex[i]);
+            dir_file(s, hex[i], path, sizeof path);
             if (unlink(path) != 0)
                 return pg_err_at(err, PG_EIO, path, 0, 0, "cannot remove: %s", strerror(errno));
         }
@@ -389,7 +396,7 @@ int pg_shelf_remove(pg_shelf *s, pg_commit_hex *hex, size_t n, int squash, pg_er
     if (!n && !squash)
         return PG_OK;
     if (union_tree(&tb, s) != 0)
-        return git_fail(err, PG_ERUN, "cannot read the baselines branch");
+        return pg_git_fail(err, PG_ERUN, "cannot read the baselines branch");
     for (size_t i = 0; i < n; i++) {
         static const char *const suffixes[] = {".json.gz", ".json"};
         for (size_t k = 0; k < 2; k++) {

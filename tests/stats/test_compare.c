@@ -146,8 +146,12 @@ static void bootstrap_is_reproducible(void **state)
     (void)state;
     trials(base, 6, 100, 0.05);
     trials(cur, 6, 110, 0.05);
-    pg_bootstrap_change(base, 6, cur, 6, 0, PG_BOOTSTRAP_SEED, PG_BOOTSTRAP_RESAMPLES, &lo1, &hi1);
-    pg_bootstrap_change(base, 6, cur, 6, 0, PG_BOOTSTRAP_SEED, PG_BOOTSTRAP_RESAMPLES, &lo2, &hi2);
+    assert_int_equal(pg_bootstrap_change(base, 6, cur, 6, 0, PG_BOOTSTRAP_SEED,
+                                         PG_BOOTSTRAP_RESAMPLES, &lo1, &hi1),
+                     0);
+    assert_int_equal(pg_bootstrap_change(base, 6, cur, 6, 0, PG_BOOTSTRAP_SEED,
+                                         PG_BOOTSTRAP_RESAMPLES, &lo2, &hi2),
+                     0);
     assert_true(lo1 == lo2 && hi1 == hi2);
     assert_true(lo1 < pg_median(cur, 6) / pg_median(base, 6));
     assert_true(hi1 > pg_median(cur, 6) / pg_median(base, 6));

@@ -128,7 +128,7 @@ static void noisy_trials_leave_it_undecided(void **state)
     rc = results(&cur), rb = results(&base);
     assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
     assert_non_null(strstr(g.budgets[0].veto, "noisy machine: other processes used up to 1.7 of 2 "
-                                               "cores during 6 of 6 trials"));
+                                              "cores during 6 of 6 trials"));
     assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
     assert_int_equal(metric(&g, "error_rate")->verdict, PG_VERDICT_FAIL);
     assert_int_equal(g.vetoed, 1);
@@ -154,7 +154,8 @@ static void other_work_is_not_comparable(void **state)
     pg_results_values rc, rb;
     pg_gate g;
     pg_err err;
-    char wc[] = "{\"load\":{\"rate\":40,\"trials\":6}}", wb[] = "{\"load\":{\"rate\":50,\"trials\":6}}";
+    char wc[] = "{\"load\":{\"rate\":40,\"trials\":6}}",
+         wb[] = "{\"load\":{\"rate\":50,\"trials\":6}}";
     (void)state;
     budget(&cur, 6, 30000.0, 0);
     budget(&base, 6, 20000.0, 0);
@@ -213,6 +214,34 @@ static void series_take_the_budgets_min_effect(void **state)
     pg_gate_clear(&g);
 }
 
+/* The zero value of a verdict is "undecided", and the gate does not finish
+ * with one: a check some path forgot to decide is an error, not a pass. */
+static void an_undecided_check_stops_the_gate(void **state)
+{
+    pg_budget_values cur;
+    pg_results_values rc;
+    pg_check check;
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 20000.0, 0);
+    memset(&check, 0, sizeof check);
+    snprintf(check.kind, sizeof check.kind, "threshold");
+    snprintf(check.metric, sizeof check.metric, "http_req_duration");
+    snprintf(check.expr, sizeof check.expr, "p(95)<1s");
+    cur.checks = &check;
+    cur.n_checks = 1;
+    rc = results(&cur);
+    assert_int_equal(check.verdict, PG_VERDICT_UNDECIDED);
+    assert_int_equal(pg_gate_evaluate(&g, &rc, NULL, NULL, 0, NULL, 0, &err), PG_ERUN);
+    assert_non_null(strstr(err.msg, "has no verdict"));
+    pg_gate_clear(&g);
+    check.verdict = PG_VERDICT_PASS;
+    assert_int_equal(pg_gate_evaluate(&g, &rc, NULL, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(g.overall, PG_VERDICT_PASS);
+    pg_gate_clear(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +250,7 @@ int main(void)
         cmocka_unit_test(noisy_trials_leave_it_undecided),
         cmocka_unit_test(other_work_is_not_comparable),
         cmocka_unit_test(series_take_the_budgets_min_effect),
+        cmocka_unit_test(an_undecided_check_stops_the_gate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

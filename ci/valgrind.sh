@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # ci/valgrind.sh [BUILD_DIR] — valgrind memcheck over the cmocka test
 # binaries of BUILD_DIR (default build/werror, as ci/test.sh leaves it; all
-# but the timed test_engine) and over two short `perfgate run`s, open and
-# closed model, against `perfgate serve` on 127.0.0.1. Fails on any
+# but the timed test_engine, test_duet and test_capacity, one per core at a
+# time) and over short `perfgate run`s (open model, closed model, breaking
+# point) and `perfgate ab` (both schedules) against `perfgate serve` on
+# 127.0.0.1. Fails on any
 # memcheck error and on any definitely or indirectly lost block; "still
 # reachable" (libcurl's and OpenSSL's global state at exit) is allowed.
 # Known library leaks are listed, with the reason, in ci/valgrind.supp.
@@ -34,11 +36,12 @@ names=()
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
-  if [ "$name" = test_engine ] || [ "$name" = test_duet ]; then
+  if [ "$name" = test_engine ] || [ "$name" = test_duet ] || [ "$name" = test_capacity ]; then
     # their assertions are about real time (a rate held within a range, one
-    # side's latency above the other's), which valgrind's 20-50x slowdown
-    # breaks: a failed assertion then leaks by longjmp. The engine's and the
-    # duet's code run under memcheck in the runs below.
+    # side's latency above the other's, a staircase holding 150/s), which
+    # valgrind's 20-50x slowdown breaks on a busy machine: a failed assertion
+    # then leaks by longjmp. The engine's, the duet's and the staircase's
+    # code run under memcheck in the runs below.
     echo "valgrind: $name left to the runs below (its assertions are timed)"
     continue
   fi
@@ -57,7 +60,8 @@ done
 
 # short runs through the engine, every code path of a real request: open
 # model with a warm-up and two steps (a POST, an expected status); closed
-# model with think time, a stream of events and a failed expectation
+# model with think time, a stream of events and a failed expectation; a
+# breaking-point staircase (two trials of up to three steps)
 "$build/perfgate" serve --listen 127.0.0.1:0 --quiet >"$logs/serve.out" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "listening on" "$logs/serve.out" && break; sleep 0.05; done
@@ -80,12 +84,20 @@ cat >"$logs/closed.json" <<JSON
       { "path": "/stream?events=3&interval=5", "tokens_field": "text" },
       { "path": "/", "expect": { "body_contains": "not in the answer" } } ] } ] }
 JSON
-for kind in open closed; do
+cat >"$logs/capacity.json" <<JSON
+{ "name": "capacity", "target": "$target",
+  "load": { "executor": "breaking-point", "start": 20, "step": 20, "max": 60, "step_duration": "500ms",
+            "max_connections": 4 },
+  "trials": 2, "regression": false,
+  "thresholds": { "http_req_duration": ["p(95)<1s"] },
+  "scenarios": [ { "name": "s", "requests": [ { "path": "/delay/1" } ] } ] }
+JSON
+for kind in open closed capacity; do
   "${vg[@]}" --log-file="$logs/$kind.log" "$build/perfgate" run "$logs/$kind.json" -o "$logs/$kind-r.json" \
     --quiet >"$logs/$kind.out" 2>&1
   rc=$?
   [ $rc -eq 0 ] || [ $rc -eq 1 ] || { echo "valgrind: perfgate run exit $rc"; cat "$logs/$kind.out"; }
-  check "perfgate run, $kind model (2 s against perfgate serve)" "$logs/$kind.log" $((rc == 99 ? 99 : 0))
+  check "perfgate run, the $kind budget (against perfgate serve)" "$logs/$kind.log" $((rc == 99 ? 99 : 0))
   requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["budgets"][0]["summary"]["requests"])' "$logs/$kind-r.json" 2>/dev/null)
   echo "valgrind: the $kind run made ${requests:-no} requests"
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || fail=1

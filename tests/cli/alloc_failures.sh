@@ -3,7 +3,7 @@
 # turn into a passing gate. `perfgate compare` of a regressed run (exit 1)
 # and of an unchanged one (exit 0), with reports, is run again and again with
 # one allocation of the process failing (tests/support/fail_alloc.c): the
-# first 100 one by one, then about 100 more spread evenly over the rest of
+# first 60 one by one, then about 60 more spread evenly over the rest of
 # what the command allocates (about 25,000; PG_ALLOC_SWEEP=N: N and N,
 # PG_ALLOC_SWEEP=all: every one; PG_ALLOC_SWEEP=setup: only the repository,
 # for PG_ALLOC_KEEP). The sample is the same each run. Each run must
@@ -44,7 +44,7 @@ python3 "$here/busy_baseline.py" base.json # this machine's load cannot veto the
 git commit -qm baseline --allow-empty
 [ -n "${PG_ALLOC_KEEP:-}" ] && rm -rf "$PG_ALLOC_KEEP" && cp -r "$dir/repo" "$PG_ALLOC_KEEP"
 
-first=100
+first=60
 case "${PG_ALLOC_SWEEP:-}" in [1-9]*) first=$PG_ALLOC_SWEEP ;; esac
 
 compare() { # compare RESULTS OUTDIR: the command under test, reports into OUTDIR

@@ -433,3 +433,12 @@ int pg_ab_execute(char **files, int n, const pg_run_args *run, const pg_gate_arg
     free(abs);
     return rc;
 }
+
+void pg_ab_longopts_with(struct option *out, const struct option *own, size_t n_own)
+{
+    memcpy(out, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *out);
+    memcpy(out + PG_RUN_OPTION_COUNT, pg_gate_longopts, PG_GATE_OPTION_COUNT * sizeof *out);
+    memcpy(out + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT, pg_ab_longopts,
+           PG_AB_OPTION_COUNT * sizeof *out);
+    memcpy(out + PG_TWO_SIDED_OPTION_COUNT, own, n_own * sizeof *out);
+}

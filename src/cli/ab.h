@@ -36,6 +36,12 @@ void pg_ab_args_init(pg_ab_args *a);
 extern const struct option pg_ab_longopts[];
 #define PG_AB_OPTION_COUNT 3
 
+/* run's, the gate's and ab's options, for the commands that measure two sides */
+#define PG_TWO_SIDED_OPTION_COUNT (PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT)
+
+/* Fills out with those options, then own's n_own (its terminator included). */
+void pg_ab_longopts_with(struct option *out, const struct option *own, size_t n_own);
+
 /* Handles one of them: 1 when it was one, 0 when not, -1 on a bad value
  * (said on stderr). */
 int pg_ab_option(int opt, const char *arg, pg_ab_args *a);

@@ -15,19 +15,13 @@ int pg_cmd_ab(int argc, char **argv)
                                         {"b", required_argument, NULL, 'Z'},
                                         {"record-a", no_argument, NULL, 'W'},
                                         {NULL, 0, NULL, 0}};
-    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT + 4];
+    struct option longopts[PG_TWO_SIDED_OPTION_COUNT + sizeof own / sizeof *own];
     pg_run_args run;
     pg_gate_args gargs;
     pg_ab_args ab;
     int opt, r;
 
-    memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT, pg_gate_longopts,
-           PG_GATE_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT, pg_ab_longopts,
-           PG_AB_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT, own,
-           sizeof own);
+    pg_ab_longopts_with(longopts, own, sizeof own / sizeof *own);
     pg_run_args_init(&run);
     pg_gate_args_init(&gargs);
     pg_ab_args_init(&ab);

@@ -18,7 +18,7 @@ int pg_cmd_check(int argc, char **argv)
 {
     static const struct option own[] = {{"base-target", required_argument, NULL, 'E'},
                                         {NULL, 0, NULL, 0}};
-    struct option longopts[PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT + 2];
+    struct option longopts[PG_TWO_SIDED_OPTION_COUNT + sizeof own / sizeof *own];
     pg_run_args run;
     pg_gate_args gate;
     pg_ab_args ab;
@@ -28,13 +28,7 @@ int pg_cmd_check(int argc, char **argv)
     pg_err err;
     int opt, r, rc, fd = -1;
 
-    memcpy(longopts, pg_run_longopts, PG_RUN_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT, pg_gate_longopts,
-           PG_GATE_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT, pg_ab_longopts,
-           PG_AB_OPTION_COUNT * sizeof *longopts);
-    memcpy(longopts + PG_RUN_OPTION_COUNT + PG_GATE_OPTION_COUNT + PG_AB_OPTION_COUNT, own,
-           sizeof own);
+    pg_ab_longopts_with(longopts, own, sizeof own / sizeof *own);
     pg_run_args_init(&run);
     run.compared = 1;
     pg_gate_args_init(&gate);

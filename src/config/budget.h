@@ -182,10 +182,4 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp);
 /* The name a scraped gauge goes by, or NULL when b scrapes none of that name. */
 const pg_scrape_gauge *pg_budget_gauge(const pg_budget *b, const char *name);
 
-/* Default min_effect of a regression metric (README.md, "How the gate decides"). */
-double pg_regression_default_min_effect(const char *metric);
-
-/* Valid regression metric names, NULL-terminated. */
-extern const char *const pg_regression_metric_names[];
-
 #endif

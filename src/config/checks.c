@@ -9,31 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/metric_catalog.h"
 #include "config/sections.h"
-
-const char *const pg_regression_metric_names[] = {
-    "p50",        "p90",      "p95",      "p99",      "p999",         "mean", "rps",
-    "error_rate", "ttfb_p50", "ttfb_p95", "ttfb_p99", "capacity_rps", NULL};
-
-static const char *const default_metrics[] = {"p50", "p95", "p99", "rps", "error_rate", NULL};
-/* A staircase's latency is measured at whatever step it reached, so only
- * the capacity itself compares like with like. */
-static const char *const default_capacity_metrics[] = {"capacity_rps", NULL};
-
-double pg_regression_default_min_effect(const char *m)
-{
-    if (strcmp(m, "error_rate") == 0)
-        return 0.001; /* +0.1 percentage point */
-    if (strcmp(m, "p95") == 0 || strcmp(m, "p90") == 0 || strcmp(m, "ttfb_p95") == 0)
-        return 0.10;
-    if (strcmp(m, "p99") == 0 || strcmp(m, "ttfb_p99") == 0)
-        return 0.15;
-    if (strcmp(m, "p999") == 0)
-        return 0.25;
-    if (strcmp(m, "capacity_rps") == 0)
-        return 0.10; /* steps quantise it: a finer change needs finer steps */
-    return 0.05;
-}
 
 static int oom(pg_fields *f)
 {
@@ -67,11 +44,14 @@ static const char *suggest_gauge(const char *word, const pg_budget *b)
  * for want of data on every run. */
 static int check_measurable(pg_fields *f, const cJSON *m, const char *base, const pg_budget *b)
 {
-    if (strcmp(base, "capacity_rps") == 0 && b->load.executor != PG_EXEC_BREAKING_POINT)
+    int id = pg_value_index(base);
+
+    if (id >= 0 && pg_value_defs[id].use == PG_COMPARE_STAIRCASE &&
+        b->load.executor != PG_EXEC_BREAKING_POINT)
         return pg_json_doc_error(f->err, f->doc, m, 1,
-                                 "capacity_rps is measured by the breaking-point executor only; "
+                                 "%s is measured by the breaking-point executor only; "
                                  "this budget runs %s",
-                                 pg_executor_name(b->load.executor));
+                                 base, pg_executor_name(b->load.executor));
     if (strncmp(base, "target_", 7) == 0 && !b->monitor.pid && !b->monitor.pid_file &&
         !b->monitor.command)
         return pg_json_doc_error(f->err, f->doc, m, 1,
@@ -217,7 +197,7 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
     return PG_OK;
 }
 
-static int add_metric(pg_fields *f, pg_budget *b, const char *name)
+static int add_metric(pg_fields *f, pg_budget *b, pg_value_id id)
 {
     pg_regression *r = &b->regression;
     pg_regression_metric *m = realloc(r->metrics, (r->n_metrics + 1) * sizeof *m);
@@ -225,8 +205,8 @@ static int add_metric(pg_fields *f, pg_budget *b, const char *name)
     if (!m)
         return oom(f);
     r->metrics = m;
-    m[r->n_metrics].min_effect = pg_regression_default_min_effect(name);
-    if (!(m[r->n_metrics].name = pg_strdup(name)))
+    m[r->n_metrics].min_effect = pg_value_defs[id].min_effect;
+    if (!(m[r->n_metrics].name = pg_strdup(pg_value_defs[id].name)))
         return oom(f);
     r->n_metrics++;
     return PG_OK;
@@ -237,10 +217,12 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
     int rc;
 
     if (!list) {
-        const char *const *defaults =
-            b->load.executor == PG_EXEC_BREAKING_POINT ? default_capacity_metrics : default_metrics;
-        for (const char *const *d = defaults; *d; d++)
-            if ((rc = add_metric(f, b, *d)) != 0)
+        /* A staircase's latency is measured at whatever step it reached, so
+         * only the capacity itself compares like with like. */
+        pg_compare_use use = b->load.executor == PG_EXEC_BREAKING_POINT ? PG_COMPARE_STAIRCASE
+                                                                        : PG_COMPARE_BY_DEFAULT;
+        for (int id = 0; id < PG_N_VALUES; id++)
+            if (pg_value_defs[id].use == use && (rc = add_metric(f, b, (pg_value_id)id)) != 0)
                 return rc;
         return PG_OK;
     }
@@ -249,17 +231,14 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
             f->err, f->doc, list, 0,
             "\"regression.metrics\" must be a non-empty list such as [\"p50\", \"p95\", \"rps\"]");
     for (const cJSON *e = list->child; e; e = e->next) {
-        const char *const *n;
+        int id;
         if (!cJSON_IsString(e))
             return pg_json_doc_error(f->err, f->doc, e, 0,
                                      "\"regression.metrics\" lists names as strings");
-        for (n = pg_regression_metric_names; *n; n++)
-            if (strcmp(*n, e->valuestring) == 0)
-                break;
-        if (!*n) {
-            const char *hint = pg_suggest(e->valuestring, pg_regression_metric_names);
+        if ((id = pg_value_index(e->valuestring)) < 0) {
+            const char *hint = pg_suggest(e->valuestring, pg_value_names);
             char all[256];
-            pg_join(pg_regression_metric_names, all, sizeof all);
+            pg_join(pg_value_names, all, sizeof all);
             if (hint)
                 return pg_json_doc_error(f->err, f->doc, e, 0,
                                          "unknown regression metric \"%s\"; did you mean \"%s\"?",
@@ -268,28 +247,35 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
                                      "unknown regression metric \"%s\"; valid are %s",
                                      e->valuestring, all);
         }
-        if (strcmp(e->valuestring, "capacity_rps") == 0 &&
+        if (pg_value_defs[id].use == PG_COMPARE_STAIRCASE &&
             b->load.executor != PG_EXEC_BREAKING_POINT)
             return pg_json_doc_error(f->err, f->doc, e, 0,
-                                     "capacity_rps is measured by the breaking-point executor "
+                                     "%s is measured by the breaking-point executor "
                                      "only; this budget runs %s",
-                                     pg_executor_name(b->load.executor));
+                                     e->valuestring, pg_executor_name(b->load.executor));
         for (size_t i = 0; i < b->regression.n_metrics; i++)
             if (strcmp(b->regression.metrics[i].name, e->valuestring) == 0)
                 return pg_json_doc_error(f->err, f->doc, e, 0,
                                          "\"%s\" is listed twice in regression.metrics",
                                          e->valuestring);
-        if ((rc = add_metric(f, b, e->valuestring)) != 0)
+        if ((rc = add_metric(f, b, (pg_value_id)id)) != 0)
             return rc;
     }
     return PG_OK;
 }
 
-/* One min_effect value: "5%" for ratio metrics, "0.1pp" (percentage points) for error_rate. */
+/* A share (the error rate) changes by a difference, the rest by a ratio. */
+static int is_share(const char *metric)
+{
+    int id = pg_value_index(metric);
+    return id >= 0 && pg_value_defs[id].unit == PG_UNIT_SHARE;
+}
+
+/* One min_effect value: "5%" for ratio metrics, "0.1pp" (percentage points) for a share. */
 static int effect_value(pg_fields *f, const cJSON *v, const char *metric, double *out)
 {
     char why[256];
-    int pp = strcmp(metric, "error_rate") == 0;
+    int pp = is_share(metric);
 
     if (!cJSON_IsString(v))
         return pg_json_doc_error(f->err, f->doc, v, 0,
@@ -300,16 +286,16 @@ static int effect_value(pg_fields *f, const cJSON *v, const char *metric, double
         char num[64], *end;
         double x;
         if (n < 3 || n >= sizeof num || strcmp(v->valuestring + n - 2, "pp") != 0)
-            return pg_json_doc_error(
-                f->err, f->doc, v, 0,
-                "min_effect of error_rate is in percentage points, e.g. \"0.1pp\"");
+            return pg_json_doc_error(f->err, f->doc, v, 0,
+                                     "min_effect of %s is in percentage points, e.g. \"0.1pp\"",
+                                     metric);
         memcpy(num, v->valuestring, n - 2);
         num[n - 2] = '\0';
         x = strtod(num, &end);
         if (*end || end == num || !(x > 0.0 && x <= 100.0))
-            return pg_json_doc_error(
-                f->err, f->doc, v, 0,
-                "min_effect of error_rate must be above 0pp and at most 100pp");
+            return pg_json_doc_error(f->err, f->doc, v, 0,
+                                     "min_effect of %s must be above 0pp and at most 100pp",
+                                     metric);
         *out = x / 100.0;
         return PG_OK;
     }
@@ -327,11 +313,11 @@ static int parse_min_effect(pg_fields *f, const cJSON *me, pg_budget *b)
         return PG_OK;
     if (cJSON_IsString(me)) {
         /* One figure for all relative metrics (and the threshold series
-         * compared with the baseline); error_rate keeps its own unit. */
+         * compared with the baseline); a share keeps its own unit. */
         if ((rc = effect_value(f, me, "p50", &r->min_effect)) != 0)
             return rc;
         for (size_t i = 0; i < r->n_metrics; i++)
-            if (strcmp(r->metrics[i].name, "error_rate") != 0 &&
+            if (!is_share(r->metrics[i].name) &&
                 (rc = effect_value(f, me, r->metrics[i].name, &r->metrics[i].min_effect)) != 0)
                 return rc;
         return PG_OK;

@@ -5,6 +5,7 @@
 
 #include "common/redact.h"
 #include "config/budget.h"
+#include "config/metric_catalog.h"
 
 static void print_schedule(const pg_load *l, FILE *fp)
 {
@@ -143,7 +144,7 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
             b->regression.alpha, b->trials);
     for (size_t i = 0; i < b->regression.n_metrics; i++) {
         const pg_regression_metric *m = &b->regression.metrics[i];
-        if (strcmp(m->name, "error_rate") == 0)
+        if (pg_metric_unit(m->name) == PG_UNIT_SHARE)
             fprintf(fp, "%s %s +%gpp", i ? "," : "", m->name, m->min_effect * 100.0);
         else
             fprintf(fp, "%s %s %g%%", i ? "," : "", m->name, m->min_effect * 100.0);

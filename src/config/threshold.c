@@ -8,44 +8,50 @@
 #include "common/err.h"
 #include "config/units.h"
 
+#define T(name, kind, unit, worse, what)                                                           \
+    {                                                                                              \
+        name, PG_METRIC_##kind, PG_UNIT_##unit, PG_WORSE_WHEN_##worse, what                        \
+    }
 const pg_metric_def pg_metric_defs[] = {
-    {"http_req_duration", PG_METRIC_TREND, 1, "total time of a request", 0},
-    {"http_req_waiting", PG_METRIC_TREND, 1, "time to first byte", 0},
-    {"http_req_connecting", PG_METRIC_TREND, 1, "TCP connect time", 0},
-    {"http_req_tls_handshaking", PG_METRIC_TREND, 1, "TLS handshake time", 0},
-    {"iteration_duration", PG_METRIC_TREND, 1, "time of one scenario iteration", 0},
-    {"http_req_failed", PG_METRIC_RATE, 0, "share of failed requests", 0},
-    {"checks", PG_METRIC_RATE, 0, "share of passed expect checks", 0},
-    {"http_reqs", PG_METRIC_COUNTER, 0, "requests", 0},
-    {"iterations", PG_METRIC_COUNTER, 0, "scenario iterations", 0},
-    {"dropped_iterations", PG_METRIC_COUNTER, 0, "iterations not started for lack of a connection",
-     0},
-    {"data_received", PG_METRIC_COUNTER, 0, "bytes received", 0},
-    {"data_sent", PG_METRIC_COUNTER, 0, "bytes sent", 0},
-    {"sse_time_to_first_event", PG_METRIC_TREND, 1, "send to a stream's first event", 0},
-    {"sse_inter_event", PG_METRIC_TREND, 1, "time between two events of a stream", 0},
-    {"sse_stream_duration", PG_METRIC_TREND, 1, "send to the end of a stream", 0},
-    {"sse_events_per_second", PG_METRIC_TREND, 0, "events per second of each stream", 0},
-    {"sse_tokens_per_second", PG_METRIC_TREND, 0, "tokens per second of each stream", 0},
-    {"sse_events", PG_METRIC_COUNTER, 0, "stream events with data", 0},
-    {"sse_tokens", PG_METRIC_COUNTER, 0, "tokens counted by tokens_field", 0},
-    {"capacity_rps", PG_METRIC_GAUGE, 0, "breaking-point: each trial's highest rate that held", 0},
-    {"host_cpu", PG_METRIC_GAUGE, 0, "CPU busy on the machine, % of all cores", 0},
-    {"host_mem", PG_METRIC_GAUGE, 0, "memory in use on the machine, %", 0},
-    {"perfgate_cpu", PG_METRIC_GAUGE, 0, "perfgate's own CPU, % of one core", 0},
-    {"other_cpu", PG_METRIC_GAUGE, 0,
-     "CPU of processes other than perfgate and the target, % of one core", 0},
-    {"cpu_steal", PG_METRIC_GAUGE, 0, "CPU time the hypervisor gave to other guests, % of all cores",
-     0},
-    {"target_cpu", PG_METRIC_GAUGE, 0, "the target's CPU, % of one core", 0},
-    {"target_rss", PG_METRIC_GAUGE, 0, "the target's resident memory", 1},
-    {"target_threads", PG_METRIC_GAUGE, 0, "the target's threads", 0},
-    {"target_fds", PG_METRIC_GAUGE, 0, "the target's open file descriptors", 0},
-    {NULL, PG_METRIC_TREND, 0, NULL, 0},
+    T("http_req_duration", TREND, DURATION, HIGHER, "total time of a request"),
+    T("http_req_waiting", TREND, DURATION, HIGHER, "time to first byte"),
+    T("http_req_connecting", TREND, DURATION, HIGHER, "TCP connect time"),
+    T("http_req_tls_handshaking", TREND, DURATION, HIGHER, "TLS handshake time"),
+    T("iteration_duration", TREND, DURATION, HIGHER, "time of one scenario iteration"),
+    T("http_req_failed", RATE, SHARE, HIGHER, "share of failed requests"),
+    T("checks", RATE, SHARE, LOWER, "share of passed expect checks"),
+    T("http_reqs", COUNTER, COUNT, LOWER, "requests"),
+    T("iterations", COUNTER, COUNT, LOWER, "scenario iterations"),
+    T("dropped_iterations", COUNTER, COUNT, HIGHER,
+      "iterations not started for lack of a connection"),
+    T("data_received", COUNTER, COUNT, LOWER, "bytes received"),
+    T("data_sent", COUNTER, COUNT, LOWER, "bytes sent"),
+    T("sse_time_to_first_event", TREND, DURATION, HIGHER, "send to a stream's first event"),
+    T("sse_inter_event", TREND, DURATION, HIGHER, "time between two events of a stream"),
+    T("sse_stream_duration", TREND, DURATION, HIGHER, "send to the end of a stream"),
+    T("sse_events_per_second", TREND, PER_SECOND, LOWER, "events per second of each stream"),
+    T("sse_tokens_per_second", TREND, PER_SECOND, LOWER, "tokens per second of each stream"),
+    T("sse_events", COUNTER, COUNT, LOWER, "stream events with data"),
+    T("sse_tokens", COUNTER, COUNT, LOWER, "tokens counted by tokens_field"),
+    T("capacity_rps", GAUGE, PER_SECOND, LOWER,
+      "breaking-point: each trial's highest rate that held"),
+    T("host_cpu", GAUGE, PERCENT, HIGHER, "CPU busy on the machine, % of all cores"),
+    T("host_mem", GAUGE, PERCENT, HIGHER, "memory in use on the machine, %"),
+    T("perfgate_cpu", GAUGE, PERCENT, HIGHER, "perfgate's own CPU, % of one core"),
+    T("other_cpu", GAUGE, PERCENT, HIGHER,
+      "CPU of processes other than perfgate and the target, % of one core"),
+    T("cpu_steal", GAUGE, PERCENT, HIGHER,
+      "CPU time the hypervisor gave to other guests, % of all cores"),
+    T("target_cpu", GAUGE, PERCENT, HIGHER, "the target's CPU, % of one core"),
+    T("target_rss", GAUGE, BYTES, HIGHER, "the target's resident memory"),
+    T("target_threads", GAUGE, COUNT, HIGHER, "the target's threads"),
+    T("target_fds", GAUGE, COUNT, HIGHER, "the target's open file descriptors"),
+    {NULL, PG_METRIC_TREND, PG_UNIT_NUMBER, PG_WORSE_WHEN_HIGHER, NULL},
 };
 
-const pg_metric_def pg_metric_scraped = {"scraped gauge", PG_METRIC_GAUGE, 0,
-                                         "a gauge scraped from a metrics endpoint", 0};
+const pg_metric_def pg_metric_scraped =
+    T("scraped gauge", GAUGE, NUMBER, HIGHER, "a gauge scraped from a metrics endpoint");
+#undef T
 
 const pg_metric_def *pg_metric_lookup(const char *name)
 {
@@ -260,7 +266,7 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
         snprintf(why, why_size, "\"%s\": the value is negative; metrics are never below 0", expr);
         return PG_EINVALID;
     }
-    if (def->kind == PG_METRIC_TREND && def->is_time) {
+    if (def->kind == PG_METRIC_TREND && def->unit == PG_UNIT_DURATION) {
         uint64_t us;
         char unit_why[256];
         double ms;
@@ -275,7 +281,7 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
         }
         return PG_OK;
     }
-    if (def->is_size && read_plain_number(p, &t->value) != 0) {
+    if (def->unit == PG_UNIT_BYTES && read_plain_number(p, &t->value) != 0) {
         uint64_t bytes;
         char unit_why[256];
         if (pg_parse_size(p, &bytes, unit_why, sizeof unit_why) != 0) {

@@ -9,17 +9,22 @@
 
 #include <stddef.h>
 
+#include "config/metric_catalog.h"
+
 /* A gauge is a series of samples of a level (a CPU share, a memory size, a
  * scraped value, each trial's capacity): thresholds aggregate the samples
  * as they do a trend's. */
 typedef enum { PG_METRIC_TREND, PG_METRIC_RATE, PG_METRIC_COUNTER, PG_METRIC_GAUGE } pg_metric_kind;
 
+/* A time trend takes "200ms" in thresholds, a byte gauge "512MiB". The
+ * direction decides which way a comparison of the metric's trial values is
+ * worse (a counter's is what its rate would say). */
 typedef struct pg_metric_def {
     const char *name;
     pg_metric_kind kind;
-    int is_time; /* trend values are durations */
+    pg_unit unit;
+    pg_direction worse;
     const char *what;
-    int is_size; /* gauge values are bytes: thresholds take "512MiB" */
 } pg_metric_def;
 
 typedef enum {

@@ -235,3 +235,39 @@ void pg_format_size(double bytes, char *buf, size_t size)
     else
         snprintf(buf, size, "%.*f%s", bytes < 10 ? 2 : bytes < 100 ? 1 : 0, bytes, units[u]);
 }
+
+void pg_format_in_unit(pg_unit unit, double v, char *buf, size_t size)
+{
+    switch (unit) {
+    case PG_UNIT_DURATION:
+        if (v < 0 && size > 1) { /* a band's lower end below zero */
+            buf[0] = '-';
+            pg_format_duration((uint64_t)llround(-v), buf + 1, size - 1);
+        } else
+            pg_format_duration((uint64_t)llround(v), buf, size);
+        return;
+    case PG_UNIT_PER_SECOND: /* a tenth is enough from 100/s on, small rates keep 4 digits */
+        snprintf(buf, size, fabs(v) >= 100.0 ? "%.1f/s" : "%.4g/s", v);
+        return;
+    case PG_UNIT_SHARE: /* two decimals of a percent, and a tiny share not shown as 0 */
+        snprintf(buf, size, v != 0.0 && fabs(v) < 1e-4 ? "%.2g%%" : "%.2f%%", v * 100.0);
+        return;
+    case PG_UNIT_PERCENT:
+        snprintf(buf, size, "%.3g%%", v);
+        return;
+    case PG_UNIT_BYTES:
+        pg_format_size(v, buf, size);
+        return;
+    case PG_UNIT_COUNT: /* a mean of counts keeps its fraction */
+        snprintf(buf, size, v == floor(v) ? "%.0f" : "%.4g", v);
+        return;
+    case PG_UNIT_NUMBER:
+        break;
+    }
+    snprintf(buf, size, "%.6g", v);
+}
+
+const char *pg_unit_label(pg_unit unit)
+{
+    return unit == PG_UNIT_PERCENT ? "%" : unit == PG_UNIT_BYTES ? "bytes" : "";
+}

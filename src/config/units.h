@@ -30,6 +30,24 @@ int pg_parse_percent(const char *s, double *fraction, char *why, size_t why_size
 /* "100ms" or "50ms..150ms" -> [lo, hi] microseconds, lo <= hi. */
 int pg_parse_duration_range(const char *s, uint64_t *lo, uint64_t *hi, char *why, size_t why_size);
 
+/* What a metric's numbers are, so each is shown one way everywhere. */
+typedef enum {
+    PG_UNIT_DURATION,   /* microseconds */
+    PG_UNIT_PER_SECOND, /* events per second: throughput, capacity, stream rates */
+    PG_UNIT_SHARE,      /* a fraction of 1 (an error rate); changes are differences */
+    PG_UNIT_PERCENT,    /* a percentage already (CPU, memory in use) */
+    PG_UNIT_BYTES,
+    PG_UNIT_COUNT,  /* a whole number of things */
+    PG_UNIT_NUMBER, /* anything else (a scraped gauge) */
+} pg_unit;
+
+/* What a results file's gauge series says its samples are in: "%", "bytes" or "". */
+const char *pg_unit_label(pg_unit unit);
+
+/* v in unit as people read it: "12.5ms" (a negative duration "-850us"),
+ * "812.3/s", "45.68/s", "0.12%", "37.5%", "12.3MiB", "1200", "0.25". */
+void pg_format_in_unit(pg_unit unit, double v, char *buf, size_t size);
+
 /* Formats microseconds the way people read them: "850us", "12.5ms", "1.50s", "2m30s". */
 void pg_format_duration(uint64_t us, char *buf, size_t size);
 

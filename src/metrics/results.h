@@ -37,7 +37,6 @@ typedef struct pg_check {
     char expr[96];    /* e.g. "p(95)<200ms" */
     pg_verdict verdict;
     double observed; /* in the threshold's own unit (us for time) */
-    int is_time;
     int abort_on_fail;
     char detail[512]; /* "p(95) 212ms > 200ms" */
     int line, col;    /* of the threshold in the budget file */

@@ -11,9 +11,80 @@
 #include "common/json_alloc.h"
 #include "common/text.h"
 
-const char *const pg_value_names[] = {
-    "p50",        "p90",      "p95",      "p99",      "p999",         "mean", "rps",
-    "error_rate", "ttfb_p50", "ttfb_p95", "ttfb_p99", "capacity_rps", NULL};
+/* A metric's value in a trial measured here. */
+static double trial_value(const pg_trial *t, pg_value_id id)
+{
+    switch (id) {
+    case PG_VALUE_P50:
+        return (double)pg_hist_percentile(&t->duration, 50);
+    case PG_VALUE_P90:
+        return (double)pg_hist_percentile(&t->duration, 90);
+    case PG_VALUE_P95:
+        return (double)pg_hist_percentile(&t->duration, 95);
+    case PG_VALUE_P99:
+        return (double)pg_hist_percentile(&t->duration, 99);
+    case PG_VALUE_P999:
+        return (double)pg_hist_percentile(&t->duration, 99.9);
+    case PG_VALUE_MEAN:
+        return pg_hist_mean(&t->duration);
+    case PG_VALUE_RPS:
+        return pg_trial_rps(t);
+    case PG_VALUE_ERROR_RATE:
+        return pg_trial_error_rate(t);
+    case PG_VALUE_TTFB_P50:
+        return (double)pg_hist_percentile(&t->waiting, 50);
+    case PG_VALUE_TTFB_P95:
+        return (double)pg_hist_percentile(&t->waiting, 95);
+    case PG_VALUE_TTFB_P99:
+        return (double)pg_hist_percentile(&t->waiting, 99);
+    case PG_VALUE_CAPACITY_RPS:
+        return t->capacity_rps;
+    case PG_N_VALUES:
+        break;
+    }
+    return NAN;
+}
+
+/* Where a metric's value is in a trial of a results file: a member of the
+ * trial or of one of its summaries; optional when only some trials have it. */
+typedef struct json_place {
+    const char *summary; /* NULL: the trial itself */
+    const char *key;
+    int optional;
+} json_place;
+
+static json_place json_place_of(pg_value_id id)
+{
+    switch (id) {
+    case PG_VALUE_P50:
+        return (json_place){"latency_us", "p50", 0};
+    case PG_VALUE_P90:
+        return (json_place){"latency_us", "p90", 0};
+    case PG_VALUE_P95:
+        return (json_place){"latency_us", "p95", 0};
+    case PG_VALUE_P99:
+        return (json_place){"latency_us", "p99", 0};
+    case PG_VALUE_P999:
+        return (json_place){"latency_us", "p999", 0};
+    case PG_VALUE_MEAN:
+        return (json_place){"latency_us", "mean", 0};
+    case PG_VALUE_RPS:
+        return (json_place){NULL, "rps", 0};
+    case PG_VALUE_ERROR_RATE:
+        return (json_place){NULL, "error_rate", 0};
+    case PG_VALUE_TTFB_P50:
+        return (json_place){"ttfb_us", "p50", 0};
+    case PG_VALUE_TTFB_P95:
+        return (json_place){"ttfb_us", "p95", 0};
+    case PG_VALUE_TTFB_P99:
+        return (json_place){"ttfb_us", "p99", 0};
+    case PG_VALUE_CAPACITY_RPS: /* breaking-point trials only; never compared elsewhere */
+        return (json_place){NULL, "capacity_rps", 1};
+    case PG_N_VALUES:
+        break;
+    }
+    return (json_place){NULL, "", 1};
+}
 
 void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
 {
@@ -21,28 +92,10 @@ void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
 
     if (i == PG_MAX_TRIALS)
         return;
-    b->v[0][i] = (double)pg_hist_percentile(&t->duration, 50);
-    b->v[1][i] = (double)pg_hist_percentile(&t->duration, 90);
-    b->v[2][i] = (double)pg_hist_percentile(&t->duration, 95);
-    b->v[3][i] = (double)pg_hist_percentile(&t->duration, 99);
-    b->v[4][i] = (double)pg_hist_percentile(&t->duration, 99.9);
-    b->v[5][i] = pg_hist_mean(&t->duration);
-    b->v[6][i] = pg_trial_rps(t);
-    b->v[7][i] = pg_trial_error_rate(t);
-    b->v[8][i] = (double)pg_hist_percentile(&t->waiting, 50);
-    b->v[9][i] = (double)pg_hist_percentile(&t->waiting, 95);
-    b->v[10][i] = (double)pg_hist_percentile(&t->waiting, 99);
-    b->v[11][i] = t->capacity_rps;
+    for (int k = 0; k < PG_N_VALUES; k++)
+        b->v[k][i] = trial_value(t, (pg_value_id)k);
     b->other_cpu[i] = b->steal[i] = NAN; /* a trial measured here: the monitor reads it later */
     b->n_trials++;
-}
-
-int pg_value_index(const char *name)
-{
-    for (int i = 0; pg_value_names[i]; i++)
-        if (strcmp(pg_value_names[i], name) == 0)
-            return i;
-    return -1;
 }
 
 /* The string member key of o, or "" when absent. */
@@ -52,38 +105,18 @@ static const char *str(const cJSON *o, const char *key)
     return s ? s : "";
 }
 
-static double num(const cJSON *o, const char *key, int *ok)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v)) {
-        *ok = 0;
-        return 0.0;
-    }
-    return v->valuedouble;
-}
-
+/* Reads every metric of one trial; 0 when one that every trial has is missing. */
 static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
 {
-    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(trial, "latency_us");
-    const cJSON *ttfb = cJSON_GetObjectItemCaseSensitive(trial, "ttfb_us");
-    int ok = 1;
-
-    b->v[0][t] = num(lat, "p50", &ok);
-    b->v[1][t] = num(lat, "p90", &ok);
-    b->v[2][t] = num(lat, "p95", &ok);
-    b->v[3][t] = num(lat, "p99", &ok);
-    b->v[4][t] = num(lat, "p999", &ok);
-    b->v[5][t] = num(lat, "mean", &ok);
-    b->v[6][t] = num(trial, "rps", &ok);
-    b->v[7][t] = num(trial, "error_rate", &ok);
-    b->v[8][t] = num(ttfb, "p50", &ok);
-    b->v[9][t] = num(ttfb, "p95", &ok);
-    b->v[10][t] = num(ttfb, "p99", &ok);
-    /* only breaking-point trials have it; elsewhere it is never compared */
-    b->v[11][t] = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(trial, "capacity_rps"))
-                      ? cJSON_GetObjectItemCaseSensitive(trial, "capacity_rps")->valuedouble
-                      : 0.0;
-    return ok;
+    for (int k = 0; k < PG_N_VALUES; k++) {
+        json_place at = json_place_of((pg_value_id)k);
+        const cJSON *in = at.summary ? cJSON_GetObjectItemCaseSensitive(trial, at.summary) : trial;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, at.key);
+        if (!cJSON_IsNumber(v) && !at.optional)
+            return 0;
+        b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+    }
+    return 1;
 }
 
 /* The monitor's mean of series name during a trial, NAN when it has none. */

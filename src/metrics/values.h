@@ -8,13 +8,11 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "config/metric_catalog.h"
 #include "metrics/results.h"
 
 #define PG_MAX_TRIALS 100
 
-/* Metric names a regression may compare, and where each is in a trial. */
-extern const char *const pg_value_names[];
-#define PG_N_VALUES 12
 
 #define PG_MAX_SERIES 32
 
@@ -32,7 +30,7 @@ typedef struct pg_budget_values {
     char name[256];
     char target[512];
     size_t n_trials;
-    double v[PG_N_VALUES][PG_MAX_TRIALS]; /* by pg_value_names index, then trial */
+    double v[PG_N_VALUES][PG_MAX_TRIALS]; /* by pg_value_id, then trial */
     pg_regression_setting regression;
     pg_check *checks; /* thresholds as the run decided them */
     size_t n_checks;
@@ -81,9 +79,6 @@ void pg_values_add_trial(pg_budget_values *b, const pg_trial *t);
 
 /* The series of b with this key, or NULL. */
 const pg_series *pg_values_series(const pg_budget_values *b, const char *key);
-
-/* Index of a metric name in pg_value_names, or -1. */
-int pg_value_index(const char *name);
 
 const pg_budget_values *pg_values_budget(const pg_results_values *v, const char *name);
 

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/redact.h"
 #include "config/selector.h"
+#include "config/threshold.h"
 #include "monitor/procfs.h"
 #include "monitor/scrape.h"
 #include "monitor/target.h"
@@ -80,6 +81,12 @@ static void add(pg_budget_run *r, const char *name, const char *unit, double t_s
         pg_gauge_append(g, t_s, v); /* out of memory: the sample is lost, not the run */
 }
 
+/* One of the series perfgate samples itself, in its metric's unit. */
+static void sample(pg_monitor *m, const char *name, double t_s, double v)
+{
+    add(&m->sampled, name, pg_unit_label(pg_metric_lookup(name)->unit), t_s, v);
+}
+
 typedef struct resource_prev {
     int have;
     uint64_t t_ns, host_busy, host_total, host_processes, host_steal, self_ticks, boot_tick;
@@ -132,18 +139,17 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
         boot_tick = (uint64_t)(up * ticks_per_s);
     if (have_delta) {
         double all = (double)(cpu.total - prev->host_total);
-        add(&m->sampled, "host_cpu", "%", mid, 100.0 * (double)(cpu.busy - prev->host_busy) / all);
-        add(&m->sampled, "cpu_steal", "%", mid,
-            100.0 * (double)(cpu.steal - prev->host_steal) / all);
+        sample(m, "host_cpu", mid, 100.0 * (double)(cpu.busy - prev->host_busy) / all);
+        sample(m, "cpu_steal", mid, 100.0 * (double)(cpu.steal - prev->host_steal) / all);
     }
     if (pg_procfs_read(m->root, "meminfo", text, sizeof text) == 0 &&
         pg_procfs_parse_meminfo(text, &mem_total, &mem_avail) == 0)
-        add(&m->sampled, "host_mem", "%", t,
-            100.0 * (double)(mem_total - (mem_avail < mem_total ? mem_avail : mem_total)) /
-                (double)mem_total);
+        sample(m, "host_mem", t,
+               100.0 * (double)(mem_total - (mem_avail < mem_total ? mem_avail : mem_total)) /
+                   (double)mem_total);
     if (have_self && prev->have && dt > 0 && self.cpu_ticks >= prev->self_ticks)
-        add(&m->sampled, "perfgate_cpu", "%", mid,
-            100.0 * (double)(self.cpu_ticks - prev->self_ticks) / ticks_per_s / dt);
+        sample(m, "perfgate_cpu", mid,
+               100.0 * (double)(self.cpu_ticks - prev->self_ticks) / ticks_per_s / dt);
     if (targeted(m->cfg)) {
         pg_target_sample ts;
         uint64_t delta;
@@ -160,11 +166,11 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
             if (ts.processes > m->max_processes)
                 m->max_processes = ts.processes;
             if (prev->have && dt > 0)
-                add(&m->sampled, "target_cpu", "%", mid, 100.0 * (double)delta / ticks_per_s / dt);
-            add(&m->sampled, "target_rss", "bytes", t, (double)ts.rss_pages * page_size);
-            add(&m->sampled, "target_threads", "", t, (double)ts.threads);
+                sample(m, "target_cpu", mid, 100.0 * (double)delta / ticks_per_s / dt);
+            sample(m, "target_rss", t, (double)ts.rss_pages * page_size);
+            sample(m, "target_threads", t, (double)ts.threads);
             if (ts.fds >= 0)
-                add(&m->sampled, "target_fds", "", t, (double)ts.fds);
+                sample(m, "target_fds", t, (double)ts.fds);
             else
                 m->fds_unreadable = 1;
         }
@@ -175,7 +181,7 @@ static void sample_resources(pg_monitor *m, resource_prev *prev, double ticks_pe
     if (have_delta) {
         double used = (double)(cpu.processes - prev->host_processes) -
                       (double)(self.cpu_ticks - prev->self_ticks) - (double)service;
-        add(&m->sampled, "other_cpu", "%", mid, used > 0 ? 100.0 * used / ticks_per_s / dt : 0.0);
+        sample(m, "other_cpu", mid, used > 0 ? 100.0 * used / ticks_per_s / dt : 0.0);
     }
     prev->have = have_cpu && have_self;
     prev->t_ns = now;
@@ -193,15 +199,15 @@ static void *sampler_main(void *arg)
     long tck = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
     uint64_t start = pg_now_ns(), every = m->cfg->interval_us * 1000u;
     resource_prev prev = {0};
-    static const char *const order[][2] = {
-        {"host_cpu", "%"},       {"host_mem", "%"},      {"perfgate_cpu", "%"},
-        {"other_cpu", "%"},      {"cpu_steal", "%"},     {"target_cpu", "%"},
-        {"target_rss", "bytes"}, {"target_threads", ""}, {"target_fds", ""}};
+    static const char *const order[] = {"host_cpu",   "host_mem",       "perfgate_cpu",
+                                        "other_cpu",  "cpu_steal",      "target_cpu",
+                                        "target_rss", "target_threads", "target_fds"};
 
     /* in this order in results and reports, whichever is sampled first */
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if (i < 5 || targeted(m->cfg))
-            pg_budget_run_gauge_add(&m->sampled, order[i][0], order[i][1]);
+            pg_budget_run_gauge_add(&m->sampled, order[i],
+                                    pg_unit_label(pg_metric_lookup(order[i])->unit));
 
     for (uint64_t k = 0;; k++) {
         sample_resources(m, &prev, tck > 0 ? (double)tck : 100.0, page > 0 ? (double)page : 4096.0);

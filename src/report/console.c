@@ -95,16 +95,9 @@ static int level(FILE *fp, const pg_budget_run *r, const char *name, const char 
     pg_gauge_summarise(g, -1e300, 1e300, &s);
     if (!s.count)
         return 0;
-    if (strcmp(g->unit, "bytes") == 0) {
-        pg_format_size(s.mean, a, sizeof a);
-        pg_format_size(s.p95, p, sizeof p);
-        pg_format_size(s.max, m, sizeof m);
-    } else {
-        const char *pct = strcmp(g->unit, "%") == 0 ? "%" : "";
-        snprintf(a, sizeof a, "%.3g%s", s.mean, pct);
-        snprintf(p, sizeof p, "%.3g%s", s.p95, pct);
-        snprintf(m, sizeof m, "%.3g%s", s.max, pct);
-    }
+    pg_format_in_unit(pg_metric_unit(name), s.mean, a, sizeof a);
+    pg_format_in_unit(pg_metric_unit(name), s.p95, p, sizeof p);
+    pg_format_in_unit(pg_metric_unit(name), s.max, m, sizeof m);
     fprintf(fp, "%s%s avg %s p95 %s max %s", sep, label, a, p, m);
     return 1;
 }

@@ -16,6 +16,7 @@
 #include "common/buf.h"
 #include "metrics/hist.h"
 #include "report/doc.h"
+#include "report/details.h"
 #include "report/escape.h"
 #include "report/html_monitor.h"
 #include "report/svg.h"
@@ -378,98 +379,8 @@ static void history(pg_buf *b, const cJSON *bud)
     }
 }
 
-static void count_table(pg_buf *b, const cJSON *obj, const char *title)
-{
-    const cJSON *e;
-
-    if (!cJSON_GetArraySize(obj))
-        return;
-    pg_buf_printf(b, "<h3>%s</h3><table>", title);
-    cJSON_ArrayForEach(e, obj)
-    {
-        pg_buf_puts(b, "<tr><td>");
-        h(b, e->string);
-        pg_buf_printf(b, "</td><td>%.0f</td></tr>", cJSON_IsNumber(e) ? e->valuedouble : 0);
-    }
-    pg_buf_puts(b, "</table>\n");
-}
-
-/* Server-Sent Events, when the run read streams. */
-static void streams_table(pg_buf *b, const cJSON *sse)
-{
-    const cJSON *ttfe = pg_doc_get(sse, "time_to_first_event_us"),
-                *gap = pg_doc_get(sse, "inter_event_us");
-
-    if (!sse)
-        return;
-    pg_buf_printf(b,
-                  "<h3>Streams (Server-Sent Events)</h3><table><tr><th>streams</th><th>events</th>"
-                  "<th>tokens</th><th>first event p50</th><th>p95</th><th>p99</th><th>between "
-                  "events p50</th><th>p99</th><th>events/s p50</th><th>tokens/s p50</th></tr>\n"
-                  "<tr><td>%.0f</td><td>%.0f</td><td>%.0f</td>",
-                  pg_doc_num(sse, "streams", 0), pg_doc_num(sse, "events", 0),
-                  pg_doc_num(sse, "tokens", 0));
-    cell_value(b, "latency", ttfe, "p50");
-    cell_value(b, "latency", ttfe, "p95");
-    cell_value(b, "latency", ttfe, "p99");
-    cell_value(b, "latency", gap, "p50");
-    cell_value(b, "latency", gap, "p99");
-    cell_value(b, "sse_events_per_second", pg_doc_get(sse, "events_per_second"), "p50");
-    cell_value(b, "sse_tokens_per_second", pg_doc_get(sse, "tokens_per_second"), "p50");
-    pg_buf_puts(b, "</tr></table>\n");
-}
-
-static void latency_table(pg_buf *b, const cJSON *obj, const char *title)
-{
-    const cJSON *e;
-
-    if (!cJSON_GetArraySize(obj))
-        return;
-    pg_buf_printf(b,
-                  "<h3>%s</h3><table><tr><th>name</th><th>requests</th><th>p50</th><th>p90</th>"
-                  "<th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n",
-                  title);
-    cJSON_ArrayForEach(e, obj)
-    {
-        pg_buf_puts(b, "<tr><td>");
-        h(b, e->string);
-        pg_buf_printf(b, "</td><td>%.0f</td>", pg_doc_num(e, "count", 0));
-        for (const char *const *f =
-                 (const char *const[]){"p50", "p90", "p95", "p99", "p999", "max", NULL};
-             *f; f++)
-            cell_value(b, "latency", e, *f);
-        pg_buf_puts(b, "</tr>\n");
-    }
-    pg_buf_puts(b, "</table>\n");
-}
-
-static void trials_table(pg_buf *b, const cJSON *bud)
-{
-    const cJSON *t;
-    int i = 1;
-
-    pg_buf_puts(b, "<h3>Trials</h3><table><tr><th>trial</th><th>requests</th><th>req/s</th>"
-                   "<th>errors</th><th>dropped</th><th>p50</th><th>p95</th><th>p99</th>"
-                   "<th>max</th></tr>\n");
-    cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
-    {
-        const cJSON *lat = pg_doc_get(t, "latency_us");
-        pg_buf_printf(b, "<tr><td>%d</td><td>%.0f</td><td>%.1f</td><td>%.0f</td><td>%.0f</td>", i++,
-                      pg_doc_num(t, "requests", 0), pg_doc_num(t, "rps", 0),
-                      pg_doc_num(t, "errors", 0), pg_doc_num(t, "dropped", 0));
-        cell_value(b, "latency", lat, "p50");
-        cell_value(b, "latency", lat, "p95");
-        cell_value(b, "latency", lat, "p99");
-        cell_value(b, "latency", lat, "max");
-        pg_buf_puts(b, "</tr>\n");
-    }
-    pg_buf_puts(b, "</table>\n");
-}
-
 static void budget(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *sum = pg_doc_get(bud, "summary");
-
     pg_buf_puts(b, "<h2>");
     h(b, pg_doc_str(bud, "name", ""));
     pg_buf_puts(b, "</h2>\n<p>Target ");
@@ -491,12 +402,10 @@ static void budget(pg_buf *b, const cJSON *doc, const cJSON *bud)
     pg_html_resources(b, bud);
     spectrum(b, bud);
     history(b, bud);
-    trials_table(b, bud);
-    latency_table(b, pg_doc_get(sum, "scenarios"), "Latency per scenario");
-    latency_table(b, pg_doc_get(sum, "requests_by_name"), "Latency per request");
-    streams_table(b, pg_doc_get(sum, "sse"));
-    count_table(b, pg_doc_get(sum, "status"), "Status codes");
-    count_table(b, pg_doc_get(sum, "errors_by_kind"), "Errors by kind");
+    pg_details_trials(b, PG_TABLE_HTML, bud);
+    pg_details_latency(b, PG_TABLE_HTML, bud);
+    pg_details_streams(b, PG_TABLE_HTML, bud);
+    pg_details_counts(b, PG_TABLE_HTML, bud);
 }
 
 int pg_html_render(char **out, const cJSON *doc, pg_err *err)

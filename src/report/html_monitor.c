@@ -1,6 +1,7 @@
 /* html_monitor.c — resources and staircases in the HTML report (see html_monitor.h). */
 #include "report/html_monitor.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "config/threshold.h"
 #include "report/doc.h"
+#include "report/details.h"
 #include "report/escape.h"
 #include "report/svg.h"
 
@@ -15,12 +17,6 @@
 
 static const char *const colours[] = {"#1565c0", "#c62828", "#2e7d32", "#6a1b9a"};
 
-static void cell(pg_buf *b, const char *metric, const cJSON *o, const char *key)
-{
-    char s[40];
-    pg_doc_format_value(metric, pg_doc_num(o, key, NAN), s, sizeof s);
-    pg_buf_printf(b, "<td>%s</td>", s);
-}
 
 /* Samples of a series as x (seconds) and y (scaled), malloc'd; 0 when none
  * (and b failed when there were some but no memory for them). */
@@ -81,7 +77,7 @@ void pg_html_resources(pg_buf *b, const cJSON *bud)
     static const char *const cpu_labels[] = {"machine", "perfgate", "target", "others"};
     static const char *const mem[] = {"target_rss"}, *const mem_labels[] = {"target RSS"};
     const cJSON *info = pg_doc_get(bud, "monitor"), *all = pg_doc_get(info, "series");
-    const cJSON *sum = pg_doc_get(pg_doc_get(bud, "summary"), "monitor"), *s, *hnt;
+    const cJSON *s, *hnt;
     int scraped = 0;
 
     if (!info && !cJSON_GetArraySize(pg_doc_get(bud, "hints")))
@@ -106,22 +102,7 @@ void pg_html_resources(pg_buf *b, const cJSON *bud)
         snprintf(title, sizeof title, "Scraped gauge %.100s", name);
         chart(b, all, &name, &name, 1, 1.0, title, "");
     }
-    if (cJSON_GetArraySize(sum)) {
-        pg_buf_puts(b, "<table><tr><th>series</th><th>samples</th><th>avg</th><th>p95</th>"
-                       "<th>max</th></tr>\n");
-        cJSON_ArrayForEach(s, sum)
-        {
-            const char *name = s->string ? s->string : "";
-            pg_buf_puts(b, "<tr><td>");
-            pg_escape_html(b, name, 100);
-            pg_buf_printf(b, "</td><td>%.0f</td>", pg_doc_num(s, "count", 0));
-            cell(b, name, s, "mean");
-            cell(b, name, s, "p95");
-            cell(b, name, s, "max");
-            pg_buf_puts(b, "</tr>\n");
-        }
-        pg_buf_puts(b, "</table>\n");
-    }
+    pg_details_resources(b, PG_TABLE_HTML, bud, NULL);
     if (pg_doc_str(info, "note", NULL)) {
         pg_buf_puts(b, "<p class=\"warn\">Monitor: ");
         pg_escape_html(b, pg_doc_str(info, "note", ""), 600);
@@ -210,9 +191,8 @@ static void staircase_charts(pg_buf *b, const cJSON *bud, size_t n)
 
 void pg_html_capacity(pg_buf *b, const cJSON *bud)
 {
-    const cJSON *sum = pg_doc_get(bud, "summary"), *t, *st;
+    const cJSON *sum = pg_doc_get(bud, "summary"), *t;
     size_t n = 0;
-    int i = 1;
 
     if (!cJSON_IsNumber(pg_doc_get(sum, "capacity_rps")))
         return;
@@ -223,27 +203,5 @@ void pg_html_capacity(pg_buf *b, const cJSON *bud)
                   "the highest offered rate at which every threshold held.</p>\n",
                   pg_doc_num(sum, "capacity_rps", 0));
     staircase_charts(b, bud, n);
-    pg_buf_puts(b, "<table><tr><th>trial</th><th>offered</th><th>achieved</th><th>p50</th>"
-                   "<th>p95</th><th>p99</th><th>errors</th><th>dropped</th><th>verdict</th>"
-                   "</tr>\n");
-    cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
-    {
-        cJSON_ArrayForEach(st, pg_doc_get(t, "steps"))
-        {
-            pg_buf_printf(b, "<tr><td>%d</td><td>%.4g/s</td><td>%.1f/s</td>", i,
-                          pg_doc_num(st, "rate", 0), pg_doc_num(st, "rps", 0));
-            cell(b, "latency", st, "p50_us");
-            cell(b, "latency", st, "p95_us");
-            cell(b, "latency", st, "p99_us");
-            pg_buf_printf(b, "<td>%.0f</td><td>%.0f</td><td>", pg_doc_num(st, "errors", 0),
-                          pg_doc_num(st, "dropped", 0));
-            if (pg_doc_bool(st, "held"))
-                pg_buf_puts(b, "<span class=\"pass\">held</span>");
-            else
-                pg_escape_html(b, pg_doc_str(st, "broke", "broke"), 400);
-            pg_buf_puts(b, "</td></tr>\n");
-        }
-        i++;
-    }
-    pg_buf_puts(b, "</table>\n");
+    pg_details_staircase(b, PG_TABLE_HTML, bud, INT_MAX, NULL);
 }

@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/grow.h"
 #include "report/doc.h"
+#include "report/details.h"
 #include "report/escape.h"
 #include "report/markdown_monitor.h"
 
@@ -302,105 +303,18 @@ static void history_chart(pg_buf *b, const cJSON *bud)
     pg_buf_printf(b, ", %.3f]\n```\n\n", now / scale);
 }
 
-static void latency_rows(pg_buf *b, const cJSON *obj, const char *title)
-{
-    const cJSON *e;
-
-    if (!cJSON_GetArraySize(obj))
-        return;
-    pg_buf_printf(b,
-                  "**%s**\n\n| name | requests | p50 | p95 | p99 | max |\n"
-                  "| --- | ---: | ---: | ---: | ---: | ---: |\n",
-                  title);
-    cJSON_ArrayForEach(e, obj)
-    {
-        pg_buf_puts(b, "| ");
-        md(b, e->string);
-        pg_buf_printf(b, " | %.0f", pg_doc_num(e, "count", 0));
-        for (const char *const *f = (const char *const[]){"p50", "p95", "p99", "max", NULL}; *f;
-             f++) {
-            pg_buf_puts(b, " | ");
-            value(b, "latency", e, *f);
-        }
-        pg_buf_puts(b, " |\n");
-    }
-    pg_buf_puts(b, "\n");
-}
-
-/* Server-Sent Events, when the run read streams. */
-static void streams_table(pg_buf *b, const cJSON *sse)
-{
-    const cJSON *ttfe = pg_doc_get(sse, "time_to_first_event_us"),
-                *gap = pg_doc_get(sse, "inter_event_us");
-
-    if (!sse)
-        return;
-    pg_buf_printf(b,
-                  "**Streams (Server-Sent Events)**\n\n| streams | events | tokens | first event "
-                  "p50 | p95 | between events p50 | p99 | events/s p50 | tokens/s p50 |\n"
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-                  "| %.0f | %.0f | %.0f | ",
-                  pg_doc_num(sse, "streams", 0), pg_doc_num(sse, "events", 0),
-                  pg_doc_num(sse, "tokens", 0));
-    value(b, "latency", ttfe, "p50");
-    pg_buf_puts(b, " | ");
-    value(b, "latency", ttfe, "p95");
-    pg_buf_puts(b, " | ");
-    value(b, "latency", gap, "p50");
-    pg_buf_puts(b, " | ");
-    value(b, "latency", gap, "p99");
-    pg_buf_puts(b, " | ");
-    value(b, "sse_events_per_second", pg_doc_get(sse, "events_per_second"), "p50");
-    pg_buf_puts(b, " | ");
-    value(b, "sse_tokens_per_second", pg_doc_get(sse, "tokens_per_second"), "p50");
-    pg_buf_puts(b, " |\n\n");
-}
-
-static void counts_table(pg_buf *b, const cJSON *obj, const char *title, const char *col)
-{
-    const cJSON *e;
-
-    if (!cJSON_GetArraySize(obj))
-        return;
-    pg_buf_printf(b, "**%s**\n\n| %s | count |\n| --- | ---: |\n", title, col);
-    cJSON_ArrayForEach(e, obj)
-    {
-        pg_buf_puts(b, "| ");
-        md(b, e->string);
-        pg_buf_printf(b, " | %.0f |\n", cJSON_IsNumber(e) ? e->valuedouble : 0);
-    }
-    pg_buf_puts(b, "\n");
-}
-
 static void details(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *sum = pg_doc_get(bud, "summary"), *t, *m, *env = pg_doc_get(doc, "env");
-    int i = 1;
+    const cJSON *m, *env = pg_doc_get(doc, "env");
 
     pg_buf_puts(b, "<details><summary>Details: ");
     pg_escape_html_line(b, pg_doc_str(bud, "name", ""), NAME_CHARS);
     pg_buf_puts(b, "</summary>\n\n");
-    pg_buf_puts(b, "**Trials**\n\n| trial | requests | req/s | errors | p50 | p95 | p99 |\n"
-                   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    cJSON_ArrayForEach(t, pg_doc_get(bud, "trials"))
-    {
-        const cJSON *lat = pg_doc_get(t, "latency_us");
-        pg_buf_printf(b, "| %d | %.0f | %.1f | %.0f | ", i++, pg_doc_num(t, "requests", 0),
-                      pg_doc_num(t, "rps", 0), pg_doc_num(t, "errors", 0));
-        value(b, "latency", lat, "p50");
-        pg_buf_puts(b, " | ");
-        value(b, "latency", lat, "p95");
-        pg_buf_puts(b, " | ");
-        value(b, "latency", lat, "p99");
-        pg_buf_puts(b, " |\n");
-    }
-    pg_buf_puts(b, "\n");
-    latency_rows(b, pg_doc_get(sum, "scenarios"), "Latency per scenario");
-    latency_rows(b, pg_doc_get(sum, "requests_by_name"), "Latency per request");
-    streams_table(b, pg_doc_get(sum, "sse"));
+    pg_details_trials(b, PG_TABLE_MARKDOWN, bud);
+    pg_details_latency(b, PG_TABLE_MARKDOWN, bud);
+    pg_details_streams(b, PG_TABLE_MARKDOWN, bud);
     pg_md_resources_details(b, bud);
-    counts_table(b, pg_doc_get(sum, "status"), "Status codes", "status");
-    counts_table(b, pg_doc_get(sum, "errors_by_kind"), "Errors", "kind");
+    pg_details_counts(b, PG_TABLE_MARKDOWN, bud);
 
     pg_buf_puts(b, "**Statistics** (one-sided Mann\xE2\x80\x93Whitney U on per-trial values, "
                    "Benjamini\xE2\x80\x93Hochberg adjusted; history band: median \xC2\xB1 3.5 "

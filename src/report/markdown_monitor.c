@@ -7,12 +7,8 @@
 #include <string.h>
 
 #include "report/doc.h"
+#include "report/details.h"
 #include "report/escape.h"
-
-static void md(pg_buf *b, const char *s)
-{
-    pg_escape_markdown(b, s, 120);
-}
 
 static void value(pg_buf *b, const char *metric, const cJSON *o, const char *key)
 {
@@ -116,45 +112,8 @@ void pg_md_resources(pg_buf *b, const cJSON *bud)
 /* Details: every sampled series, and the first staircase step by step. */
 void pg_md_resources_details(pg_buf *b, const cJSON *bud)
 {
-    const cJSON *mon = pg_doc_get(pg_doc_get(bud, "summary"), "monitor"), *s;
-    const cJSON *steps = pg_doc_get(cJSON_GetArrayItem(pg_doc_get(bud, "trials"), 0), "steps");
-
-    if (cJSON_GetArraySize(mon)) {
-        pg_buf_puts(b, "**Resources** (sampled during the measured time)\n\n"
-                       "| series | avg | p95 | max |\n| --- | ---: | ---: | ---: |\n");
-        cJSON_ArrayForEach(s, mon)
-        {
-            const char *name = s->string ? s->string : "";
-            pg_buf_puts(b, "| ");
-            md(b, name);
-            pg_buf_puts(b, " | ");
-            value(b, name, s, "mean");
-            pg_buf_puts(b, " | ");
-            value(b, name, s, "p95");
-            pg_buf_puts(b, " | ");
-            value(b, name, s, "max");
-            pg_buf_puts(b, " |\n");
-        }
-        pg_buf_puts(b, "\n");
-    }
-    if (cJSON_GetArraySize(steps)) {
-        pg_buf_puts(b, "**Staircase of trial 1**\n\n| offered | achieved | p95 | p99 | errors "
-                       "| dropped | |\n| ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
-        cJSON_ArrayForEach(s, steps)
-        {
-            pg_buf_printf(b, "| %.4g/s | %.1f/s | ", pg_doc_num(s, "rate", 0),
-                          pg_doc_num(s, "rps", 0));
-            value(b, "latency", s, "p95_us");
-            pg_buf_puts(b, " | ");
-            value(b, "latency", s, "p99_us");
-            pg_buf_printf(b, " | %.0f | %.0f | ", pg_doc_num(s, "errors", 0),
-                          pg_doc_num(s, "dropped", 0));
-            if (pg_doc_bool(s, "held"))
-                pg_buf_puts(b, "held");
-            else
-                long_text(b, pg_doc_str(s, "broke", "broke"));
-            pg_buf_puts(b, " |\n");
-        }
-        pg_buf_puts(b, "\n");
-    }
+    pg_details_resources(b, PG_TABLE_MARKDOWN, bud,
+                         "Resources (sampled during the measured time)");
+    /* the first staircase only: a pull request comment has a size limit */
+    pg_details_staircase(b, PG_TABLE_MARKDOWN, bud, 1, "Staircase of trial 1");
 }

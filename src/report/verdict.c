@@ -10,48 +10,9 @@
 #include "config/threshold.h"
 #include "config/units.h"
 
-/* A sampled level (resources, a scraped gauge): 1, with its metric's
- * definition in *def (NULL for a scraped gauge). Every name perfgate
- * measures itself has a definition; the rest can only be scraped gauges. */
-static int gauge_metric(const char *metric, const pg_metric_def **def)
-{
-    char base[160];
-    size_t n = strcspn(metric, " {");
-
-    if (n >= sizeof base)
-        return 0;
-    memcpy(base, metric, n);
-    base[n] = '\0';
-    *def = pg_metric_lookup(base);
-    if (*def)
-        return (*def)->kind == PG_METRIC_GAUGE;
-    return pg_value_index(base) < 0 && strcmp(base, "latency") != 0;
-}
-
 void pg_format_metric(const char *metric, double v, char *buf, size_t size)
 {
-    const pg_metric_def *def = NULL;
-
-    if (gauge_metric(metric, &def)) {
-        if (def && def->is_size)
-            pg_format_size(v, buf, size);
-        else if (strncmp(metric, "capacity_rps", 12) == 0)
-            snprintf(buf, size, "%.4g/s", v);
-        else if (def && (strstr(def->name, "_cpu") || strstr(def->name, "_mem")))
-            snprintf(buf, size, "%.3g%%", v);
-        else
-            snprintf(buf, size, "%.6g", v);
-    } else if (strstr(metric, "_per_second")) /* events or tokens per second of a stream */
-        snprintf(buf, size, "%.4g/s", v);
-    else if (v < 0 && size > 1 && strcmp(metric, "rps") != 0 && strcmp(metric, "error_rate") != 0) {
-        buf[0] = '-'; /* a band's lower end below zero */
-        pg_format_duration((uint64_t)llround(-v), buf + 1, size - 1);
-    } else if (strcmp(metric, "rps") == 0)
-        snprintf(buf, size, "%.1f/s", v);
-    else if (strcmp(metric, "error_rate") == 0)
-        snprintf(buf, size, "%.2f%%", v * 100.0);
-    else
-        pg_format_duration((uint64_t)llround(v), buf, size);
+    pg_format_in_unit(pg_metric_unit(metric), v, buf, size);
 }
 
 void pg_format_change(const pg_comparison *c, double change, char *buf, size_t size)

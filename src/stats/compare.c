@@ -95,12 +95,18 @@ int pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples,
 
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute)
 {
-    /* throughput, events or tokens per second of a stream, capacity: less is worse */
-    *dir = strcmp(metric, "rps") == 0 || strstr(metric, "_per_second") ||
-                   strncmp(metric, "capacity_rps", 12) == 0
-               ? PG_WORSE_WHEN_LOWER
-               : PG_WORSE_WHEN_HIGHER;
-    *absolute = strcmp(metric, "error_rate") == 0;
+    *dir = pg_metric_worse(metric);
+    *absolute = pg_metric_unit(metric) == PG_UNIT_SHARE;
+}
+
+void pg_comparison_init(pg_comparison *c, const char *metric, double min_effect, double alpha)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->metric, sizeof c->metric, "%s", metric);
+    pg_metric_direction(metric, &c->direction, &c->absolute);
+    c->min_effect = min_effect;
+    c->alpha = alpha;
+    c->p = c->p_adjusted = 1.0;
 }
 
 int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, size_t m,
@@ -109,14 +115,9 @@ int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, 
     pg_mw_result mw;
     int rc;
 
-    memset(c, 0, sizeof *c);
-    snprintf(c->metric, sizeof c->metric, "%s", metric);
-    pg_metric_direction(metric, &c->direction, &c->absolute);
-    c->min_effect = min_effect;
-    c->alpha = alpha;
+    pg_comparison_init(c, metric, min_effect, alpha);
     c->n_base = m;
     c->n_cur = n;
-    c->p = c->p_adjusted = 1.0;
     if (!m || !n) {
         c->verdict = PG_VERDICT_SKIPPED;
         snprintf(c->why, sizeof c->why, "no trials on the %s side", m ? "current" : "baseline");

@@ -23,15 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/metric_catalog.h"
 #include "metrics/results.h"
 
 #define PG_BOOTSTRAP_RESAMPLES 10000
 #define PG_BOOTSTRAP_SEED 0x9e3779b97f4a7c15ull
-
-typedef enum {
-    PG_WORSE_WHEN_HIGHER, /* latency */
-    PG_WORSE_WHEN_LOWER,  /* throughput */
-} pg_direction;
 
 typedef struct pg_comparison {
     char metric[200]; /* "p95", or a threshold's "<metric> <aggregation>" */
@@ -63,6 +59,9 @@ int pg_bootstrap_change(const double *base, size_t m, const double *cur, size_t 
 int pg_bootstrap_median(const double *v, size_t n, uint64_t seed, int resamples, double *lo,
                         double *hi);
 
+/* c for metric, not compared yet (p = 1, verdict undecided). */
+void pg_comparison_init(pg_comparison *c, const char *metric, double min_effect, double alpha);
+
 /* Fills c (except p_adjusted and verdict) from the two sides' per-trial values. */
 int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, size_t m,
                       const double *cur, size_t n, double min_effect, double alpha);
@@ -71,8 +70,9 @@ int pg_compare_metric(pg_comparison *c, const char *metric, const double *base, 
  * PG_ENOMEM when memory runs out: the verdicts are then left undecided. */
 int pg_compare_decide(pg_comparison *c, size_t n);
 
-/* "p95", "rps", "error_rate": which way is worse, and whether absolute.
- * Any other name is a latency: worse when higher, compared as a ratio. */
+/* Which way is worse for a compared name (the metric catalog's), and
+ * whether its change is a difference (a share such as the error rate) or a
+ * ratio. */
 void pg_metric_direction(const char *metric, pg_direction *dir, int *absolute);
 
 #endif

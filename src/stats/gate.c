@@ -140,13 +140,12 @@ static void testbed_note(pg_budget_verdict *v, const pg_results_values *cur,
 
 static double series_min_effect(const char *field)
 {
-    if (strcmp(field, "p90") == 0 || strcmp(field, "p95") == 0)
-        return 0.10;
-    if (strcmp(field, "p99") == 0)
-        return 0.15;
-    if (strcmp(field, "p999") == 0 || strcmp(field, "max") == 0)
-        return 0.25;
-    return 0.05;
+    int id = pg_value_index(field); /* p50 ... p999 and mean are the latency rows' */
+
+    if (id >= 0)
+        return pg_value_defs[id].min_effect;
+    return strcmp(field, "max") == 0 ? pg_value_defs[PG_VALUE_P999].min_effect
+                                     : pg_value_defs[PG_VALUE_P50].min_effect;
 }
 
 /* One comparison slot: skipped with a reason, or compared. */
@@ -162,10 +161,7 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
     if (v->n_cmp == PG_MAX_COMPARISONS)
         return PG_OK;
     v->n_cmp++;
-    memset(c, 0, sizeof *c);
-    snprintf(c->metric, sizeof c->metric, "%s", name);
-    pg_metric_direction(c->metric, &c->direction, &c->absolute);
-    c->min_effect = min_effect;
+    pg_comparison_init(c, name, min_effect, b->regression.alpha);
     cur = series_of(b, idx, name, &nc);
     base = old ? series_of(old, idx, name, &nb) : NULL;
     if (v->skipped[0] || !cur || !base) {

@@ -34,12 +34,7 @@ int pg_compare_paired(pg_comparison *c, const char *metric, const double *a, con
     size_t k = 0;
     int rc;
 
-    memset(c, 0, sizeof *c);
-    snprintf(c->metric, sizeof c->metric, "%s", metric);
-    pg_metric_direction(metric, &c->direction, &c->absolute);
-    c->min_effect = min_effect;
-    c->alpha = alpha;
-    c->p = c->p_adjusted = 1.0;
+    pg_comparison_init(c, metric, min_effect, alpha);
     if (n > PG_MAX_PAIRS)
         n = PG_MAX_PAIRS;
     for (size_t t = 0; t < n; t++) {

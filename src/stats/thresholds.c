@@ -83,7 +83,7 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
                             double duration_s)
 {
     const pg_hist *h;
-    double unit = strstr(t->base, "_per_second") ? PG_PER_SECOND_SCALE : 1.0;
+    double unit = t->def->unit == PG_UNIT_PER_SECOND ? PG_PER_SECOND_SCALE : 1.0;
 
     switch (t->def->kind) {
     case PG_METRIC_GAUGE:
@@ -114,31 +114,13 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
     }
 }
 
-static void format_value(const pg_threshold *t, const pg_budget_run *run, double v, char *buf,
-                         size_t size)
+/* What the observed value is in: a counter's count or rate, a rate's share,
+ * else its metric's own unit. */
+static pg_unit value_unit(const pg_threshold *t)
 {
-    const pg_gauge_series *g;
-
-    if (t->def->kind == PG_METRIC_GAUGE) {
-        g = pg_budget_run_gauge(run, t->base);
-        if (t->def->is_size)
-            pg_format_size(v, buf, size);
-        else if (strcmp(t->base, "capacity_rps") == 0)
-            snprintf(buf, size, "%.4g/s", v);
-        else if (g && strcmp(g->unit, "%") == 0)
-            snprintf(buf, size, "%.3g%%", v);
-        else
-            snprintf(buf, size, "%.6g", v);
-    } else if (t->def->kind == PG_METRIC_TREND && t->def->is_time)
-        pg_format_duration((uint64_t)llround(v), buf, size);
-    else if (t->def->kind == PG_METRIC_RATE)
-        snprintf(buf, size, "%.4g%%", v * 100.0);
-    else if (t->agg == PG_AGG_RATE)
-        snprintf(buf, size, "%.1f/s", v);
-    else if (t->def->kind == PG_METRIC_TREND) /* events or tokens per second */
-        snprintf(buf, size, "%.4g/s", v);
-    else
-        snprintf(buf, size, "%.0f", v);
+    if (t->def->kind == PG_METRIC_COUNTER)
+        return t->agg == PG_AGG_RATE ? PG_UNIT_PER_SECOND : PG_UNIT_COUNT;
+    return t->def->unit;
 }
 
 /* Every budget implies one more threshold, added only when it breaks: some
@@ -229,19 +211,18 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
         snprintf(c->metric, sizeof c->metric, "%s", t->metric);
         snprintf(c->expr, sizeof c->expr, "%s", t->source);
         c->observed = v;
-        c->is_time = t->def->is_time;
         c->abort_on_fail = t->abort_on_fail;
         c->line = t->line;
         c->col = t->col;
         pg_agg_format(t->agg, t->percentile, agg, sizeof agg);
-        format_value(t, run, t->value, limit, sizeof limit);
+        pg_format_in_unit(value_unit(t), t->value, limit, sizeof limit);
         if (isnan(v)) {
             c->verdict = PG_VERDICT_SKIPPED;
             snprintf(c->detail, sizeof c->detail,
                      "%s %s: no data (nothing was measured for this metric)", t->metric, agg);
             continue;
         }
-        format_value(t, run, v, seen, sizeof seen);
+        pg_format_in_unit(value_unit(t), v, seen, sizeof seen);
         c->verdict = pg_threshold_holds(t, v) ? PG_VERDICT_PASS : PG_VERDICT_FAIL;
         snprintf(c->detail, sizeof c->detail, "%s %s %s %s %s", t->metric, agg, seen,
                  c->verdict == PG_VERDICT_PASS ? pg_op_name(t->op) : "breaks",

@@ -152,12 +152,45 @@ static void formatting(void **state)
     assert_string_equal(buf, "2m30s");
 }
 
+/* Each unit one way, whatever shows it: console, reports, threshold details. */
+static void formatting_by_unit(void **state)
+{
+    static const struct {
+        pg_unit unit;
+        double v;
+        const char *want;
+    } cases[] = {
+        {PG_UNIT_DURATION, 12500, "12.5ms"},
+        {PG_UNIT_DURATION, -850, "-850us"},
+        {PG_UNIT_PER_SECOND, 812.34, "812.3/s"},
+        {PG_UNIT_PER_SECOND, 45.678, "45.68/s"},
+        {PG_UNIT_SHARE, 0.0012, "0.12%"},
+        {PG_UNIT_SHARE, 0.0, "0.00%"},
+        {PG_UNIT_SHARE, 0.0000123, "0.0012%"},
+        {PG_UNIT_PERCENT, 37.54, "37.5%"},
+        {PG_UNIT_BYTES, 12.3 * 1048576, "12.3MiB"},
+        {PG_UNIT_COUNT, 1200, "1200"},
+        {PG_UNIT_COUNT, 30.44, "30.44"},
+        {PG_UNIT_NUMBER, 0.25, "0.25"},
+    };
+    char buf[32];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pg_format_in_unit(cases[i].unit, cases[i].v, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].want);
+    }
+    assert_string_equal(pg_unit_label(PG_UNIT_PERCENT), "%");
+    assert_string_equal(pg_unit_label(PG_UNIT_BYTES), "bytes");
+    assert_string_equal(pg_unit_label(PG_UNIT_COUNT), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(durations),  cmocka_unit_test(durations_invalid), cmocka_unit_test(rates),
-        cmocka_unit_test(sizes),      cmocka_unit_test(percents),          cmocka_unit_test(ranges),
-        cmocka_unit_test(formatting),
+        cmocka_unit_test(durations),  cmocka_unit_test(durations_invalid),
+        cmocka_unit_test(rates),      cmocka_unit_test(sizes),
+        cmocka_unit_test(percents),   cmocka_unit_test(ranges),
+        cmocka_unit_test(formatting), cmocka_unit_test(formatting_by_unit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

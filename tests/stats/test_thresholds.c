@@ -227,7 +227,7 @@ static void capacity_of_the_trials(void **state)
     trial(state)->capacity_rps = 600;
     assert_int_equal(pg_thresholds_evaluate(&f->result, b, &err), 0);
     assert_int_equal(f->result.n_checks, 1);
-    assert_string_equal(f->result.checks[0].detail, "capacity_rps med 600/s >= 500/s");
+    assert_string_equal(f->result.checks[0].detail, "capacity_rps med 600.0/s >= 500.0/s");
     f->result.run.steps = NULL;
     f->result.run.n_steps = 0;
     pg_budget_free(b);

@@ -1,6 +1,8 @@
 /* details.c — the detail tables' columns (see details.h). */
 #include "report/details.h"
 
+#include <string.h>
+
 #include "report/doc.h"
 
 #define LATENCY(head, in, key)                                                                     \
@@ -119,6 +121,49 @@ void pg_details_staircase(pg_buf *b, pg_table_format f, const cJSON *bud, int ma
                 pg_table_begin(b, f, &t);
             pg_table_row(b, f, &t, step, i);
         }
+    }
+    if (rows)
+        pg_table_end(b, f);
+}
+
+void pg_details_comparison(pg_buf *b, pg_table_format f, const cJSON *doc, const cJSON *bud)
+{
+    const cJSON *base = pg_doc_get(doc, "baseline"), *cmp = pg_doc_get(bud, "comparison");
+    /* an A/B comparison heads the sides with their names (base, head) */
+    const pg_table_column cols[] = {
+        {"metric", PG_CELL_TEXT, NULL, "metric", NULL},
+        {pg_doc_str(base, "a_name", "baseline"), PG_CELL_VALUE, NULL, "baseline", NULL},
+        {pg_doc_str(base, "b_name", "current"), PG_CELL_VALUE, NULL, "current", NULL},
+        {"change", PG_CELL_CHANGE, NULL, "change", NULL},
+        {"95% interval", PG_CELL_INTERVAL, NULL, NULL, NULL},
+        {"p adjusted", PG_CELL_P, NULL, "p_adjusted", NULL},
+        {"verdict", PG_CELL_VERDICT, NULL, NULL, NULL},
+    };
+    pg_table t = PG_TABLE(NULL, cols);
+
+    t.said = pg_doc_str(cmp, "veto", NULL); /* said once above the table */
+    pg_table_write(b, f, &t, pg_doc_get(cmp, "metrics"));
+}
+
+void pg_details_thresholds(pg_buf *b, pg_table_format f, const cJSON *bud)
+{
+    static const pg_table_column cols[] = {
+        {"threshold", PG_CELL_TEXT, NULL, "expr", NULL},
+        {"metric", PG_CELL_TEXT, NULL, "metric", NULL},
+        {"observed", PG_CELL_OBSERVED, NULL, NULL, NULL},
+        {"verdict", PG_CELL_VERDICT, NULL, NULL, NULL},
+    };
+    const pg_table t = PG_TABLE("Thresholds", cols);
+    const cJSON *check;
+    int rows = 0;
+
+    cJSON_ArrayForEach(check, pg_doc_get(bud, "checks"))
+    {
+        if (strcmp(pg_doc_str(check, "kind", ""), "threshold") != 0)
+            continue;
+        if (!rows++)
+            pg_table_begin(b, f, &t);
+        pg_table_row(b, f, &t, check, rows);
     }
     if (rows)
         pg_table_end(b, f);

@@ -11,7 +11,9 @@
 #include "common/buf.h"
 #include "report/table.h"
 
-/* bud: a budget of a verdict document. */
+/* bud: a budget of a verdict document (doc). */
+void pg_details_comparison(pg_buf *b, pg_table_format f, const cJSON *doc, const cJSON *bud);
+void pg_details_thresholds(pg_buf *b, pg_table_format f, const cJSON *bud);
 void pg_details_trials(pg_buf *b, pg_table_format f, const cJSON *bud);
 void pg_details_latency(pg_buf *b, pg_table_format f, const cJSON *bud);
 void pg_details_streams(pg_buf *b, pg_table_format f, const cJSON *bud);

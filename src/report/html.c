@@ -15,8 +15,8 @@
 
 #include "common/buf.h"
 #include "metrics/hist.h"
-#include "report/doc.h"
 #include "report/details.h"
+#include "report/doc.h"
 #include "report/escape.h"
 #include "report/html_monitor.h"
 #include "report/svg.h"
@@ -60,13 +60,6 @@ static void h(pg_buf *b, const char *s)
     pg_escape_html(b, s, 300);
 }
 
-static void cell_value(pg_buf *b, const char *metric, const cJSON *o, const char *key)
-{
-    char s[40];
-    pg_doc_format_value(metric, pg_doc_num(o, key, NAN), s, sizeof s);
-    pg_buf_printf(b, "<td>%s</td>", s);
-}
-
 static void header(pg_buf *b, const cJSON *doc)
 {
     const cJSON *base = pg_doc_get(doc, "baseline");
@@ -105,7 +98,7 @@ static void header(pg_buf *b, const cJSON *doc)
 
 static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m, *base = pg_doc_get(doc, "baseline");
+    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m;
     pg_svg_change rows[64];
     size_t n = 0;
 
@@ -125,35 +118,13 @@ static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
         h(b, pg_doc_str(cmp, "veto", ""));
         pg_buf_puts(b, ". The rows below are shown, not judged.</p>\n");
     }
-    /* an A/B comparison heads the sides with their names (base, head) */
-    pg_buf_puts(b, "<table><tr><th>metric</th><th>");
-    h(b, pg_doc_str(base, "a_name", "baseline"));
-    pg_buf_puts(b, "</th><th>");
-    h(b, pg_doc_str(base, "b_name", "current"));
-    pg_buf_puts(b, "</th><th>change</th><th>95% interval</th><th>p (adjusted)</th><th>verdict</th>"
-                   "</tr>\n");
+    pg_details_comparison(b, PG_TABLE_HTML, doc, bud);
     cJSON_ArrayForEach(m, pg_doc_get(cmp, "metrics"))
     {
         const char *metric = pg_doc_str(m, "metric", "");
         pg_verdict v = pg_doc_verdict(m, "verdict");
-        char ch[32], lo[32], hi[32];
         int flip = strcmp(pg_doc_str(m, "direction", ""), "higher_is_better") == 0;
 
-        pg_doc_format_change(m, "change", ch, sizeof ch);
-        pg_doc_format_change(m, "ci_low", lo, sizeof lo);
-        pg_doc_format_change(m, "ci_high", hi, sizeof hi);
-        pg_buf_puts(b, "<tr><td>");
-        h(b, metric);
-        pg_buf_puts(b, "</td>");
-        cell_value(b, metric, m, "baseline");
-        cell_value(b, metric, m, "current");
-        pg_buf_printf(b, "<td>%s</td><td>%s … %s</td><td>%.4g</td><td class=\"%s\">%s", ch, lo, hi,
-                      pg_doc_num(m, "p_adjusted", NAN), cls(v), pg_verdict_names[v]);
-        if (v == PG_VERDICT_INCONCLUSIVE && pg_doc_str(m, "why", NULL)) {
-            pg_buf_puts(b, ": ");
-            h(b, pg_doc_str(m, "why", ""));
-        }
-        pg_buf_puts(b, "</td></tr>\n");
         /* the chart shows ratios, turned so that right is worse */
         if (n < 64 && strcmp(pg_doc_str(m, "change_kind", ""), "ratio") == 0 &&
             v != PG_VERDICT_SKIPPED) {
@@ -168,35 +139,9 @@ static void comparison(pg_buf *b, const cJSON *doc, const cJSON *bud)
             n++;
         }
     }
-    pg_buf_puts(b, "</table>\n");
     if (n)
         pg_svg_change_chart(b, "Change per metric (throughput turned so that right is worse)", rows,
                             n);
-}
-
-static void thresholds(pg_buf *b, const cJSON *bud)
-{
-    const cJSON *ch;
-    int any = 0;
-
-    cJSON_ArrayForEach(ch, pg_doc_get(bud, "checks"))
-    {
-        pg_verdict v = pg_doc_verdict(ch, "verdict");
-        if (strcmp(pg_doc_str(ch, "kind", ""), "threshold") != 0)
-            continue;
-        if (!any++)
-            pg_buf_puts(b, "<h3>Thresholds</h3><table><tr><th>metric</th><th>threshold</th>"
-                           "<th>result</th><th>verdict</th></tr>\n");
-        pg_buf_puts(b, "<tr><td>");
-        h(b, pg_doc_str(ch, "metric", ""));
-        pg_buf_puts(b, "</td><td>");
-        h(b, pg_doc_str(ch, "expr", ""));
-        pg_buf_puts(b, "</td><td>");
-        h(b, pg_doc_str(ch, "detail", ""));
-        pg_buf_printf(b, "</td><td class=\"%s\">%s</td></tr>\n", cls(v), pg_verdict_names[v]);
-    }
-    if (any)
-        pg_buf_puts(b, "</table>\n");
 }
 
 /* Latency and throughput per second over the whole run. */
@@ -235,17 +180,14 @@ static void timeline(pg_buf *b, const cJSON *bud)
         pg_svg_series lat[] = {{"p99", RED, x, p99, n, 0}, {"p50", BLUE, x, p50, n, 0}};
         pg_svg_series thr[] = {{"requests/s", GREEN, x, rps, n, 0},
                                {"errors/s", RED, x, err, n, 1}};
-        pg_svg_chart c = {"Latency over time (per second; dotted lines: trial boundaries)",
-                          "seconds into the measured run",
-                          "ms",
-                          lat,
-                          2,
-                          marks,
-                          nm ? (nm - 1 < 128 ? nm - 1 : 127) : 0,
-                          NULL,
-                          NULL,
-                          0,
-                          1};
+        pg_svg_chart c = {.title = "Latency over time (per second; dotted lines: trial boundaries)",
+                          .x_label = "seconds into the measured run",
+                          .y_label = "ms",
+                          .series = lat,
+                          .n_series = 2,
+                          .marks = marks,
+                          .n_marks = nm ? (nm - 1 < 128 ? nm - 1 : 127) : 0,
+                          .y_from_zero = 1};
         pg_svg_line_chart(b, &c);
         c.title = "Throughput and errors over time";
         c.y_label = "per second";
@@ -303,17 +245,15 @@ static void spectrum(pg_buf *b, const cJSON *bud)
         {
             pg_svg_series se[] = {{"from intended start", RED, x, y[0], NQ, 0},
                                   {"from actual send", GREY, x, y[1], NQ, 1}};
-            pg_svg_chart c = {"Latency distribution (percentile spectrum, all trials)",
-                              "percentile",
-                              "ms",
-                              se,
-                              hist[1]->total ? 2 : 1,
-                              NULL,
-                              0,
-                              ticks,
-                              labels,
-                              6,
-                              1};
+            pg_svg_chart c = {.title = "Latency distribution (percentile spectrum, all trials)",
+                              .x_label = "percentile",
+                              .y_label = "ms",
+                              .series = se,
+                              .n_series = hist[1]->total ? 2 : 1,
+                              .x_ticks = ticks,
+                              .x_tick_labels = labels,
+                              .n_x_ticks = 6,
+                              .y_from_zero = 1};
             pg_svg_line_chart(b, &c);
         }
     }
@@ -359,17 +299,15 @@ static void history(pg_buf *b, const cJSON *bud)
                               {"p95", AMBER, x, p95, n + 1, 0},
                               {"p50", BLUE, x, p50, n + 1, 0}};
         pg_svg_series cs[] = {{"capacity", GREEN, x, cap, n + 1, 0}};
-        pg_svg_chart c = {"History across commits (median of each baseline's trials)",
-                          "commit (oldest left)",
-                          "ms",
-                          se,
-                          3,
-                          NULL,
-                          0,
-                          x,
-                          labels,
-                          n + 1,
-                          1};
+        pg_svg_chart c = {.title = "History across commits (median of each baseline's trials)",
+                          .x_label = "commit (oldest left)",
+                          .y_label = "ms",
+                          .series = se,
+                          .n_series = 3,
+                          .x_ticks = x,
+                          .x_tick_labels = labels,
+                          .n_x_ticks = n + 1,
+                          .y_from_zero = 1};
         if (capacity) { /* a staircase: its capacity, not latency at whatever step it reached */
             c.y_label = "requests/s";
             c.series = cs;
@@ -396,7 +334,7 @@ static void budget(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "</p>\n");
     }
     comparison(b, doc, bud);
-    thresholds(b, bud);
+    pg_details_thresholds(b, PG_TABLE_HTML, bud);
     pg_html_capacity(b, bud);
     timeline(b, bud);
     pg_html_resources(b, bud);

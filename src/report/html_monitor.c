@@ -8,15 +8,14 @@
 #include <string.h>
 
 #include "config/threshold.h"
-#include "report/doc.h"
 #include "report/details.h"
+#include "report/doc.h"
 #include "report/escape.h"
 #include "report/svg.h"
 
 #define MAX_SERIES 4
 
 static const char *const colours[] = {"#1565c0", "#c62828", "#2e7d32", "#6a1b9a"};
-
 
 /* Samples of a series as x (seconds) and y (scaled), malloc'd; 0 when none
  * (and b failed when there were some but no memory for them). */
@@ -61,8 +60,12 @@ static void chart(pg_buf *b, const cJSON *all, const char *const *names, const c
         k++;
     }
     if (k) {
-        pg_svg_chart c = {
-            title, "seconds into the measured run", y_label, se, k, NULL, 0, NULL, NULL, 0, 1};
+        pg_svg_chart c = {.title = title,
+                          .x_label = "seconds into the measured run",
+                          .y_label = y_label,
+                          .series = se,
+                          .n_series = k,
+                          .y_from_zero = 1};
         pg_svg_line_chart(b, &c);
     }
     for (size_t i = 0; i < k; i++) {
@@ -164,17 +167,13 @@ static void staircase_charts(pg_buf *b, const cJSON *bud, size_t n)
                                    {"p95", colours[0], x, p95, k, 0}};
             pg_svg_series thr[] = {{"offered", "#757575", x, x, k, 1},
                                    {"achieved", colours[2], x, rps, k, 0}};
-            pg_svg_chart c = {"Latency against offered load (every step of every staircase)",
-                              "offered iterations/s",
-                              "ms",
-                              lat,
-                              2,
-                              NULL,
-                              0,
-                              NULL,
-                              NULL,
-                              0,
-                              1};
+            pg_svg_chart c = {.title =
+                                  "Latency against offered load (every step of every staircase)",
+                              .x_label = "offered iterations/s",
+                              .y_label = "ms",
+                              .series = lat,
+                              .n_series = 2,
+                              .y_from_zero = 1};
             pg_svg_line_chart(b, &c);
             c.title = "Achieved against offered throughput";
             c.y_label = "per second";

@@ -43,20 +43,6 @@ static pg_buf *add(sections *ss, int prio)
     return &ss->s[ss->n++].text;
 }
 
-static const char *mark(pg_verdict v)
-{
-    switch (v) {
-    case PG_VERDICT_PASS:
-        return "\xE2\x9C\x85"; /* ✅ */
-    case PG_VERDICT_FAIL:
-        return "\xE2\x9D\x8C"; /* ❌ */
-    case PG_VERDICT_INCONCLUSIVE:
-        return "\xE2\x9A\xA0\xEF\xB8\x8F"; /* ⚠️ */
-    default:
-        return "\xE2\x8F\xAD\xEF\xB8\x8F"; /* ⏭️ */
-    }
-}
-
 static void md(pg_buf *b, const char *s)
 {
     pg_escape_markdown(b, s, NAME_CHARS);
@@ -76,7 +62,7 @@ static void headline(pg_buf *b, const cJSON *doc)
     pg_doc_counts_of(doc, &c);
     pg_buf_printf(
         b, "### %s perfgate: %s",
-        mark(strcmp(pg_doc_headline(&c), "nothing measured") == 0 ? PG_VERDICT_SKIPPED : c.overall),
+        pg_verdict_mark(strcmp(pg_doc_headline(&c), "nothing measured") == 0 ? PG_VERDICT_SKIPPED : c.overall),
         pg_doc_headline(&c));
     pg_buf_printf(b, " \xE2\x80\x94 %d of %d threshold%s broken, %d regression%s, %d inconclusive",
                   c.thresholds_failed, c.thresholds, c.thresholds == 1 ? "" : "s", c.regressions,
@@ -150,7 +136,7 @@ static pg_verdict budget_verdict(const cJSON *b, const char **why)
 
 static void comparison_table(pg_buf *b, const cJSON *doc, const cJSON *bud)
 {
-    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m, *base = pg_doc_get(doc, "baseline");
+    const cJSON *cmp = pg_doc_get(bud, "comparison"), *m;
     const char *skipped = pg_doc_str(cmp, "skipped", NULL), *veto = pg_doc_str(cmp, "veto", "");
     int inconclusive = 0;
 
@@ -171,79 +157,13 @@ static void comparison_table(pg_buf *b, const cJSON *doc, const cJSON *bud)
         pg_buf_puts(b, "\n\n");
         return;
     }
-    /* an A/B comparison heads the sides with their names (base, head) */
-    pg_buf_puts(b, "| metric | ");
-    md(b, pg_doc_str(base, "a_name", "baseline"));
-    pg_buf_puts(b, " | ");
-    md(b, pg_doc_str(base, "b_name", "current"));
-    pg_buf_puts(b, " | change | 95% interval | |\n"
-                   "| --- | ---: | ---: | ---: | --- | :---: |\n");
+    pg_details_comparison(b, PG_TABLE_MARKDOWN, doc, bud);
     cJSON_ArrayForEach(m, pg_doc_get(cmp, "metrics"))
-    {
-        const char *metric = pg_doc_str(m, "metric", "");
-        pg_verdict v = pg_doc_verdict(m, "verdict");
-        char ch[32], lo[32], hi[32];
-
-        pg_buf_puts(b, "| ");
-        md(b, metric);
-        if (v == PG_VERDICT_SKIPPED) {
-            pg_buf_puts(b, " | | | | ");
-            md(b, pg_doc_str(m, "why", "skipped"));
-            pg_buf_printf(b, " | %s |\n", mark(v));
-            continue;
-        }
-        pg_doc_format_change(m, "change", ch, sizeof ch);
-        pg_doc_format_change(m, "ci_low", lo, sizeof lo);
-        pg_doc_format_change(m, "ci_high", hi, sizeof hi);
-        pg_buf_puts(b, " | ");
-        value(b, metric, m, "baseline");
-        pg_buf_puts(b, " | ");
-        value(b, metric, m, "current");
-        pg_buf_printf(b,
-                      v == PG_VERDICT_FAIL ? " | **%s** | %s \xE2\x80\xA6 %s | %s"
-                                           : " | %s | %s \xE2\x80\xA6 %s | %s",
-                      ch, lo, hi, mark(v));
-        /* an inconclusive row says why, unless the warning above said it */
-        if (v == PG_VERDICT_INCONCLUSIVE && strcmp(pg_doc_str(m, "why", ""), veto) != 0) {
-            pg_buf_puts(b, " ");
-            md(b, pg_doc_str(m, "why", ""));
-        }
-        inconclusive += v == PG_VERDICT_INCONCLUSIVE;
-        pg_buf_puts(b, " |\n");
-    }
+        inconclusive += pg_doc_verdict(m, "verdict") == PG_VERDICT_INCONCLUSIVE;
     if (inconclusive)
-        pg_buf_puts(b, "\n\xE2\x9A\xA0\xEF\xB8\x8F inconclusive: neither a regression nor within "
+        pg_buf_puts(b, "\xE2\x9A\xA0\xEF\xB8\x8F inconclusive: neither a regression nor within "
                        "min_effect, for the reason given; it does not fail the gate unless "
-                       "`--strict`.\n");
-    pg_buf_puts(b, "\n");
-}
-
-static void threshold_table(pg_buf *b, const cJSON *bud)
-{
-    const cJSON *ch;
-    int any = 0;
-
-    cJSON_ArrayForEach(ch, pg_doc_get(bud, "checks"))
-    {
-        const char *metric = pg_doc_str(ch, "metric", ""), *detail = pg_doc_str(ch, "detail", "");
-        const char *expr = pg_doc_str(ch, "expr", "");
-        if (strcmp(pg_doc_str(ch, "kind", ""), "threshold") != 0)
-            continue;
-        if (!any++)
-            pg_buf_puts(b, "| threshold | metric | observed | |\n| --- | --- | --- | :---: |\n");
-        pg_buf_puts(b, "| ");
-        md(b, expr);
-        pg_buf_puts(b, " | ");
-        md(b, metric);
-        pg_buf_puts(b, " | ");
-        /* the detail repeats the metric: "http_req_duration p(95) 2.89ms < 100ms" */
-        md(b, strncmp(detail, metric, strlen(metric)) == 0 && detail[strlen(metric)] == ' '
-                  ? detail + strlen(metric) + 1
-                  : detail);
-        pg_buf_printf(b, " | %s |\n", mark(pg_doc_verdict(ch, "verdict")));
-    }
-    if (any)
-        pg_buf_puts(b, "\n");
+                       "`--strict`.\n\n");
 }
 
 /* Mermaid strings cannot escape a quote: keep the characters that are safe
@@ -364,7 +284,7 @@ static void budget(sections *ss, const cJSON *doc, const cJSON *bud)
 
     if (!b)
         return;
-    pg_buf_printf(b, "#### %s ", mark(v));
+    pg_buf_printf(b, "#### %s ", pg_verdict_mark(v));
     md(b, pg_doc_str(bud, "name", ""));
     pg_buf_printf(b, " \xE2\x80\x94 %s\n\n", why);
     if (pg_doc_bool(bud, "generator_saturated")) {
@@ -374,7 +294,7 @@ static void budget(sections *ss, const cJSON *doc, const cJSON *bud)
     }
     pg_md_capacity(b, bud);
     comparison_table(b, doc, bud);
-    threshold_table(b, bud);
+    pg_details_thresholds(b, PG_TABLE_MARKDOWN, bud);
     pg_md_resources(b, bud);
     if ((b = add(ss, CHART)))
         history_chart(b, bud);

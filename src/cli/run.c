@@ -40,11 +40,16 @@ static int parse_shard(const char *s, pg_run_args *a)
 }
 
 const struct option pg_run_longopts[] = {
-    {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
-    {"quiet", no_argument, NULL, 'q'},        {"seed", required_argument, NULL, 's'},
-    {"shard", required_argument, NULL, 'S'},  {"dry-run", no_argument, NULL, 'n'},
-    {"target", required_argument, NULL, 'T'}, {"duration", required_argument, NULL, 'D'},
-    {"trials", required_argument, NULL, 'r'}, {"testbed", required_argument, NULL, 'Y'},
+    {"output", required_argument, NULL, 'o'},
+    {"threads", required_argument, NULL, 't'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"seed", required_argument, NULL, 's'},
+    {"shard", required_argument, NULL, 'S'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"target", required_argument, NULL, 'T'},
+    {"duration", required_argument, NULL, 'D'},
+    {"trials", required_argument, NULL, 'r'},
+    {"testbed", required_argument, NULL, 'Y'},
     {NULL, 0, NULL, 0},
 };
 
@@ -88,7 +93,8 @@ int pg_run_option(int opt, const char *arg, pg_run_args *a)
         return pg_cli_parse_long("--trials", arg, 1, 100, &a->trials) == 0 ? 1 : -1;
     case 'Y':
         if (!*arg || strlen(arg) > 100 || strpbrk(arg, "\r\n\t")) {
-            fprintf(stderr, "perfgate: --testbed takes a name of 1 to 100 characters on one line\n");
+            fprintf(stderr,
+                    "perfgate: --testbed takes a name of 1 to 100 characters on one line\n");
             return -1;
         }
         a->testbed = arg;
@@ -233,7 +239,9 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
                          .progress_arg = &prog,
                          .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL,
                          .judge = judge_step,
-                         .judge_arg = &judge};
+                         .judge_arg = &judge,
+                         .watch =
+                             pg_thresholds_abort(budgets[i]) ? pg_thresholds_broken_early : NULL};
         pg_budget_result *br = &res.budgets[res.n_budgets];
         pg_monitor *mon = NULL;
         if (pg_monitor_start(&mon, &budgets[i]->monitor, budgets[i]->target, "/proc", &err) != 0 ||
@@ -256,7 +264,8 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
         }
         pg_bottleneck_hints(&br->run, res.env.cores);
         res.interrupted |= br->run.interrupted;
-        failed |= any_failed(br);
+        /* an aborted run failed, whatever its shortened trials show at the end */
+        failed |= any_failed(br) || br->run.aborted[0];
         pg_console_budget(stdout, br, isatty(STDOUT_FILENO));
         fflush(stdout);
     }

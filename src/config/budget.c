@@ -43,6 +43,10 @@ static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
     int rc;
     size_t n;
 
+    if (!m) /* --target would have been put in its place */
+        return pg_json_doc_error(f->err, f->doc, root, 0,
+                                 "missing required key \"target\" in the budget; give the URL "
+                                 "there or on the command line with --target URL");
     if ((rc = pg_fields_string(f, root, "target", "the budget", 1, &s)) != 0)
         return rc;
     rc = PG_EINVALID;
@@ -115,8 +119,8 @@ static int put_overrides(pg_json_doc *doc, const pg_budget_overrides *ov, pg_err
     if (ov->target &&
         pg_json_doc_override(doc, "target", cJSON_CreateString(ov->target), "--target") != 0)
         return pg_err_set(err, PG_ENOMEM, "out of memory");
-    if (ov->trials &&
-        pg_json_doc_override(doc, "trials", cJSON_CreateNumber((double)ov->trials), "--trials") != 0)
+    if (ov->trials && pg_json_doc_override(doc, "trials", cJSON_CreateNumber((double)ov->trials),
+                                           "--trials") != 0)
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     return PG_OK;
 }

@@ -61,44 +61,104 @@ static int check_measurable(pg_fields *f, const cJSON *m, const char *base, cons
     return PG_OK;
 }
 
+/* A {scenario:X} or {name:X} filter names a scenario or request of b. */
 static int check_tag(pg_fields *f, const cJSON *m, const pg_threshold *t, const pg_budget *b)
 {
     const char *names[64];
-    size_t i, n = 0;
+    int scenario;
+    size_t n = 0;
 
-    if (!t->tag_key || strcmp(t->tag_key, "scenario") != 0)
+    if (!t->tag_key)
         return PG_OK;
-    for (i = 0; i < b->n_scenarios && n < 63; i++) {
-        if (strcmp(b->scenarios[i].name, t->tag_value) == 0)
-            return PG_OK;
-        names[n++] = b->scenarios[i].name;
+    scenario = strcmp(t->tag_key, "scenario") == 0;
+    for (size_t i = 0; i < b->n_scenarios; i++) {
+        const pg_scenario *s = &b->scenarios[i];
+        for (size_t r = 0; r < (scenario ? 1 : s->n_requests); r++) {
+            const char *name = scenario ? s->name : s->requests[r].name;
+            if (strcmp(name, t->tag_value) == 0)
+                return PG_OK;
+            if (n < 63)
+                names[n++] = name;
+        }
     }
     names[n] = NULL;
     {
         const char *hint = pg_suggest(t->tag_value, names);
+        const char *what = scenario ? "scenario" : "request";
         char list[512];
         pg_join(names, list, sizeof list);
         if (hint)
-            return pg_json_doc_error(
-                f->err, f->doc, m, 1,
-                "\"%s\" names no scenario of this budget; did you mean \"%s\"?", m->string, hint);
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "\"%s\" names no %s of this budget; did you mean \"%s\"?",
+                                     m->string, what, hint);
         return pg_json_doc_error(f->err, f->doc, m, 1,
-                                 "\"%s\" names no scenario of this budget; scenarios are %s",
-                                 m->string, list);
+                                 "\"%s\" names no %s of this budget; %ss are %s", m->string, what,
+                                 what, list);
     }
+}
+
+/* k6's camelCase spelling of a key, or ours, in *key: one of them, never both. */
+static int either(pg_fields *f, const cJSON *e, const char *ours, const char *k6, const char **key)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, ours),
+                *b = cJSON_GetObjectItemCaseSensitive(e, k6);
+
+    *key = a || !b ? ours : k6;
+    if (a && b)
+        return pg_json_doc_error(f->err, f->doc, b, 1, "\"%s\" is \"%s\" again; give one of them",
+                                 k6, ours);
+    return PG_OK;
+}
+
+/* abort_on_fail (abortOnFail) and delay_abort_eval (delayAbortEval). */
+static int abort_keys(pg_fields *f, const cJSON *e, pg_threshold *t)
+{
+    const char *abort_key, *delay_key;
+    int rc;
+
+    if ((rc = either(f, e, "abort_on_fail", "abortOnFail", &abort_key)) != 0 ||
+        (rc = either(f, e, "delay_abort_eval", "delayAbortEval", &delay_key)) != 0 ||
+        (rc = pg_fields_bool(f, e, abort_key, "a threshold", &t->abort_on_fail)) != 0 ||
+        (rc = pg_fields_duration(f, e, delay_key, "a threshold", 0, &t->delay_abort_us)) != 0)
+        return rc;
+    if (t->delay_abort_us && !t->abort_on_fail)
+        return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(e, delay_key), 1,
+                                 "\"%s\" delays abort_on_fail, which this threshold does not set",
+                                 delay_key);
+    return PG_OK;
+}
+
+/* abort_on_fail acts while the run goes on: on what the engine sees then. */
+static int check_abort(pg_fields *f, const cJSON *e, const pg_threshold *t, const pg_budget *b)
+{
+    if (!t->abort_on_fail)
+        return PG_OK;
+    if (b->load.executor == PG_EXEC_BREAKING_POINT)
+        return pg_json_doc_error(f->err, f->doc, e, 0,
+                                 "abort_on_fail does not apply to a breaking-point budget: its "
+                                 "staircase already stops at the first step that breaks a "
+                                 "threshold");
+    if (!pg_threshold_watchable(t))
+        return pg_json_doc_error(f->err, f->doc, e, 0,
+                                 "abort_on_fail watches http_req_duration (without a tag), "
+                                 "http_req_failed, checks, http_reqs and dropped_iterations while "
+                                 "the run goes on; %s is known only at its end",
+                                 t->metric);
+    return PG_OK;
 }
 
 /* One entry: a string "p(95)<200ms" or {"threshold": "...", "abort_on_fail": true}. */
 static int parse_one(pg_fields *f, const cJSON *m, const cJSON *e, pg_threshold *t)
 {
-    static const char *const obj_keys[] = {"threshold", "abort_on_fail", NULL};
+    static const char *const obj_keys[] = {"threshold",        "abort_on_fail",  "abortOnFail",
+                                           "delay_abort_eval", "delayAbortEval", NULL};
     const cJSON *expr = e;
     char why[512];
     int rc;
 
     if (cJSON_IsObject(e)) {
         if ((rc = pg_fields_check_keys(f, e, "a threshold", obj_keys)) != 0 ||
-            (rc = pg_fields_bool(f, e, "abort_on_fail", "a threshold", &t->abort_on_fail)) != 0)
+            (rc = abort_keys(f, e, t)) != 0)
             return rc;
         if (!(expr = cJSON_GetObjectItemCaseSensitive(e, "threshold")))
             return pg_json_doc_error(f->err, f->doc, e, 0,
@@ -187,7 +247,8 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
                 free(base), free(tk), free(tv);
                 return oom(f);
             }
-            if ((rc = parse_one(f, m, e, t)) != 0 || (rc = check_tag(f, m, t, b)) != 0) {
+            if ((rc = parse_one(f, m, e, t)) != 0 || (rc = check_tag(f, m, t, b)) != 0 ||
+                (rc = check_abort(f, e, t, b)) != 0) {
                 free(base), free(tk), free(tv);
                 return rc;
             }

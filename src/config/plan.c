@@ -135,7 +135,7 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
     print_monitor(&b->monitor, fp);
     for (size_t i = 0; i < b->n_thresholds; i++)
         fprintf(fp, "  threshold  %s %s%s\n", b->thresholds[i].metric, b->thresholds[i].source,
-                b->thresholds[i].abort_on_fail ? " (aborts the run)" : "");
+                b->thresholds[i].abort_on_fail ? " (aborts the run when it breaks)" : "");
     if (!b->regression.enabled) {
         fprintf(fp, "  regression off\n");
         return;

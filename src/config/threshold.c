@@ -8,50 +8,19 @@
 #include "common/err.h"
 #include "config/units.h"
 
-#define T(name, kind, unit, worse, what)                                                           \
-    {                                                                                              \
-        name, PG_METRIC_##kind, PG_UNIT_##unit, PG_WORSE_WHEN_##worse, what                        \
-    }
-const pg_metric_def pg_metric_defs[] = {
-    T("http_req_duration", TREND, DURATION, HIGHER, "total time of a request"),
-    T("http_req_waiting", TREND, DURATION, HIGHER, "time to first byte"),
-    T("http_req_connecting", TREND, DURATION, HIGHER, "TCP connect time"),
-    T("http_req_tls_handshaking", TREND, DURATION, HIGHER, "TLS handshake time"),
-    T("iteration_duration", TREND, DURATION, HIGHER, "time of one scenario iteration"),
-    T("http_req_failed", RATE, SHARE, HIGHER, "share of failed requests"),
-    T("checks", RATE, SHARE, LOWER, "share of passed expect checks"),
-    T("http_reqs", COUNTER, COUNT, LOWER, "requests"),
-    T("iterations", COUNTER, COUNT, LOWER, "scenario iterations"),
-    T("dropped_iterations", COUNTER, COUNT, HIGHER,
-      "iterations not started for lack of a connection"),
-    T("data_received", COUNTER, COUNT, LOWER, "bytes received"),
-    T("data_sent", COUNTER, COUNT, LOWER, "bytes sent"),
-    T("sse_time_to_first_event", TREND, DURATION, HIGHER, "send to a stream's first event"),
-    T("sse_inter_event", TREND, DURATION, HIGHER, "time between two events of a stream"),
-    T("sse_stream_duration", TREND, DURATION, HIGHER, "send to the end of a stream"),
-    T("sse_events_per_second", TREND, PER_SECOND, LOWER, "events per second of each stream"),
-    T("sse_tokens_per_second", TREND, PER_SECOND, LOWER, "tokens per second of each stream"),
-    T("sse_events", COUNTER, COUNT, LOWER, "stream events with data"),
-    T("sse_tokens", COUNTER, COUNT, LOWER, "tokens counted by tokens_field"),
-    T("capacity_rps", GAUGE, PER_SECOND, LOWER,
-      "breaking-point: each trial's highest rate that held"),
-    T("host_cpu", GAUGE, PERCENT, HIGHER, "CPU busy on the machine, % of all cores"),
-    T("host_mem", GAUGE, PERCENT, HIGHER, "memory in use on the machine, %"),
-    T("perfgate_cpu", GAUGE, PERCENT, HIGHER, "perfgate's own CPU, % of one core"),
-    T("other_cpu", GAUGE, PERCENT, HIGHER,
-      "CPU of processes other than perfgate and the target, % of one core"),
-    T("cpu_steal", GAUGE, PERCENT, HIGHER,
-      "CPU time the hypervisor gave to other guests, % of all cores"),
-    T("target_cpu", GAUGE, PERCENT, HIGHER, "the target's CPU, % of one core"),
-    T("target_rss", GAUGE, BYTES, HIGHER, "the target's resident memory"),
-    T("target_threads", GAUGE, COUNT, HIGHER, "the target's threads"),
-    T("target_fds", GAUGE, COUNT, HIGHER, "the target's open file descriptors"),
-    {NULL, PG_METRIC_TREND, PG_UNIT_NUMBER, PG_WORSE_WHEN_HIGHER, NULL},
+const pg_metric_def pg_metric_defs[PG_N_METRICS + 1] = {
+#define PG_METRIC_DEF(id, name, kind, unit, worse, what)                                           \
+    [PG_METRIC_##id] = {PG_METRIC_##id,        name, PG_METRIC_##kind, PG_UNIT_##unit,             \
+                        PG_WORSE_WHEN_##worse, what},
+    PG_THRESHOLD_METRICS(PG_METRIC_DEF)
+#undef PG_METRIC_DEF
+        [PG_N_METRICS] = {PG_N_METRICS, NULL, PG_METRIC_TREND, PG_UNIT_NUMBER, PG_WORSE_WHEN_HIGHER,
+                          NULL},
 };
 
-const pg_metric_def pg_metric_scraped =
-    T("scraped gauge", GAUGE, NUMBER, HIGHER, "a gauge scraped from a metrics endpoint");
-#undef T
+const pg_metric_def pg_metric_scraped = {
+    PG_METRIC_SCRAPED, "scraped gauge",      PG_METRIC_GAUGE,
+    PG_UNIT_NUMBER,    PG_WORSE_WHEN_HIGHER, "a gauge scraped from a metrics endpoint"};
 
 const pg_metric_def *pg_metric_lookup(const char *name)
 {
@@ -91,15 +60,33 @@ int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag
         *base = dup_range(key, strlen(key));
         return *base ? PG_OK : PG_ENOMEM;
     }
+    /* the filter ends at the last "}", as k6 reads it: a value may hold "}" */
     colon = strchr(brace, ':');
-    close = strchr(brace, '}');
-    if (!colon || !close || colon > close || close[1] != '\0' || colon == brace + 1 ||
-        close == colon + 1) {
+    close = strrchr(brace, '}');
+    if (!colon || !close || colon > close || close[1] != '\0' || colon == brace + 1) {
         snprintf(why, why_size,
                  "\"%s\" is not a valid sub-metric; write name{tag:value}, e.g. "
                  "\"http_req_duration{scenario:browse}\"",
                  key);
         return PG_EINVALID;
+    }
+    if (close == colon + 1) {
+        snprintf(why, why_size,
+                 "\"%s\" filters on an empty value; name the scenario or request, e.g. "
+                 "\"http_req_duration{scenario:browse}\"",
+                 key);
+        return PG_EINVALID;
+    }
+    for (i = 0; i < sizeof tags / sizeof *tags; i++) {
+        const char *more = strchr(colon, ',');
+        if (more && more < close && strncmp(more + 1, tags[i], strlen(tags[i])) == 0 &&
+            more[1 + strlen(tags[i])] == ':') {
+            snprintf(why, why_size,
+                     "\"%s\" filters on several tags at once, which perfgate does not support "
+                     "yet; filter on one",
+                     key);
+            return PG_EINVALID;
+        }
     }
     for (i = 0; i < sizeof tags / sizeof *tags; i++)
         if (strlen(tags[i]) == (size_t)(colon - brace - 1) &&
@@ -138,6 +125,26 @@ static const char *agg_list(pg_metric_kind kind)
     }
 }
 
+/* A decimal number at s (digits, a fraction, an exponent): its length, 0
+ * when there is none. strtod alone would also take hexadecimal ("0x10"),
+ * "inf" and "nan", which k6 refuses and a budget should not mean. */
+static size_t decimal_length(const char *s)
+{
+    size_t n = strspn(s, "0123456789"), frac = 0;
+
+    if (s[n] == '.')
+        frac = strspn(s + n + 1, "0123456789"), n += 1 + frac;
+    if (n == 0 || (n == 1 && s[0] == '.'))
+        return 0;
+    if (s[n] == 'e' || s[n] == 'E') {
+        size_t sign = s[n + 1] == '+' || s[n + 1] == '-';
+        size_t digits = strspn(s + n + 1 + sign, "0123456789");
+        if (digits)
+            n += 1 + sign + digits;
+    }
+    return n;
+}
+
 /* Reads the aggregation at *p; returns 0 or -1 (unknown). */
 static int read_agg(const char **p, pg_threshold *t, char *why, size_t why_size)
 {
@@ -149,9 +156,10 @@ static int read_agg(const char **p, pg_threshold *t, char *why, size_t why_size)
     const char *s = *p;
 
     if (strncmp(s, "p(", 2) == 0) {
-        char *end;
-        double pct = strtod(s + 2, &end);
-        if (end == s + 2 || *end != ')' || (s[2] < '0' || s[2] > '9')) {
+        size_t n = decimal_length(s + 2);
+        const char *end = s + 2 + n;
+        double pct = n ? strtod(s + 2, NULL) : 0.0;
+        if (!n || *end != ')' || (s[2] < '0' || s[2] > '9')) {
             snprintf(why, why_size,
                      "percentile must be written p(N) with 0 < N < 100, e.g. p(95) or p(99.9)");
             return -2;
@@ -210,16 +218,26 @@ static int read_op(const char **p, pg_op *op)
     return -1;
 }
 
-/* A plain non-negative number filling the whole string. */
+/* A plain non-negative decimal number filling the whole string. */
 static int read_plain_number(const char *s, double *v)
 {
-    char *end;
+    size_t n = decimal_length(s);
 
-    if (!((*s >= '0' && *s <= '9') || *s == '.'))
+    if (!n || *skip_spaces(s + n) != '\0')
         return -1;
-    *v = strtod(s, &end);
-    if (end == s || *skip_spaces(end) != '\0')
+    *v = strtod(s, NULL);
+    return 0;
+}
+
+/* "1%", "0.5 %" -> 0.01, 0.005. */
+static int read_percent(const char *s, double *v)
+{
+    size_t n = decimal_length(s);
+    const char *pct = skip_spaces(s + n);
+
+    if (!n || *pct != '%' || *skip_spaces(pct + 1) != '\0')
         return -1;
+    *v = strtod(s, NULL) / 100.0;
     return 0;
 }
 
@@ -291,17 +309,38 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
         t->value = (double)bytes;
         return PG_OK;
     }
-    if (read_plain_number(p, &t->value) != 0) {
-        snprintf(why, why_size, "\"%s\": \"%s\" is not a number (%s takes a plain number)", expr, p,
-                 def->name);
+    if (def->kind == PG_METRIC_RATE && read_percent(p, &t->value) == 0) {
+        /* "rate<1%": a perfgate extension to k6's rate<0.01 */
+    } else if (read_plain_number(p, &t->value) != 0) {
+        snprintf(why, why_size, "\"%s\": \"%s\" is not a number (%s takes %s)", expr, p, def->name,
+                 def->kind == PG_METRIC_RATE ? "a fraction such as 0.01 or a percentage such as 1%"
+                                             : "a plain decimal number");
         return PG_EINVALID;
     }
     if (def->kind == PG_METRIC_RATE && t->value > 1.0) {
-        snprintf(why, why_size, "\"%s\": a rate of %s is a fraction from 0 to 1 (0.01 is 1%%)",
+        snprintf(why, why_size,
+                 "\"%s\": a rate of %s is a fraction from 0 to 1 (0.01 is 1%%) or a percentage "
+                 "up to 100%%",
                  expr, def->name);
         return PG_EINVALID;
     }
     return PG_OK;
+}
+
+int pg_threshold_watchable(const pg_threshold *t)
+{
+    if (t->tag_key)
+        return 0;
+    switch (t->def->id) {
+    case PG_METRIC_HTTP_REQ_DURATION:
+    case PG_METRIC_HTTP_REQ_FAILED:
+    case PG_METRIC_CHECKS:
+    case PG_METRIC_HTTP_REQS:
+    case PG_METRIC_DROPPED_ITERATIONS:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 int pg_threshold_holds(const pg_threshold *t, double observed)

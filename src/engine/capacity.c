@@ -105,9 +105,11 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
     size_t n_rates = (size_t)floor((l->bp_max - l->bp_start) / l->bp_step + 1e-9) + 1;
     size_t cap = 0, trials = (size_t)b->trials;
     pg_budget step = *b;
+    pg_run_opts each = *o;
     int rc = PG_OK, stopped = 0;
 
     memset(out, 0, sizeof *out);
+    each.watch = NULL; /* a staircase already stops at the first step that breaks */
     if (o->shard_count > 1)
         return pg_err_at(err, PG_EUSAGE, b->path, 0, 0,
                          "a breaking-point budget cannot be sharded: each step's verdict needs "
@@ -131,7 +133,7 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
 
             step.load.rate = rate;
             step.load.warmup_us = k == 0 ? l->warmup_us : 0;
-            if ((rc = pg_engine_run(&r, &step, o, err)) != 0) {
+            if ((rc = pg_engine_run(&r, &step, &each, err)) != 0) {
                 pg_budget_run_clear(&best);
                 goto out;
             }

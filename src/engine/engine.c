@@ -76,12 +76,14 @@ static long peak_vus(const pg_load *l)
     return (long)peak;
 }
 
-/* Reads and clears second `sec`'s slot of every worker into a timeline point. */
+/* Reads and clears second `sec`'s slot of every worker into a timeline point;
+ * a measured second is added to so_far too (when not NULL). */
 static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s,
-                          pg_timeline_point *p)
+                          pg_timeline_point *p, pg_trial *so_far)
 {
     static _Thread_local pg_hist h;
     unsigned slot = (unsigned)(sec & 1);
+    uint64_t checks = 0, checks_failed = 0;
 
     pg_hist_reset(&h);
     memset(p, 0, sizeof *p);
@@ -91,6 +93,8 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
         p->requests += atomic_exchange_explicit(&s->requests, 0, memory_order_relaxed);
         p->failed += atomic_exchange_explicit(&s->failed, 0, memory_order_relaxed);
         p->dropped += atomic_exchange_explicit(&s->dropped, 0, memory_order_relaxed);
+        checks += atomic_exchange_explicit(&s->checks, 0, memory_order_relaxed);
+        checks_failed += atomic_exchange_explicit(&s->checks_failed, 0, memory_order_relaxed);
         for (size_t b = 0; b < PG_HIST_BUCKETS; b++) {
             uint32_t c = atomic_exchange_explicit(&s->counts[b], 0, memory_order_relaxed);
             if (c)
@@ -99,6 +103,15 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
     }
     p->p50_us = pg_hist_percentile(&h, 50.0);
     p->p99_us = pg_hist_percentile(&h, 99.0);
+    if (so_far && p->t_s >= 0.0) {
+        pg_hist_merge(&so_far->duration, &h);
+        so_far->requests += p->requests;
+        so_far->failed += p->failed;
+        so_far->dropped += p->dropped;
+        so_far->checks += checks;
+        so_far->checks_failed += checks_failed;
+        so_far->duration_s = p->t_s + 1.0;
+    }
 }
 
 static int all_done(pg_worker **w, unsigned n)
@@ -117,14 +130,15 @@ static int append_point(pg_budget_run *out, const pg_timeline_point *p, size_t *
     return 0;
 }
 
-/* Samples once a second until every worker has finished. Seconds count from
+/* Samples once a second until every worker has finished (so_far: what the
+ * watcher is shown, NULL when nobody watches). Seconds count from
  * second0, a whole number of seconds before measurement starts, so timeline
  * points line up with trial boundaries (t = 0, 1, 2 ... of measurement).
  * -1 when a point could not be kept (out of memory): the run goes on to its
  * end, so the workers finish, and then fails. */
 static int supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_worker **w,
                      unsigned n, volatile sig_atomic_t *stop, uint64_t second0, uint64_t measure,
-                     uint64_t end)
+                     uint64_t end, pg_trial *so_far)
 {
     double lead_s = (double)(measure - second0) / 1e9, total_s = (double)b->load.duration_us / 1e6;
     double trial_s = total_s / (double)b->trials;
@@ -147,15 +161,18 @@ static int supervise(pg_budget_run *out, const pg_budget *b, const pg_run_opts *
         if (done) {
             /* workers finished: the two slots hold the last seconds, unread */
             for (uint64_t s = sec; s <= sec + 1 && s <= last_sec; s++) {
-                sample_second(w, n, s, lead_s, &p);
+                sample_second(w, n, s, lead_s, &p, NULL);
                 if (p.t_s >= 0.0 && (p.requests || p.failed || p.dropped))
                     lost |= append_point(out, &p, &cap);
             }
             return lost;
         }
-        sample_second(w, n, sec, lead_s, &p);
+        sample_second(w, n, sec, lead_s, &p, so_far);
         if (p.t_s >= 0.0 && sec <= last_sec)
             lost |= append_point(out, &p, &cap);
+        if (so_far && p.t_s >= 0.0 && !out->aborted[0] &&
+            o->watch(o->watch_arg, b, so_far, out->aborted, sizeof out->aborted))
+            *stop = 1; /* the workers end the run as if interrupted */
         for (unsigned i = 0; i < n; i++) {
             pg_live *l = pg_worker_live(w[i]);
             req += pg_live_get(&l->requests);
@@ -183,6 +200,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     double cpu0, wall0;
     /* Workers watch this flag; the supervisor copies the caller's into it. */
     volatile sig_atomic_t stop = 0;
+    pg_trial *so_far = NULL; /* what the watcher sees */
     int rc;
 
     if (b->load.executor == PG_EXEC_BREAKING_POINT)
@@ -236,7 +254,14 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             goto join;
         }
     }
-    if (supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns) != 0)
+    if (o->watch &&
+        (!(so_far = calloc(1, sizeof *so_far)) || pg_trial_init(so_far, 0, 0, err) != 0)) {
+        /* an unwatched run would not abort when it should: not a pass */
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        stop = 1;
+        supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns, NULL);
+    } else if (supervise(out, b, o, w, n, &stop, cfg.second0_ns, cfg.measure_ns, cfg.end_ns,
+                         so_far) != 0)
         rc = pg_err_set(err, PG_ENOMEM, "out of memory keeping the per-second timeline");
 join:
     for (unsigned i = 0; i < started; i++)
@@ -317,6 +342,10 @@ join:
     plan.n_names = 0;
     rc = PG_OK;
 out:
+    if (so_far) {
+        pg_trial_clear(so_far);
+        free(so_far);
+    }
     for (unsigned i = 0; w && i < n; i++)
         pg_worker_free(w[i]);
     free(w);

@@ -35,6 +35,15 @@ typedef void (*pg_progress_fn)(void *arg, const pg_budget *b, int trial, double 
 typedef int (*pg_step_judge_fn)(void *arg, const pg_budget *step, const pg_budget_run *run,
                                 int held, char *why, size_t why_size);
 
+/* Watches a run as it goes (thresholds with abort_on_fail): called after
+ * each measured second with what the whole measurement holds so far, its
+ * latency histogram (duration), requests, failures, dropped iterations and
+ * expectation checks,
+ * duration_s the seconds measured. Returns 1 to stop the run now, with why
+ * saying what broke; 0 to go on. */
+typedef int (*pg_watch_fn)(void *arg, const pg_budget *b, const pg_trial *so_far, char *why,
+                           size_t why_size);
+
 typedef struct pg_run_opts {
     unsigned threads;                  /* 0: number of cores */
     uint64_t seed;                     /* scenario choice and think times */
@@ -46,6 +55,8 @@ typedef struct pg_run_opts {
     pg_step_judge_fn judge; /* breaking-point thresholds per step; NULL: the error limit only */
     void *judge_arg;
     uint64_t start_ns; /* CLOCK_MONOTONIC instant the schedule starts at; 0: 50 ms from now */
+    pg_watch_fn watch; /* NULL: the run goes to its end */
+    void *watch_arg;
 } pg_run_opts;
 
 /* Raises the open-file limit for engines runs of b at once in this process

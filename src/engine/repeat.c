@@ -35,8 +35,8 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         if (!out->measure_start_ns)
             out->measure_start_ns = r.measure_start_ns;
         pg_assemble_facts(out, &r);
-        if (pg_assemble_timeline(out, &r, ((double)r.measure_start_ns -
-                                           (double)out->measure_start_ns) / 1e9) != 0) {
+        if (pg_assemble_timeline(
+                out, &r, ((double)r.measure_start_ns - (double)out->measure_start_ns) / 1e9) != 0) {
             pg_budget_run_clear(&r);
             rc = pg_err_set(err, PG_ENOMEM, "out of memory");
             break;
@@ -46,6 +46,8 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             memset(&r.trials[0], 0, sizeof r.trials[0]);
         }
         out->interrupted |= r.interrupted;
+        if (r.aborted[0] && !out->aborted[0])
+            memcpy(out->aborted, r.aborted, sizeof out->aborted);
         if (r.saturated && !out->saturated) {
             out->saturated = 1;
             memcpy(out->saturation, r.saturation, sizeof out->saturation);

@@ -361,6 +361,10 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
         keep_example(w, s, r, fail, code, status);
     pg_live_add(&w->live.requests, 1);
     pg_live_add(&sec->requests, 1);
+    if (checks) {
+        pg_live_add(&sec->checks, (uint64_t)checks);
+        pg_live_add(&sec->checks_failed, (uint64_t)checks_failed);
+    }
     if (fail != PG_FAIL_KINDS) {
         pg_live_add(&w->live.failed, 1);
         pg_live_add(&sec->failed, 1);

@@ -291,6 +291,8 @@ static cJSON *budget_json(const pg_budget_result *b)
         cJSON_AddRawToObject(o, "work", b->work);
     }
     cJSON_AddBoolToObject(o, "interrupted", r->interrupted);
+    if (r->aborted[0])
+        cJSON_AddStringToObject(o, "aborted", r->aborted);
     cJSON_AddBoolToObject(o, "generator_saturated", r->saturated);
     if (r->saturated)
         cJSON_AddStringToObject(o, "saturation", r->saturation);

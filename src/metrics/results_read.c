@@ -290,6 +290,7 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
             return pg_err_set(r->err, PG_ENOMEM, "out of memory");
     }
     run->interrupted = cJSON_IsTrue(get(o, "interrupted"));
+    keep(run->aborted, text(o, "aborted"));
     run->saturated = cJSON_IsTrue(get(o, "generator_saturated"));
     keep(run->saturation, text(o, "saturation"));
     run->threads = (unsigned)count(o, "threads");

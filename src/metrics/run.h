@@ -41,6 +41,7 @@ typedef struct pg_budget_run {
     size_t n_scenarios;
     char **scenario_names;        /* index of pg_trial.by_scenario */
     int interrupted;              /* stopped before the schedule ended */
+    char aborted[256];            /* why a threshold stopped it early (abort_on_fail), or "" */
     int saturated;                /* the generator, not the target, limited the run */
     char saturation[512];         /* why, when saturated */
     double cpu_percent;           /* perfgate's CPU over the run, % of one core */

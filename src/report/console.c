@@ -178,7 +178,11 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
     char label[24], p50[16], p99[16], raw50[16], raw99[16], ttfb[16];
 
     fprintf(fp, "\n%s — %s%s\n", b->name, b->target,
-            r->interrupted ? "  (INTERRUPTED: partial results)" : "");
+            r->aborted[0]    ? "  (ABORTED: partial results)"
+            : r->interrupted ? "  (INTERRUPTED: partial results)"
+                             : "");
+    if (r->aborted[0])
+        fprintf(fp, "  %saborted:%s %s\n", red, off, r->aborted);
     if (!r->n_trials) {
         fprintf(fp, "  nothing measured: stopped %s\n",
                 r->interrupted ? "before the first trial began (in the warm-up)"

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The histogram of a trend in the whole run; NULL for other kinds and for a
+ * filter that names no scenario or request of the run. */
 static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run)
 {
-    const char *m = t->base;
-
-    if (strcmp(m, "http_req_duration") == 0) {
+    switch (t->def->id) {
+    case PG_METRIC_HTTP_REQ_DURATION:
         if (t->tag_key && strcmp(t->tag_key, "scenario") == 0) {
             for (size_t i = 0; i < run->n_scenarios; i++)
                 if (strcmp(run->scenario_names[i], t->tag_value) == 0)
@@ -24,45 +25,49 @@ static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const
             return NULL;
         }
         return &all->duration;
-    }
-    if (strcmp(m, "http_req_waiting") == 0)
+    case PG_METRIC_HTTP_REQ_WAITING:
         return &all->waiting;
-    if (strcmp(m, "http_req_connecting") == 0)
+    case PG_METRIC_HTTP_REQ_CONNECTING:
         return &all->connecting;
-    if (strcmp(m, "http_req_tls_handshaking") == 0)
+    case PG_METRIC_HTTP_REQ_TLS_HANDSHAKING:
         return &all->tls;
-    if (strcmp(m, "iteration_duration") == 0)
+    case PG_METRIC_ITERATION_DURATION:
         return &all->iteration;
-    if (strcmp(m, "sse_time_to_first_event") == 0)
+    case PG_METRIC_SSE_TIME_TO_FIRST_EVENT:
         return &all->sse_ttfe;
-    if (strcmp(m, "sse_inter_event") == 0)
+    case PG_METRIC_SSE_INTER_EVENT:
         return &all->sse_gap;
-    if (strcmp(m, "sse_stream_duration") == 0)
+    case PG_METRIC_SSE_STREAM_DURATION:
         return &all->sse_stream;
-    if (strcmp(m, "sse_events_per_second") == 0)
+    case PG_METRIC_SSE_EVENTS_PER_SECOND:
         return &all->sse_eps;
-    if (strcmp(m, "sse_tokens_per_second") == 0)
+    case PG_METRIC_SSE_TOKENS_PER_SECOND:
         return &all->sse_tps;
-    return NULL;
+    default: /* not a trend */
+        return NULL;
+    }
 }
 
-static double counter_of(const char *m, const pg_trial *all)
+static double counter_of(const pg_threshold *t, const pg_trial *all)
 {
-    if (strcmp(m, "http_reqs") == 0)
+    switch (t->def->id) {
+    case PG_METRIC_HTTP_REQS:
         return (double)all->requests;
-    if (strcmp(m, "iterations") == 0)
+    case PG_METRIC_ITERATIONS:
         return (double)all->iterations;
-    if (strcmp(m, "dropped_iterations") == 0)
+    case PG_METRIC_DROPPED_ITERATIONS:
         return (double)all->dropped;
-    if (strcmp(m, "data_received") == 0)
+    case PG_METRIC_DATA_RECEIVED:
         return (double)all->bytes_in;
-    if (strcmp(m, "data_sent") == 0)
+    case PG_METRIC_DATA_SENT:
         return (double)all->bytes_out;
-    if (strcmp(m, "sse_events") == 0)
+    case PG_METRIC_SSE_EVENTS:
         return (double)all->sse_events;
-    if (strcmp(m, "sse_tokens") == 0)
+    case PG_METRIC_SSE_TOKENS:
         return (double)all->sse_tokens;
-    return NAN;
+    default: /* not a counter */
+        return NAN;
+    }
 }
 
 /* A gauge's samples: each trial's capacity, or a sampled series. */
@@ -72,7 +77,7 @@ static double gauge_of(const pg_threshold *t, const pg_budget_run *run)
     const char *agg = t->agg <= PG_AGG_MAX ? aggs[t->agg] : "max";
     const pg_gauge_series *g;
 
-    if (strcmp(t->base, "capacity_rps") == 0)
+    if (t->def->id == PG_METRIC_CAPACITY_RPS)
         return pg_budget_run_capacity(run, agg, t->percentile);
     if (!(g = pg_budget_run_gauge(run, t->base)))
         return NAN;
@@ -104,13 +109,13 @@ double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg
             return (double)h->max / unit;
         }
     case PG_METRIC_RATE:
-        if (strcmp(t->base, "http_req_failed") == 0)
+        if (t->def->id == PG_METRIC_HTTP_REQ_FAILED)
             return all->requests ? (double)all->failed / (double)all->requests : NAN;
         return all->checks ? (double)(all->checks - all->checks_failed) / (double)all->checks : NAN;
     default:
         if (t->agg == PG_AGG_COUNT)
-            return counter_of(t->base, all);
-        return duration_s > 0.0 ? counter_of(t->base, all) / duration_s : NAN;
+            return counter_of(t, all);
+        return duration_s > 0.0 ? counter_of(t, all) / duration_s : NAN;
     }
 }
 
@@ -121,6 +126,30 @@ static pg_unit value_unit(const pg_threshold *t)
     if (t->def->kind == PG_METRIC_COUNTER)
         return t->agg == PG_AGG_RATE ? PG_UNIT_PER_SECOND : PG_UNIT_COUNT;
     return t->def->unit;
+}
+
+/* A run a threshold aborted failed that threshold, even when the trials it
+ * kept (cut where the workers stopped) hold a little more than what the
+ * watcher saw and no longer break it: a results file never passes a run
+ * that was stopped for failing. */
+static void stopped_by(pg_budget_result *r)
+{
+    pg_check *first = NULL;
+
+    if (!r->run.aborted[0])
+        return;
+    for (size_t i = 0; i < r->n_checks; i++) {
+        if (!r->checks[i].abort_on_fail)
+            continue;
+        if (r->checks[i].verdict == PG_VERDICT_FAIL)
+            return;
+        if (!first)
+            first = &r->checks[i];
+    }
+    if (first) {
+        first->verdict = PG_VERDICT_FAIL;
+        snprintf(first->detail, sizeof first->detail, "%s", r->run.aborted);
+    }
 }
 
 /* Every budget implies one more threshold, added only when it breaks: some
@@ -229,6 +258,7 @@ int pg_thresholds_evaluate(pg_budget_result *r, const pg_budget *b, pg_err *err)
                  c->verdict == PG_VERDICT_PASS ? limit : t->source);
     }
     pg_trial_clear(&all);
+    stopped_by(r);
     return PG_OK;
 }
 
@@ -285,4 +315,35 @@ int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
         pg_threshold_clear(&ts[i]);
     free(ts);
     return rc;
+}
+
+int pg_thresholds_abort(const pg_budget *b)
+{
+    for (size_t i = 0; i < b->n_thresholds; i++)
+        if (b->thresholds[i].abort_on_fail)
+            return 1;
+    return 0;
+}
+
+int pg_thresholds_broken_early(void *arg, const pg_budget *b, const pg_trial *so_far, char *why,
+                               size_t why_size)
+{
+    (void)arg;
+    for (size_t i = 0; i < b->n_thresholds; i++) {
+        const pg_threshold *t = &b->thresholds[i];
+        double v;
+        char agg[32], seen[32];
+        /* watchable thresholds (config/checks.c) need no run: no tags, no gauges */
+        if (!t->abort_on_fail || so_far->duration_s * 1e6 < (double)t->delay_abort_us)
+            continue;
+        v = pg_threshold_observe(t, so_far, NULL, so_far->duration_s);
+        if (isnan(v) || pg_threshold_holds(t, v))
+            continue;
+        pg_agg_format(t->agg, t->percentile, agg, sizeof agg);
+        pg_format_in_unit(value_unit(t), v, seen, sizeof seen);
+        snprintf(why, why_size, "threshold %s %s broke after %.0f s of measurement (%s %s)",
+                 t->metric, t->source, so_far->duration_s, agg, seen);
+        return 1;
+    }
+    return 0;
 }

@@ -21,4 +21,13 @@ int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err);
 double pg_threshold_observe(const pg_threshold *t, const pg_trial *all, const pg_budget_run *run,
                             double duration_s);
 
+/* 1 when b has a threshold with abort_on_fail: the run is to be watched. */
+int pg_thresholds_abort(const pg_budget *b);
+
+/* Watches a run (the engine's pg_watch_fn; arg unused): 1, with why, when a
+ * threshold with abort_on_fail breaks on what was measured so far, once its
+ * delay_abort_eval has passed; else 0. */
+int pg_thresholds_broken_early(void *arg, const pg_budget *b, const pg_trial *so_far, char *why,
+                               size_t why_size);
+
 #endif

@@ -73,6 +73,13 @@ static void rate_and_counter_expressions(void **state)
     assert_int_equal(t.agg, PG_AGG_COUNT);
     t = parse_ok("checks", "rate>=0.99");
     assert_int_equal(t.op, PG_OP_GE);
+    /* rate<1%: a perfgate extension of k6's rate<0.01 */
+    t = parse_ok("http_req_failed", "rate<1%");
+    assert_true(t.value == 0.01);
+    t = parse_ok("checks", "rate>=99.5 %");
+    assert_true(t.value == 0.995);
+    t = parse_ok("http_reqs", "count<1e3"); /* a JavaScript number, as k6 reads it */
+    assert_true(t.value == 1000.0);
     t = parse_ok("iterations", "count!=0");
     assert_int_equal(t.op, PG_OP_NE);
     assert_true(pg_threshold_holds(&t, 5));
@@ -99,6 +106,14 @@ static void invalid_expressions(void **state)
     parse_bad("http_req_duration", "p(95)<200xs", "unknown unit");
     parse_bad("http_req_duration", "mean<5ms", "aggregation");
     parse_bad("http_reqs", "count<ten", "not a number");
+    /* decimal only: strtod's hexadecimal, inf and nan are not numbers here */
+    parse_bad("http_reqs", "count<0x10", "not a number");
+    parse_bad("http_reqs", "count<inf", "not a number");
+    parse_bad("http_req_failed", "rate<0x1", "not a number");
+    parse_bad("http_req_duration", "p(0x5f)<1s", "p(N)");
+    parse_bad("http_req_duration", "p(95)<0x10", "unknown unit");
+    parse_bad("http_req_failed", "rate<150%", "percentage up to 100%");
+    parse_bad("http_req_failed", "rate<%", "not a number");
 }
 
 static void metric_keys(void **state)
@@ -123,6 +138,18 @@ static void metric_keys(void **state)
     assert_non_null(strstr(why, "unknown tag"));
     assert_int_not_equal(
         pg_metric_key_split("http_reqs{scenario:a}x", &base, &k, &v, why, sizeof why), 0);
+    /* the filter ends at the last "}", as k6 splits it */
+    assert_int_equal(
+        pg_metric_key_split("http_req_duration{name:a}b}", &base, &k, &v, why, sizeof why), 0);
+    assert_string_equal(v, "a}b");
+    free(base), free(k), free(v);
+    assert_int_not_equal(
+        pg_metric_key_split("http_req_duration{name:}", &base, &k, &v, why, sizeof why), 0);
+    assert_non_null(strstr(why, "empty value"));
+    assert_int_not_equal(pg_metric_key_split("http_req_duration{scenario:s,name:home}", &base, &k,
+                                             &v, why, sizeof why),
+                         0);
+    assert_non_null(strstr(why, "several tags"));
     assert_non_null(pg_metric_lookup("http_req_waiting"));
     assert_null(pg_metric_lookup("http_req_duraton"));
 }

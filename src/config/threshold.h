@@ -28,7 +28,7 @@ typedef enum { PG_METRIC_TREND, PG_METRIC_RATE, PG_METRIC_COUNTER, PG_METRIC_GAU
       "time of one scenario iteration")                                                            \
     X(HTTP_REQ_FAILED, "http_req_failed", RATE, SHARE, HIGHER, "share of failed requests")         \
     X(CHECKS, "checks", RATE, SHARE, LOWER, "share of passed expect checks")                       \
-    X(HTTP_REQS, "http_reqs", COUNTER, COUNT, LOWER, "requests")                                   \
+    X(HTTP_REQS, "http_reqs", COUNTER, COUNT, LOWER, "requests that got an answer")                \
     X(ITERATIONS, "iterations", COUNTER, COUNT, LOWER, "scenario iterations")                      \
     X(DROPPED_ITERATIONS, "dropped_iterations", COUNTER, COUNT, HIGHER,                            \
       "iterations not started for lack of a connection")                                           \

@@ -83,7 +83,7 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
 {
     static _Thread_local pg_hist h;
     unsigned slot = (unsigned)(sec & 1);
-    uint64_t checks = 0, checks_failed = 0;
+    uint64_t checks = 0, checks_failed = 0, unanswered = 0;
 
     pg_hist_reset(&h);
     memset(p, 0, sizeof *p);
@@ -95,6 +95,7 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
         p->dropped += atomic_exchange_explicit(&s->dropped, 0, memory_order_relaxed);
         checks += atomic_exchange_explicit(&s->checks, 0, memory_order_relaxed);
         checks_failed += atomic_exchange_explicit(&s->checks_failed, 0, memory_order_relaxed);
+        unanswered += atomic_exchange_explicit(&s->unanswered, 0, memory_order_relaxed);
         for (size_t b = 0; b < PG_HIST_BUCKETS; b++) {
             uint32_t c = atomic_exchange_explicit(&s->counts[b], 0, memory_order_relaxed);
             if (c)
@@ -110,6 +111,8 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
         so_far->dropped += p->dropped;
         so_far->checks += checks;
         so_far->checks_failed += checks_failed;
+        /* live counters do not say which kind: what matters is that no answer came */
+        so_far->fails[PG_FAIL_OTHER] += unanswered;
         so_far->duration_s = p->t_s + 1.0;
     }
 }

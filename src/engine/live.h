@@ -14,6 +14,7 @@
 typedef struct pg_live_second {
     _Atomic uint64_t requests, failed, dropped;
     _Atomic uint64_t checks, checks_failed; /* expectations evaluated, and broken */
+    _Atomic uint64_t unanswered;            /* failed without an answer (refused, timeout, ...) */
     _Atomic uint32_t counts[PG_HIST_BUCKETS];
 } pg_live_second;
 

@@ -368,6 +368,8 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     if (fail != PG_FAIL_KINDS) {
         pg_live_add(&w->live.failed, 1);
         pg_live_add(&sec->failed, 1);
+        if (fail != PG_FAIL_STATUS && fail != PG_FAIL_EXPECT)
+            pg_live_add(&sec->unanswered, 1);
     }
     if (code == CURLE_OK)
         atomic_fetch_add_explicit(&sec->counts[pg_hist_bucket_of(corrected_us)], 1,

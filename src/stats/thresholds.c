@@ -51,8 +51,8 @@ static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const
 static double counter_of(const pg_threshold *t, const pg_trial *all)
 {
     switch (t->def->id) {
-    case PG_METRIC_HTTP_REQS:
-        return (double)all->requests;
+    case PG_METRIC_HTTP_REQS: /* answered ones: a dead target cannot pass rate>N on attempts */
+        return (double)pg_trial_answered(all);
     case PG_METRIC_ITERATIONS:
         return (double)all->iterations;
     case PG_METRIC_DROPPED_ITERATIONS:

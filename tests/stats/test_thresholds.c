@@ -135,6 +135,27 @@ static void malformed_answers_are_not_answers(void **state)
     assert_int_equal(pg_trial_answered(t), 1);
 }
 
+/* http_reqs counts answers: attempts against a dead target pass no rate>N */
+static void http_reqs_are_answered_requests(void **state)
+{
+    fixture *f = *state;
+    pg_trial *t = trial(state);
+    pg_threshold th;
+    char why[256];
+
+    memset(&th, 0, sizeof th);
+    th.def = pg_metric_lookup("http_reqs");
+    assert_int_equal(pg_threshold_parse_expr("rate>100", th.def, &th, why, sizeof why), 0);
+    t->requests = t->failed = 1000;
+    t->fails[PG_FAIL_REFUSED] = 1000;
+    assert_true(pg_threshold_observe(&th, t, &f->result.run, 1.0) == 0.0);
+    assert_false(pg_threshold_holds(&th, pg_threshold_observe(&th, t, &f->result.run, 1.0)));
+    t->fails[PG_FAIL_REFUSED] = 850;
+    t->fails[PG_FAIL_STATUS] = 150; /* a 503 is an answer */
+    assert_true(pg_threshold_observe(&th, t, &f->result.run, 1.0) == 150.0);
+    assert_true(pg_threshold_holds(&th, pg_threshold_observe(&th, t, &f->result.run, 1.0)));
+}
+
 static void nothing_measured_is_not_a_dead_target(void **state)
 {
     fixture *f = *state;
@@ -251,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_answer_is_enough_and_adds_no_row, setup, teardown),
         cmocka_unit_test_setup_teardown(error_statuses_are_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_answers_are_not_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(http_reqs_are_answered_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_measured_is_not_a_dead_target, setup, teardown),
         cmocka_unit_test_setup_teardown(gauges_aggregate_their_samples, setup, teardown),
         cmocka_unit_test_setup_teardown(capacity_of_the_trials, setup, teardown),

@@ -7,6 +7,28 @@
 #include "common/clock.h"
 #include "engine/assemble.h"
 
+/* The progress of one trial's run told as the whole run's: its trial
+ * number, time and counts since the first trial began. */
+typedef struct whole_run {
+    const pg_run_opts *outer;
+    const pg_budget *b;
+    int trial;
+    double before_s, total_s;
+    uint64_t requests, failed, dropped; /* of the trials before */
+} whole_run;
+
+static void progress_of_whole(void *arg, const pg_budget *one, int trial, double elapsed_s,
+                              double total_s, const pg_timeline_point *last, uint64_t requests,
+                              uint64_t failed, uint64_t dropped)
+{
+    whole_run *w = arg;
+
+    (void)one, (void)total_s;
+    w->outer->progress(w->outer->progress_arg, w->b, trial < 0 ? -1 : w->trial,
+                       w->before_s + elapsed_s, w->total_s, last, w->requests + requests,
+                       w->failed + failed, w->dropped + dropped);
+}
+
 int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, pg_err *err)
 {
     size_t trials = (size_t)b->trials;
@@ -14,6 +36,7 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     uint64_t start = o->start_ns ? o->start_ns : pg_now_ns() + 50000000ull;
     pg_budget one = *b; /* read-only for the engine: shares b's arrays */
     pg_run_opts each = *o;
+    whole_run whole = {.outer = o, .b = b, .total_s = (double)trials * (double)profile_ns / 1e9};
     int rc = PG_OK;
 
     memset(out, 0, sizeof *out);
@@ -30,6 +53,12 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             at = pg_now_ns() + 50000000ull;
         one.load.warmup_us = t == 0 ? b->load.warmup_us : 0;
         each.start_ns = at;
+        if (o->progress) {
+            whole.trial = (int)t;
+            whole.before_s = (double)t * (double)profile_ns / 1e9;
+            each.progress = progress_of_whole;
+            each.progress_arg = &whole;
+        }
         if ((rc = pg_engine_run(&r, &one, &each, err)) != 0)
             break;
         if (!out->measure_start_ns)
@@ -42,6 +71,9 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
             break;
         }
         if (r.n_trials) {
+            whole.requests += r.trials[0].requests;
+            whole.failed += r.trials[0].failed;
+            whole.dropped += r.trials[0].dropped;
             out->trials[out->n_trials++] = r.trials[0];
             memset(&r.trials[0], 0, sizeof r.trials[0]);
         }

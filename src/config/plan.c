@@ -133,9 +133,16 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
         }
     }
     print_monitor(&b->monitor, fp);
-    for (size_t i = 0; i < b->n_thresholds; i++)
-        fprintf(fp, "  threshold  %s %s%s\n", b->thresholds[i].metric, b->thresholds[i].source,
-                b->thresholds[i].abort_on_fail ? " (aborts the run when it breaks)" : "");
+    for (size_t i = 0; i < b->n_thresholds; i++) {
+        const pg_threshold *th = &b->thresholds[i];
+        char delay[32], note[96] = "";
+        pg_format_duration(th->delay_abort_us, delay, sizeof delay);
+        if (th->abort_on_fail)
+            snprintf(note, sizeof note, " (aborts the run when it breaks%s%s%s)",
+                     th->delay_abort_us ? ", once " : "", th->delay_abort_us ? delay : "",
+                     th->delay_abort_us ? " are measured" : "");
+        fprintf(fp, "  threshold  %s %s%s\n", th->metric, th->source, note);
+    }
     if (!b->regression.enabled) {
         fprintf(fp, "  regression off\n");
         return;

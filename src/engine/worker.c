@@ -546,12 +546,7 @@ static uint64_t schedule_open(pg_worker *w, uint64_t now)
                 w->behind++;
             start_iteration(w, s, w->arrival_ns);
         } else if (now - w->arrival_ns > w->drop_after_ns) {
-            int trial = trial_of(w, w->arrival_ns);
-            pg_live_add(&w->live.dropped, 1);
-            pg_live_add(&w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1].dropped,
-                        1);
-            if (trial >= 0)
-                w->trials[trial].dropped++;
+            count_dropped(w, now);
         } else {
             w->starved = 1;
             return NEVER; /* wait for a slot; a completion wakes us */

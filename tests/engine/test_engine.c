@@ -55,8 +55,11 @@ static void open_model_measures_known_delay(void **state)
     assert_int_equal(pg_engine_run(&r, b, &o, &err), 0);
     assert_int_equal(r.n_trials, 2);
     all = merged(&r);
-    /* 100/s for 2 s: exactly 200 iterations scheduled, all answered */
-    assert_in_range(all.requests, 199, 200);
+    /* 100/s for 2 s: exactly 200 iterations scheduled, each one sent or, when
+     * a machine this busy kept every connection waiting or the worker woke
+     * after the schedule's end, counted as dropped; never lost */
+    assert_in_range(all.requests + all.dropped, 199, 200);
+    assert_true(all.requests >= 180);
     assert_int_equal(all.failed, 0);
     assert_int_equal(all.status[200], all.requests);
     p50 = pg_hist_percentile(&all.duration, 50);

@@ -148,7 +148,9 @@ static void expectation_failures_are_counted(void **state)
 
     assert_int_equal(pg_engine_run(&r, b, &o, &err), 0);
     all = merged(&r);
-    assert_in_range(all.iterations, 49, 50);
+    /* 50 scheduled: started, or dropped on a machine too busy to start them in time */
+    assert_in_range(all.iterations + all.dropped, 49, 50);
+    assert_true(all.iterations >= 40);
     assert_int_equal(all.requests, 4 * all.iterations);
     assert_int_equal(all.fails[PG_FAIL_STATUS],
                      2 * all.iterations); /* 201 expected, and 503 by default */
@@ -177,7 +179,8 @@ static void unreachable_target_counts_errors(void **state)
 
     assert_int_equal(pg_engine_run(&r, b, &o, &err), 0);
     all = merged(&r);
-    assert_in_range(all.requests, 19, 20);
+    assert_in_range(all.requests + all.dropped, 19, 20);
+    assert_true(all.requests >= 15);
     assert_int_equal(all.failed, all.requests);
     assert_int_equal(all.fails[PG_FAIL_REFUSED], all.requests);
     assert_int_equal(all.duration.total, 0);

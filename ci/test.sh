@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds with warnings
-# as errors, runs the cmocka tests through ctest, runs the unit tests and two
+# as errors, runs the cmocka tests through ctest (two per core: most of them wait), runs the unit tests and two
 # short runs under valgrind memcheck, then builds again with AddressSanitizer
 # and UBSan and runs the tests again, then runs every libFuzzer
 # harness on 20,000 inputs with a fixed seed (the same inputs each time; run
@@ -13,7 +13,7 @@ ci/install-deps.sh
 echo "== build (warnings as errors)"
 ci/build.sh build/werror -DPERFGATE_WERROR=ON
 echo "== tests"
-ctest --test-dir build/werror --output-on-failure -j"$(nproc)" --timeout 300
+ctest --test-dir build/werror --output-on-failure -j"$(($(nproc) * 2))" --timeout 300
 echo "== valgrind memcheck (unit tests and two short runs)"
 ci/valgrind.sh build/werror
 
@@ -21,7 +21,7 @@ echo "== build (AddressSanitizer + UBSan)"
 ci/build.sh build/asan -DPERFGATE_WERROR=ON -DPERFGATE_SANITIZE=ON
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/asan --output-on-failure -j"$(nproc)" --timeout 600
+  ctest --test-dir build/asan --output-on-failure -j"$(($(nproc) * 2))" --timeout 600
 
 echo "== fuzzing, bounded (ci/fuzz.sh 20000)"
 ci/fuzz.sh 20000

@@ -40,24 +40,37 @@ static const pg_metric_def *threshold_metric(const char *key)
     return pg_metric_lookup(base);
 }
 
-pg_direction pg_metric_worse(const char *key)
+/* A compared name's direction and unit: a row of the catalog, else its
+ * threshold metric's row, else a scraped gauge (worse when higher, a number). */
+static void describe(const char *key, pg_direction *worse, pg_unit *unit)
 {
     int i = pg_value_index(key);
     const pg_metric_def *def;
 
-    if (i >= 0)
-        return pg_value_defs[i].worse;
+    if (i >= 0) {
+        *worse = pg_value_defs[i].worse;
+        *unit = pg_value_defs[i].unit;
+        return;
+    }
     def = threshold_metric(key);
-    return def ? def->worse : PG_WORSE_WHEN_HIGHER;
+    *worse = def ? def->worse : PG_WORSE_WHEN_HIGHER;
+    *unit = def ? def->unit : PG_UNIT_NUMBER;
+}
+
+pg_direction pg_metric_worse(const char *key)
+{
+    pg_direction worse;
+    pg_unit unit;
+
+    describe(key, &worse, &unit);
+    return worse;
 }
 
 pg_unit pg_metric_unit(const char *key)
 {
-    int i = pg_value_index(key);
-    const pg_metric_def *def;
+    pg_direction worse;
+    pg_unit unit;
 
-    if (i >= 0)
-        return pg_value_defs[i].unit;
-    def = threshold_metric(key);
-    return def ? def->unit : PG_UNIT_NUMBER;
+    describe(key, &worse, &unit);
+    return unit;
 }

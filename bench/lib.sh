@@ -20,7 +20,8 @@ bench_serve() {
   rm -f "$log"
 }
 
-# Starts nginx serving a small body on 127.0.0.1:$1; sets nginx_dir.
+# Starts nginx serving a small body on 127.0.0.1:$1 (and $2, more lines of
+# its server block, e.g. locations that `return 200`); sets nginx_dir.
 bench_nginx() {
   nginx_dir=$(mktemp -d)
   mkdir -p "$nginx_dir/www"
@@ -37,6 +38,7 @@ http {
   server {
     listen 127.0.0.1:$1;
     root $nginx_dir/www;
+    ${2:-}
   }
 }
 CONF

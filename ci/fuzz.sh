@@ -14,7 +14,7 @@ limit=${1:-20000}
 ci/install-deps.sh clang >/dev/null
 build=build/fuzz
 CC=clang cmake -S . -B "$build" -DPERFGATE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-harnesses=(budget threshold hist results reports sse scrape gunzip)
+harnesses=(budget threshold hist results reports sse scrape gunzip dataset)
 cmake --build "$build" -j "$(nproc)" --target "${harnesses[@]/#/fuzz_}" >/dev/null
 work=${PG_FUZZ_WORK:-$(mktemp -d)}
 [ -n "${PG_FUZZ_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
@@ -34,6 +34,11 @@ seed sse fuzz/seeds/sse/*
 mkdir -p "$work/gunzip"
 for f in tests/report/docs/*.json; do gzip -c "$f" >"$work/gunzip/$(basename "$f").gz"; done
 seed scrape fuzz/seeds/scrape/*
+mkdir -p "$work/dataset" # first byte: 0 CSV, 1 JSON
+seed dataset fuzz/seeds/dataset/*
+for f in tests/config/budgets/valid/data/*; do
+  { case $f in *.json) printf '\001' ;; *) printf '\000' ;; esac; cat "$f"; } >"$work/dataset/$(basename "$f")"
+done
 mkdir -p "$work/hist"
 grep -oh '"hdr1:[^"]*"' tests/report/docs/regression.json | tr -d '"' | head -20 |
   while read -r h; do printf '%s' "$h" >"$work/hist/$(printf '%s' "$h" | md5sum | cut -c1-12)"; done

@@ -31,7 +31,7 @@ char *pg_strdup(const char *s)
 
 static const char *const top_keys[] = {"name",       "description", "target",  "load",
                                        "trials",     "scenarios",   "monitor", "thresholds",
-                                       "regression", NULL};
+                                       "regression", "data",        "cookies", NULL};
 
 /* The target must be an absolute http(s) URL; libcurl's URL parser decides. */
 static int check_target(pg_fields *f, const cJSON *root, pg_budget *b)
@@ -129,7 +129,7 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b, uint64_t du
 {
     const cJSON *section;
     const char *s = NULL;
-    int rc;
+    int rc, cookies = 0;
 
     if (!cJSON_IsObject(root))
         return pg_json_doc_error(
@@ -172,7 +172,9 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b, uint64_t du
     if (!(section = cJSON_GetObjectItemCaseSensitive(root, "scenarios")))
         return pg_json_doc_error(f->err, f->doc, root, 0,
                                  "missing required key \"scenarios\" in the budget");
-    if ((rc = pg_section_scenarios(f, section, b)) != 0)
+    if ((rc = pg_fields_bool(f, root, "cookies", "the budget", &cookies)) != 0 ||
+        (rc = pg_section_data(f, cJSON_GetObjectItemCaseSensitive(root, "data"), b)) != 0 ||
+        (rc = pg_section_scenarios(f, section, b, cookies)) != 0)
         return rc;
     /* before thresholds: they may name the gauges it scrapes */
     if ((rc = pg_section_monitor(f, cJSON_GetObjectItemCaseSensitive(root, "monitor"),
@@ -248,10 +250,16 @@ static void free_request(pg_request *r)
     free(r->name);
     free(r->method);
     free(r->path);
+    pg_template_clear(&r->path_tpl);
+    pg_template_clear(&r->body_tpl);
+    for (size_t i = 0; i < r->n_extracts; i++)
+        pg_extract_clear(&r->extracts[i]);
+    free(r->extracts);
     for (size_t i = 0; i < r->n_headers; i++) {
         free(r->headers[i].name);
         free(r->headers[i].value);
         free(r->headers[i].template);
+        pg_template_clear(&r->headers[i].tpl);
     }
     free(r->headers);
     free(r->body);
@@ -271,6 +279,12 @@ void pg_budget_free(pg_budget *b)
         free(b->scenarios[i].name);
     }
     free(b->scenarios);
+    for (size_t i = 0; i < b->n_datasets; i++)
+        pg_dataset_clear(&b->datasets[i]);
+    free(b->datasets);
+    for (size_t i = 0; i < b->n_vars; i++)
+        free(b->vars[i]);
+    free(b->vars);
     for (size_t i = 0; i < b->n_thresholds; i++)
         pg_threshold_clear(&b->thresholds[i]);
     free(b->thresholds);

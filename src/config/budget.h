@@ -13,6 +13,8 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "config/dataset.h"
+#include "config/template.h"
 #include "config/threshold.h"
 #include "config/units.h"
 
@@ -31,9 +33,34 @@ typedef struct pg_stage {
 
 typedef struct pg_header {
     char *name;
-    char *value;    /* with ${NAME} filled in from the environment: never printed */
+    char *value;    /* static: with ${NAME} filled in from the environment, never printed;
+                       NULL when the value changes per request (tpl.dynamic) */
     char *template; /* as written in the budget, ${NAME} unexpanded (fingerprints) */
+    pg_template tpl;
 } pg_header;
+
+/* Where "extract" takes a value from an answer: one row per kind (its key). */
+#define PG_EXTRACT_KINDS(X)                                                                        \
+    X(PG_EXTRACT_JSON, "json") /* a dotted path into a JSON body: "auth.token", "items.0.id" */    \
+    X(PG_EXTRACT_HEADER, "header") /* a response header's value, by name */                        \
+    X(PG_EXTRACT_REGEX, "regex")   /* POSIX ERE on the body: group 1, or the whole match */
+
+typedef enum {
+#define PG_EXTRACT_ENUM(id, key) id,
+    PG_EXTRACT_KINDS(PG_EXTRACT_ENUM)
+#undef PG_EXTRACT_ENUM
+        PG_EXTRACT_KIND_COUNT
+} pg_extract_kind;
+
+extern const char *const pg_extract_kind_keys[PG_EXTRACT_KIND_COUNT + 1]; /* NULL-terminated */
+
+typedef struct pg_extract {
+    size_t var; /* index into the budget's vars */
+    pg_extract_kind kind;
+    char *expr;   /* the path, header name or pattern as written */
+    void *regex;  /* REGEX: the compiled regex_t (read-only, shared by workers) */
+    int scope_vu; /* kept for the virtual user's later iterations */
+} pg_extract;
 
 typedef struct pg_request {
     char *name;   /* as written, or "METHOD path" */
@@ -48,6 +75,12 @@ typedef struct pg_request {
     char *expect_body_contains; /* NULL when not checked */
     int sse;                    /* "stream": "sse": read as Server-Sent Events whatever the type */
     char *tokens_field;         /* NULL, or the JSON path of the tokens in each event's data */
+    pg_template path_tpl;       /* the path as a template (path keeps it as written) */
+    pg_template body_tpl;       /* the body as a template (an @file body only with "template") */
+    int dynamic;                /* path, a header or the body changes per request */
+    pg_extract *extracts;
+    size_t n_extracts;
+    int once_per_vu; /* every extraction has scope "vu": sent until it has given its values */
 } pg_request;
 
 typedef struct pg_scenario {
@@ -56,6 +89,8 @@ typedef struct pg_scenario {
     uint64_t think_min_us, think_max_us;
     pg_request *requests;
     size_t n_requests;
+    long data;   /* index into the budget's data sets: a record per iteration; -1: none */
+    int cookies; /* a cookie jar per virtual user (closed model) or iteration (open) */
 } pg_scenario;
 
 typedef struct pg_load {
@@ -135,6 +170,10 @@ typedef struct pg_budget {
     size_t n_thresholds;
     pg_regression regression;
     pg_monitor_cfg monitor;
+    pg_dataset *datasets; /* "data" */
+    size_t n_datasets;
+    char **vars; /* names of the values requests extract, in order of first extraction */
+    size_t n_vars;
     char warning[1100]; /* valid but weak (too few trials to compare), said by run; or "" */
 } pg_budget;
 
@@ -144,8 +183,8 @@ typedef struct pg_budget_overrides {
     const char *target;   /* --target URL, or NULL */
     long trials;          /* --trials N, or 0 */
     uint64_t duration_us; /* --duration D, or 0: the measured time, ramps and steps scaled */
-    int compared; /* its trials will be compared (check, ab): too few to reach alpha is an
-                     error; else a warning in b->warning */
+    int compared;         /* its trials will be compared (check, ab): too few to reach alpha is an
+                             error; else a warning in b->warning */
 } pg_budget_overrides;
 
 /* Reads and validates path. On failure *out is NULL and err says where and why. */
@@ -172,7 +211,7 @@ double pg_load_target_at(const pg_load *load, uint64_t t_us);
  * evenly into its trials. A ramp's trial repeats the whole profile (its
  * stages), and a breaking-point trial is a whole staircase, so that the
  * trials are alike and can be compared: such a run takes trials x duration. */
-int pg_load_repeats(const pg_budget *b);    /* a trial is the whole profile */
+int pg_load_repeats(const pg_budget *b);       /* a trial is the whole profile */
 uint64_t pg_load_trial_us(const pg_budget *b); /* the measured time of one trial */
 uint64_t pg_load_total_us(const pg_budget *b); /* of all trials (warm-up not counted) */
 

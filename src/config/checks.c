@@ -61,40 +61,42 @@ static int check_measurable(pg_fields *f, const cJSON *m, const char *base, cons
     return PG_OK;
 }
 
-/* A {scenario:X} or {name:X} filter names a scenario or request of b. */
+/* A filter's scenario and name (request name) are the budget's. */
 static int check_tag(pg_fields *f, const cJSON *m, const pg_threshold *t, const pg_budget *b)
 {
-    const char *names[64];
-    int scenario;
-    size_t n = 0;
+    for (int scenario = 0; scenario < 2; scenario++) {
+        const char *want = t->filter.value[scenario ? PG_TAG_SCENARIO : PG_TAG_NAME];
+        const char *names[64];
+        size_t n = 0;
+        int found = 0;
 
-    if (!t->tag_key)
-        return PG_OK;
-    scenario = strcmp(t->tag_key, "scenario") == 0;
-    for (size_t i = 0; i < b->n_scenarios; i++) {
-        const pg_scenario *s = &b->scenarios[i];
-        for (size_t r = 0; r < (scenario ? 1 : s->n_requests); r++) {
-            const char *name = scenario ? s->name : s->requests[r].name;
-            if (strcmp(name, t->tag_value) == 0)
-                return PG_OK;
-            if (n < 63)
-                names[n++] = name;
+        if (!want)
+            continue;
+        for (size_t i = 0; i < b->n_scenarios && !found; i++) {
+            const pg_scenario *s = &b->scenarios[i];
+            for (size_t r = 0; r < (scenario ? 1 : s->n_requests) && !found; r++) {
+                const char *name = scenario ? s->name : s->requests[r].name;
+                found = strcmp(name, want) == 0;
+                if (n < 63)
+                    names[n++] = name;
+            }
+        }
+        names[n] = NULL;
+        if (!found) {
+            const char *hint = pg_suggest(want, names);
+            const char *what = scenario ? "scenario" : "request";
+            char list[512];
+            pg_join(names, list, sizeof list);
+            if (hint)
+                return pg_json_doc_error(f->err, f->doc, m, 1,
+                                         "\"%s\" names no %s of this budget; did you mean \"%s\"?",
+                                         m->string, what, hint);
+            return pg_json_doc_error(f->err, f->doc, m, 1,
+                                     "\"%s\" names no %s of this budget; %ss are %s", m->string,
+                                     what, what, list);
         }
     }
-    names[n] = NULL;
-    {
-        const char *hint = pg_suggest(t->tag_value, names);
-        const char *what = scenario ? "scenario" : "request";
-        char list[512];
-        pg_join(names, list, sizeof list);
-        if (hint)
-            return pg_json_doc_error(f->err, f->doc, m, 1,
-                                     "\"%s\" names no %s of this budget; did you mean \"%s\"?",
-                                     m->string, what, hint);
-        return pg_json_doc_error(f->err, f->doc, m, 1,
-                                 "\"%s\" names no %s of this budget; %ss are %s", m->string, what,
-                                 what, list);
-    }
+    return PG_OK;
 }
 
 /* k6's camelCase spelling of a key, or ours, in *key: one of them, never both. */
@@ -188,7 +190,8 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
     if (total && !(b->thresholds = calloc(total, sizeof *b->thresholds)))
         return oom(f);
     for (const cJSON *m = obj->child; m; m = m->next) {
-        char *base = NULL, *tk = NULL, *tv = NULL, why[512];
+        char *base = NULL, why[512];
+        pg_tag_filter tags = {0};
         const pg_metric_def *def;
         const cJSON *e;
 
@@ -198,11 +201,11 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
                     f->err, f->doc, m, 1,
                     "duplicate metric \"%s\" in thresholds; list all its thresholds in one array",
                     m->string);
-        rc = pg_metric_key_split(m->string, &base, &tk, &tv, why, sizeof why);
+        rc = pg_metric_key_split(m->string, &base, &tags, why, sizeof why);
         if (rc == PG_EINVALID)
             return pg_json_doc_error(f->err, f->doc, m, 1, "%s", why);
         def = rc == 0 ? pg_metric_lookup(base) : NULL;
-        if (rc == 0 && !def && !tk && pg_budget_gauge(b, base))
+        if (rc == 0 && !def && !tags.n && pg_budget_gauge(b, base))
             def = &pg_metric_scraped;
         if (rc != 0 || !def) {
             const char *hint = rc == 0 ? pg_suggest(base, metric_names()) : NULL;
@@ -220,21 +223,22 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
                                   base, list);
             else
                 oom(f);
-            free(base), free(tk), free(tv);
+            free(base), pg_tag_filter_clear(&tags);
             return rc == 0 ? PG_EINVALID : rc;
         }
         if ((rc = check_measurable(f, m, base, b)) != 0) {
-            free(base), free(tk), free(tv);
+            free(base), pg_tag_filter_clear(&tags);
             return rc;
         }
-        if (tk && strcmp(base, "http_req_duration") != 0) {
-            free(base), free(tk), free(tv);
+        if (tags.n && strcmp(base, "http_req_duration") != 0) {
+            free(base), pg_tag_filter_clear(&tags);
             return pg_json_doc_error(
                 f->err, f->doc, m, 1,
-                "sub-metrics ({scenario:...}, {name:...}) are measured for http_req_duration only");
+                "sub-metrics ({scenario:...}, {status:...}, ...) are measured for "
+                "http_req_duration only");
         }
         if (cJSON_IsArray(m) && !cJSON_GetArraySize(m)) {
-            free(base), free(tk), free(tv);
+            free(base), pg_tag_filter_clear(&tags);
             return pg_json_doc_error(f->err, f->doc, m, 0, "thresholds of \"%s\" is an empty list",
                                      m->string);
         }
@@ -242,18 +246,22 @@ int pg_section_thresholds(pg_fields *f, const cJSON *obj, pg_budget *b)
             pg_threshold *t = &b->thresholds[k++];
             b->n_thresholds = k;
             t->def = def;
-            if (!(t->metric = pg_strdup(m->string)) || !(t->base = pg_strdup(base)) ||
-                (tk && (!(t->tag_key = pg_strdup(tk)) || !(t->tag_value = pg_strdup(tv))))) {
-                free(base), free(tk), free(tv);
+            int copied = 1;
+            for (int key = 0; key < PG_TAG_KEY_COUNT; key++)
+                if (tags.value[key] && !(t->filter.value[key] = pg_strdup(tags.value[key])))
+                    copied = 0;
+            t->filter.n = tags.n;
+            if (!copied || !(t->metric = pg_strdup(m->string)) || !(t->base = pg_strdup(base))) {
+                free(base), pg_tag_filter_clear(&tags);
                 return oom(f);
             }
             if ((rc = parse_one(f, m, e, t)) != 0 || (rc = check_tag(f, m, t, b)) != 0 ||
                 (rc = check_abort(f, e, t, b)) != 0) {
-                free(base), free(tk), free(tv);
+                free(base), pg_tag_filter_clear(&tags);
                 return rc;
             }
         }
-        free(base), free(tk), free(tv);
+        free(base), pg_tag_filter_clear(&tags);
     }
     return PG_OK;
 }

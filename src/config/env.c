@@ -17,6 +17,38 @@ static int name_char(char c)
     return name_start(c) || (c >= '0' && c <= '9');
 }
 
+pg_env_status pg_env_at(const char *p, size_t *len, const char **value, char *what,
+                        size_t what_size)
+{
+    const char *name = p + 2, *end;
+    char var[256];
+
+    *value = NULL;
+    if (p[1] == '$' && p[2] == '{') { /* $${ is a literal ${ */
+        *value = "${";
+        *len = 3;
+        return PG_ENV_OK;
+    }
+    if (p[1] != '{') {
+        *value = "$";
+        *len = 1;
+        return PG_ENV_OK;
+    }
+    for (end = name; name_char(*end); end++)
+        ;
+    if (!name_start(*name) || *end != '}' || (size_t)(end - name) >= sizeof var) {
+        snprintf(what, what_size, "%.*s", (int)strnlen(p, 24), p);
+        return PG_ENV_MALFORMED;
+    }
+    snprintf(var, sizeof var, "%.*s", (int)(end - name), name);
+    if (!(*value = getenv(var))) {
+        snprintf(what, what_size, "%s", var);
+        return PG_ENV_UNSET;
+    }
+    *len = (size_t)(end - p) + 1;
+    return PG_ENV_OK;
+}
+
 pg_env_status pg_env_expand(const char *in, char **out, char *what, size_t what_size)
 {
     pg_buf b = {0};
@@ -24,41 +56,21 @@ pg_env_status pg_env_expand(const char *in, char **out, char *what, size_t what_
 
     *out = NULL;
     while (*p) {
-        const char *dollar = strchr(p, '$'), *name, *end;
-        char var[256];
-        const char *value;
+        const char *dollar = strchr(p, '$'), *value;
+        size_t len;
+        pg_env_status st;
 
         if (!dollar) {
             pg_buf_puts(&b, p);
             break;
         }
         pg_buf_append(&b, p, (size_t)(dollar - p));
-        if (dollar[1] == '$' && dollar[2] == '{') { /* $${ is a literal ${ */
-            pg_buf_puts(&b, "${");
-            p = dollar + 3;
-            continue;
-        }
-        if (dollar[1] != '{') {
-            pg_buf_puts(&b, "$");
-            p = dollar + 1;
-            continue;
-        }
-        name = dollar + 2;
-        for (end = name; name_char(*end); end++)
-            ;
-        if (!name_start(*name) || *end != '}' || (size_t)(end - name) >= sizeof var) {
-            snprintf(what, what_size, "%.*s", (int)strnlen(dollar, 24), dollar);
+        if ((st = pg_env_at(dollar, &len, &value, what, what_size)) != PG_ENV_OK) {
             pg_buf_free(&b);
-            return PG_ENV_MALFORMED;
-        }
-        snprintf(var, sizeof var, "%.*s", (int)(end - name), name);
-        if (!(value = getenv(var))) {
-            snprintf(what, what_size, "%s", var);
-            pg_buf_free(&b);
-            return PG_ENV_UNSET;
+            return st;
         }
         pg_buf_puts(&b, value);
-        p = end + 1;
+        p = dollar + len;
     }
     if (pg_buf_failed(&b)) {
         pg_buf_free(&b);

@@ -255,3 +255,14 @@ int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *
                                  key_path(kp, sizeof kp, where, key), why);
     return PG_OK;
 }
+
+int pg_name_ok(const char *s, int dash, int digit_first)
+{
+    if (!*s || (!digit_first && *s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || (dash && *s == '-')))
+            return 0;
+    return 1;
+}

@@ -49,6 +49,10 @@ int pg_fields_rate(pg_fields *f, const cJSON *obj, const char *key, const char *
  * length), or NULL. */
 const char *pg_suggest(const char *word, const char *const *candidates);
 
+/* 1 when s is a name templates can write ({{set.field}}, {{value}}):
+ * letters, digits, _ (and - when dash); a digit first only when digit_first. */
+int pg_name_ok(const char *s, int dash, int digit_first);
+
 /* "a, b, c" of a NULL-terminated list into buf. */
 void pg_join(const char *const *list, char *buf, size_t size);
 

@@ -79,7 +79,37 @@ static int request_json(cJSON *o, const pg_request *r)
         ok = cJSON_AddItemToArray(status, cJSON_CreateNumber(r->expect_status[i]));
     ok = ok && add_str(o, "expect_body_contains", r->expect_body_contains);
     ok = ok && add_num(o, "sse", r->sse) && add_str(o, "tokens_field", r->tokens_field);
+    /* added only when used, so the work of budgets without them stays the same */
+    if (ok && r->n_extracts) {
+        cJSON *arr = cJSON_AddArrayToObject(o, "extract");
+        ok = arr != NULL;
+        for (size_t i = 0; ok && i < r->n_extracts; i++) {
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(arr, x)) {
+                cJSON_Delete(x);
+                return 0;
+            }
+            ok = add_str(x, pg_extract_kind_keys[r->extracts[i].kind], r->extracts[i].expr) &&
+                 add_num(x, "scope_vu", r->extracts[i].scope_vu);
+        }
+    }
     return ok;
+}
+
+/* What a scenario's records are: the same file read in the same order is
+ * the same work; a changed file is not. */
+static int data_json(cJSON *s, const pg_dataset *d)
+{
+    char hex[PG_FINGERPRINT_HEX];
+    size_t cells = d->n_records * d->n_fields;
+    size_t len = cells ? d->cells[cells - 1] +
+                             strlen(pg_dataset_cell(d, d->n_records - 1, d->n_fields - 1)) + 1
+                       : 0;
+    cJSON *o = cJSON_AddObjectToObject(s, "data");
+
+    pg_sha256_hex(d->text, len, hex);
+    return o && add_str(o, "order", pg_data_order_names[d->order]) &&
+           add_num(o, "records", (double)d->n_records) && add_str(o, "sha256", hex);
 }
 
 static int scenarios_json(cJSON *arr, const pg_budget *b)
@@ -93,6 +123,10 @@ static int scenarios_json(cJSON *arr, const pg_budget *b)
              add_num(s, "think_min_us", (double)sc->think_min_us) &&
              add_num(s, "think_max_us", (double)sc->think_max_us) &&
              (reqs = cJSON_AddArrayToObject(s, "requests")) != NULL;
+        if (ok && sc->data >= 0)
+            ok = data_json(s, &b->datasets[sc->data]);
+        if (ok && sc->cookies)
+            ok = add_num(s, "cookies", 1);
         for (size_t k = 0; ok && k < sc->n_requests; k++) {
             cJSON *r = cJSON_CreateObject();
             ok = r && cJSON_AddItemToArray(reqs, r) && request_json(r, &sc->requests[k]);
@@ -163,8 +197,8 @@ static void diff(diff_state *d, const char *path, const cJSON *a, const cJSON *b
             snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", x->string);
             diff(d, sub, x, cJSON_GetObjectItemCaseSensitive(b, x->string));
         }
-        cJSON_ArrayForEach(x, b)
-        if (!cJSON_GetObjectItemCaseSensitive(a, x->string)) {
+        cJSON_ArrayForEach(x, b) if (!cJSON_GetObjectItemCaseSensitive(a, x->string))
+        {
             snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", x->string);
             note(d, sub, NULL, x);
         }

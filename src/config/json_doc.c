@@ -2,6 +2,7 @@
 #include "config/json_doc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,11 +176,15 @@ void pg_json_doc_free(pg_json_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
-void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, int *line, int *col)
+static const pg_json_pos *find(const pg_json_doc *doc, const cJSON *node)
 {
     pg_json_pos key = {node, 0, 0};
-    const pg_json_pos *p =
-        doc->pos ? bsearch(&key, doc->pos, doc->npos, sizeof *doc->pos, cmp_pos) : NULL;
+    return doc->pos ? bsearch(&key, doc->pos, doc->npos, sizeof *doc->pos, cmp_pos) : NULL;
+}
+
+void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, int *line, int *col)
+{
+    const pg_json_pos *p = find(doc, node);
 
     if (!p) {
         *line = 1;
@@ -187,6 +192,75 @@ void pg_json_doc_where(const pg_json_doc *doc, const cJSON *node, int at_key, in
         return;
     }
     pg_text_line_col(doc->text, doc->len, at_key ? p->key_off : p->val_off, line, col);
+}
+
+size_t pg_json_doc_offset(const pg_json_doc *doc, const cJSON *node)
+{
+    const pg_json_pos *p = find(doc, node);
+    return p ? p->val_off : doc->len;
+}
+
+/* The offset in the file of byte `at` of a string value as decoded: escapes
+ * (\n, \", \u00e9) are longer in the file than in the value. */
+static size_t raw_offset(const pg_json_doc *doc, size_t off, size_t at)
+{
+    size_t i = off + 1, decoded = 0;
+
+    while (i < doc->len && doc->text[i] != '"' && decoded < at) {
+        if (doc->text[i] != '\\') {
+            i++;
+            decoded++;
+        } else if (i + 1 < doc->len && doc->text[i + 1] == 'u') {
+            unsigned cp = (unsigned)strtoul((char[5]){doc->text[i + 2], doc->text[i + 3],
+                                                      doc->text[i + 4], doc->text[i + 5], 0},
+                                            NULL, 16);
+            i += 6;
+            decoded += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp >= 0xD800 && cp < 0xDC00 ? 4 : 3;
+            if (cp >= 0xD800 && cp < 0xDC00)
+                i += 6; /* the low half of the pair */
+        } else {
+            i += 2;
+            decoded++;
+        }
+    }
+    return i;
+}
+
+/* The error at node's key or value, or at byte `inside` of a string value
+ * (SIZE_MAX: its start); a value the command line gave names its flag. */
+__attribute__((format(printf, 6, 0))) static int error_at(pg_err *err, const pg_json_doc *doc,
+                                                          const cJSON *node, int at_key,
+                                                          size_t inside, const char *fmt,
+                                                          va_list ap)
+{
+    const pg_json_pos *p = find(doc, node);
+    int line = 1, col = 1;
+    char msg[1024];
+
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    for (size_t i = 0; i < doc->n_cli; i++)
+        if (doc->cli_node[i] == node)
+            return pg_err_at(err, PG_EINVALID, doc->path, 0, 0, "%s (from the command line): %s",
+                             doc->cli_flag[i], msg);
+    if (p) {
+        size_t off = at_key ? p->key_off : p->val_off;
+        if (!at_key && inside != SIZE_MAX && cJSON_IsString(node) && doc->text[off] == '"')
+            off = raw_offset(doc, off, inside);
+        pg_text_line_col(doc->text, doc->len, off, &line, &col);
+    }
+    return pg_err_at(err, PG_EINVALID, doc->path, line, col, "%s", msg);
+}
+
+int pg_json_doc_error_inside(pg_err *err, const pg_json_doc *doc, const cJSON *node, size_t at,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = error_at(err, doc, node, 0, at, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int pg_json_doc_override(pg_json_doc *doc, const char *key, cJSON *value, const char *flag)
@@ -212,17 +286,11 @@ int pg_json_doc_override(pg_json_doc *doc, const char *key, cJSON *value, const 
 int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, int at_key,
                       const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
-    int line, col;
+    int rc;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    rc = error_at(err, doc, node, at_key, SIZE_MAX, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; i < doc->n_cli; i++)
-        if (doc->cli_node[i] == node)
-            return pg_err_at(err, PG_EINVALID, doc->path, 0, 0, "%s (from the command line): %s",
-                             doc->cli_flag[i], msg);
-    pg_json_doc_where(doc, node, at_key, &line, &col);
-    return pg_err_at(err, PG_EINVALID, doc->path, line, col, "%s", msg);
+    return rc;
 }

@@ -51,6 +51,14 @@ int pg_json_doc_override(pg_json_doc *doc, const char *key, cJSON *value, const 
 int pg_json_doc_error(pg_err *err, const pg_json_doc *doc, const cJSON *node, int at_key,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The byte offset in doc->text of node's value (doc->len when unknown). */
+size_t pg_json_doc_offset(const pg_json_doc *doc, const cJSON *node);
+
+/* As pg_json_doc_error, at byte `at` of a string value (as decoded): the
+ * column of a mistake inside a string, such as an unclosed {{ in a path. */
+int pg_json_doc_error_inside(pg_err *err, const pg_json_doc *doc, const cJSON *node, size_t at,
+                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* 1-based line and column of a byte offset in text. */
 void pg_text_line_col(const char *text, size_t len, size_t off, int *line, int *col);
 

@@ -107,6 +107,14 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
             l->executor == PG_EXEC_BREAKING_POINT ? " (at most: a staircase stops where it breaks)"
                                                   : "");
     fprintf(fp, "  limits     %ld connections, %s timeout per request\n", l->max_connections, t);
+    for (size_t i = 0; i < b->n_datasets; i++) {
+        const pg_dataset *ds = &b->datasets[i];
+        fprintf(fp, "  data       %s: %s, %zu record%s (%s), fields", ds->name, ds->path,
+                ds->n_records, ds->n_records == 1 ? "" : "s", pg_data_order_names[ds->order]);
+        for (size_t k = 0; k < ds->n_fields; k++)
+            fprintf(fp, "%s %s", k ? "," : "", ds->fields[k]);
+        fputc('\n', fp);
+    }
     for (size_t i = 0; i < b->n_scenarios; i++)
         total_weight += b->scenarios[i].weight;
     for (size_t i = 0; i < b->n_scenarios; i++) {
@@ -118,6 +126,10 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
             pg_format_duration(s->think_max_us, w, sizeof w);
             fprintf(fp, ", think %s..%s", d, w);
         }
+        if (s->data >= 0)
+            fprintf(fp, ", a record of %s each", b->datasets[s->data].name);
+        if (s->cookies)
+            fprintf(fp, ", cookies kept per %s", l->open_model ? "iteration" : "virtual user");
         fputc('\n', fp);
         for (size_t j = 0; j < s->n_requests; j++) {
             const pg_request *r = &s->requests[j];
@@ -129,6 +141,14 @@ void pg_budget_print_plan(const pg_budget *b, FILE *fp)
             }
             if (r->expect_body_contains)
                 fprintf(fp, "  body contains \"%s\"", r->expect_body_contains);
+            for (size_t k = 0; k < r->n_extracts; k++) {
+                const pg_extract *x = &r->extracts[k];
+                fprintf(fp, "%s%s from %s \"%s\"%s", k ? ", " : "  extracts ", b->vars[x->var],
+                        pg_extract_kind_keys[x->kind], x->expr,
+                        x->scope_vu ? " (kept by the user)" : "");
+            }
+            if (r->once_per_vu)
+                fprintf(fp, "; sent once per user");
             fputc('\n', fp);
         }
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "config/fields.h"
 #include "config/units.h"
 
 const pg_metric_def pg_metric_defs[PG_N_METRICS + 1] = {
@@ -47,62 +48,144 @@ static char *dup_range(const char *s, size_t n)
     return p;
 }
 
-int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag_value, char *why,
-                        size_t why_size)
+const char *const pg_tag_key_names[PG_TAG_KEY_COUNT + 1] = {
+#define PG_TAG_NAME(id, name) name,
+    PG_TAG_KEYS(PG_TAG_NAME)
+#undef PG_TAG_NAME
+        NULL};
+
+static const char *const tag_methods[] = {"GET",   "HEAD",   "POST",    "PUT",
+                                          "PATCH", "DELETE", "OPTIONS", NULL};
+
+pg_tag_key pg_tag_filter_simple(const pg_tag_filter *f)
 {
-    static const char *const tags[] = {"scenario", "name"};
-    const char *brace = strchr(key, '{');
-    const char *colon, *close;
+    if (f->n != 1)
+        return PG_TAG_KEY_COUNT;
+    return f->value[PG_TAG_SCENARIO] ? PG_TAG_SCENARIO
+           : f->value[PG_TAG_NAME]   ? PG_TAG_NAME
+                                     : PG_TAG_KEY_COUNT;
+}
+
+void pg_tag_filter_clear(pg_tag_filter *f)
+{
+    for (int k = 0; k < PG_TAG_KEY_COUNT; k++)
+        free(f->value[k]);
+    memset(f, 0, sizeof *f);
+}
+
+/* The tag key that starts at p and is followed by ':', or -1. */
+static int tag_at(const char *p, const char *end)
+{
+    for (int k = 0; k < PG_TAG_KEY_COUNT; k++) {
+        size_t n = strlen(pg_tag_key_names[k]);
+        if ((size_t)(end - p) > n && strncmp(p, pg_tag_key_names[k], n) == 0 && p[n] == ':')
+            return k;
+    }
+    return -1;
+}
+
+/* A value that the tag can take; else why says what would be valid. */
+static int check_tag_value(const char *key, int k, const char *v, char *why, size_t why_size)
+{
+    char *end;
+    long code;
     size_t i;
 
-    *base = *tag_key = *tag_value = NULL;
+    switch (k) {
+    case PG_TAG_STATUS:
+        code = strtol(v, &end, 10);
+        if (*end || end == v || code < 100 || code > 599 || v[0] == '+' || v[0] == ' ') {
+            snprintf(why, why_size,
+                     "\"%s\": status is an HTTP status code from 100 to 599, e.g. {status:200}",
+                     key);
+            return PG_EINVALID;
+        }
+        return PG_OK;
+    case PG_TAG_METHOD:
+        for (i = 0; tag_methods[i] && strcmp(tag_methods[i], v) != 0; i++)
+            ;
+        if (!tag_methods[i]) {
+            char list[128];
+            pg_join(tag_methods, list, sizeof list);
+            snprintf(why, why_size, "\"%s\": method is one of %s (upper case, as k6 tags it)", key,
+                     list);
+            return PG_EINVALID;
+        }
+        return PG_OK;
+    case PG_TAG_EXPECTED_RESPONSE:
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+            snprintf(why, why_size, "\"%s\": expected_response is true or false", key);
+            return PG_EINVALID;
+        }
+        return PG_OK;
+    default:
+        return PG_OK;
+    }
+}
+
+int pg_metric_key_split(const char *key, char **base, pg_tag_filter *filter, char *why,
+                        size_t why_size)
+{
+    const char *brace = strchr(key, '{'), *close, *p;
+
+    *base = NULL;
+    memset(filter, 0, sizeof *filter);
     if (!brace) {
         *base = dup_range(key, strlen(key));
         return *base ? PG_OK : PG_ENOMEM;
     }
     /* the filter ends at the last "}", as k6 reads it: a value may hold "}" */
-    colon = strchr(brace, ':');
     close = strrchr(brace, '}');
-    if (!colon || !close || colon > close || close[1] != '\0' || colon == brace + 1) {
+    if (!close || close[1] != '\0' || !strchr(brace, ':') || strchr(brace, ':') > close ||
+        brace[1] == ':') {
         snprintf(why, why_size,
                  "\"%s\" is not a valid sub-metric; write name{tag:value}, e.g. "
-                 "\"http_req_duration{scenario:browse}\"",
+                 "\"http_req_duration{scenario:browse}\" or {status:200,method:GET}",
                  key);
         return PG_EINVALID;
     }
-    if (close == colon + 1) {
-        snprintf(why, why_size,
-                 "\"%s\" filters on an empty value; name the scenario or request, e.g. "
-                 "\"http_req_duration{scenario:browse}\"",
-                 key);
-        return PG_EINVALID;
-    }
-    for (i = 0; i < sizeof tags / sizeof *tags; i++) {
-        const char *more = strchr(colon, ',');
-        if (more && more < close && strncmp(more + 1, tags[i], strlen(tags[i])) == 0 &&
-            more[1 + strlen(tags[i])] == ':') {
-            snprintf(why, why_size,
-                     "\"%s\" filters on several tags at once, which perfgate does not support "
-                     "yet; filter on one",
-                     key);
-            return PG_EINVALID;
+    for (p = brace + 1; p < close;) {
+        int k = tag_at(p, close);
+        const char *v, *next;
+        if (k < 0) {
+            char list[160];
+            pg_join(pg_tag_key_names, list, sizeof list);
+            snprintf(why, why_size, "\"%s\" filters on an unknown tag; valid tags are %s", key,
+                     list);
+            goto bad;
         }
+        v = p + strlen(pg_tag_key_names[k]) + 1;
+        /* the value runs to the next ",KEY:" of a known key, or to the end */
+        for (next = v; next < close && !(*next == ',' && tag_at(next + 1, close) >= 0); next++)
+            ;
+        if (next == v) {
+            snprintf(why, why_size,
+                     "\"%s\" filters on an empty value; name the scenario or request, e.g. "
+                     "\"http_req_duration{scenario:browse}\"",
+                     key);
+            goto bad;
+        }
+        if (filter->value[k]) {
+            snprintf(why, why_size, "\"%s\" filters on %s twice", key, pg_tag_key_names[k]);
+            goto bad;
+        }
+        if (!(filter->value[k] = dup_range(v, (size_t)(next - v)))) {
+            pg_tag_filter_clear(filter);
+            return PG_ENOMEM;
+        }
+        filter->n++;
+        if (check_tag_value(key, k, filter->value[k], why, why_size) != PG_OK)
+            goto bad;
+        p = next < close ? next + 1 : close;
     }
-    for (i = 0; i < sizeof tags / sizeof *tags; i++)
-        if (strlen(tags[i]) == (size_t)(colon - brace - 1) &&
-            strncmp(tags[i], brace + 1, (size_t)(colon - brace - 1)) == 0)
-            break;
-    if (i == sizeof tags / sizeof *tags) {
-        snprintf(why, why_size,
-                 "\"%s\" filters on an unknown tag; valid tags are scenario and name", key);
-        return PG_EINVALID;
-    }
-    *base = dup_range(key, (size_t)(brace - key));
-    *tag_key = dup_range(brace + 1, (size_t)(colon - brace - 1));
-    *tag_value = dup_range(colon + 1, (size_t)(close - colon - 1));
-    if (!*base || !*tag_key || !*tag_value)
+    if (!(*base = dup_range(key, (size_t)(brace - key)))) {
+        pg_tag_filter_clear(filter);
         return PG_ENOMEM;
+    }
     return PG_OK;
+bad:
+    pg_tag_filter_clear(filter);
+    return PG_EINVALID;
 }
 
 static const char *skip_spaces(const char *p)
@@ -329,7 +412,7 @@ int pg_threshold_parse_expr(const char *expr, const pg_metric_def *def, pg_thres
 
 int pg_threshold_watchable(const pg_threshold *t)
 {
-    if (t->tag_key)
+    if (t->filter.n)
         return 0;
     switch (t->def->id) {
     case PG_METRIC_HTTP_REQ_DURATION:
@@ -381,8 +464,7 @@ void pg_threshold_clear(pg_threshold *t)
 {
     free(t->metric);
     free(t->base);
-    free(t->tag_key);
-    free(t->tag_value);
+    pg_tag_filter_clear(&t->filter);
     free(t->source);
     memset(t, 0, sizeof *t);
 }

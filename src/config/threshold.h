@@ -92,12 +92,41 @@ typedef enum {
 
 typedef enum { PG_OP_LT, PG_OP_LE, PG_OP_GT, PG_OP_GE, PG_OP_EQ, PG_OP_NE } pg_op;
 
+/* The tags a sub-metric filters on, as k6 writes them: one row each. */
+#define PG_TAG_KEYS(X)                                                                             \
+    X(PG_TAG_SCENARIO, "scenario")                                                                 \
+    X(PG_TAG_NAME, "name")     /* the request's name */                                            \
+    X(PG_TAG_STATUS, "status") /* the answer's status code */                                      \
+    X(PG_TAG_METHOD, "method")                                                                     \
+    X(PG_TAG_EXPECTED_RESPONSE, "expected_response") /* true: the status was one expected */
+
+typedef enum {
+#define PG_TAG_ENUM(id, name) id,
+    PG_TAG_KEYS(PG_TAG_ENUM)
+#undef PG_TAG_ENUM
+        PG_TAG_KEY_COUNT
+} pg_tag_key;
+
+extern const char *const pg_tag_key_names[PG_TAG_KEY_COUNT + 1]; /* NULL-terminated */
+
+/* http_req_duration{scenario:browse,status:200}: a value per tag (NULL: any). */
+typedef struct pg_tag_filter {
+    char *value[PG_TAG_KEY_COUNT];
+    size_t n; /* tags given */
+} pg_tag_filter;
+
+/* The one tag of a filter of scenario or name alone, measured for every run
+ * (pg_trial.by_scenario, by_name); PG_TAG_KEY_COUNT for any other filter,
+ * which is measured when a threshold asks for it (pg_trial.by_filter). */
+pg_tag_key pg_tag_filter_simple(const pg_tag_filter *f);
+
+void pg_tag_filter_clear(pg_tag_filter *f);
+
 typedef struct pg_threshold {
-    char *metric;    /* full key as written, e.g. "http_req_duration{scenario:browse}" */
-    char *base;      /* metric name without the tag filter */
-    char *tag_key;   /* NULL when no filter */
-    char *tag_value; /* NULL when no filter */
-    char *source;    /* the expression as written, e.g. "p(95)<200ms" */
+    char *metric;         /* full key as written, e.g. "http_req_duration{scenario:browse}" */
+    char *base;           /* metric name without the tag filter */
+    pg_tag_filter filter; /* n == 0: no filter */
+    char *source;         /* the expression as written, e.g. "p(95)<200ms" */
     const pg_metric_def *def;
     pg_agg agg;
     double percentile; /* for PG_AGG_PERCENTILE: 0 < p < 100 */
@@ -120,9 +149,12 @@ int pg_metric_sampled(const char *name);
 /* What a gauge scraped from a metrics endpoint is (its name is the budget's). */
 extern const pg_metric_def pg_metric_scraped;
 
-/* Splits "name{key:value}" into its parts (each malloc'd; tag parts NULL when
- * absent). Valid tag keys: scenario, name (request name). */
-int pg_metric_key_split(const char *key, char **base, char **tag_key, char **tag_value, char *why,
+/* Splits "name{key:value,key:value}" into its base name (malloc'd) and tag
+ * filter (values malloc'd; clear with pg_tag_filter_clear). The filter ends
+ * at the last "}" and a value at the next ",KEY:" of a known key, as k6
+ * reads them; status is a code from 100 to 599, method an HTTP method,
+ * expected_response true or false. */
+int pg_metric_key_split(const char *key, char **base, pg_tag_filter *filter, char *why,
                         size_t why_size);
 
 /* Parses an expression for metric def into t's agg/percentile/op/value. */

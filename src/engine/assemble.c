@@ -38,8 +38,10 @@ void pg_assemble_facts(pg_budget_run *out, pg_budget_run *r)
         out->n_names = r->n_names;
         out->scenario_names = r->scenario_names;
         out->n_scenarios = r->n_scenarios;
-        r->names = r->scenario_names = NULL;
-        r->n_names = r->n_scenarios = 0;
+        out->filters = r->filters;
+        out->n_filters = r->n_filters;
+        r->names = r->scenario_names = r->filters = NULL;
+        r->n_names = r->n_scenarios = r->n_filters = 0;
     }
 }
 

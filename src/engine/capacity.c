@@ -24,6 +24,7 @@
 #include "engine/capacity.h"
 #include "common/grow.h"
 #include "engine/assemble.h"
+#include "engine/flow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,6 +107,7 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
     size_t cap = 0, trials = (size_t)b->trials;
     pg_budget step = *b;
     pg_run_opts each = *o;
+    pg_feed feed = {0}; /* "unique" data: once in the whole staircase */
     int rc = PG_OK, stopped = 0;
 
     memset(out, 0, sizeof *out);
@@ -116,6 +118,13 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
                          "the measurements of every shard at once");
     if (!(out->trials = calloc(trials, sizeof *out->trials)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
+    if (!o->feed) {
+        if (pg_feed_init(&feed, b, 0, 1) != 0) {
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+            goto out;
+        }
+        each.feed = &feed;
+    }
     step.trials = 1;
     step.load.executor = PG_EXEC_CONSTANT_ARRIVAL_RATE;
     step.load.duration_us = l->step_us;
@@ -148,7 +157,10 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
             }
             describe(&s, t, rate, &r, t0);
             if (r.interrupted) {
-                snprintf(s.why, sizeof s.why, "interrupted");
+                /* a worker's own reason (a "unique" data set ran out) stops the staircase */
+                snprintf(s.why, sizeof s.why, "%s", r.aborted[0] ? r.aborted : "interrupted");
+                if (r.aborted[0] && !out->aborted[0])
+                    memcpy(out->aborted, r.aborted, sizeof out->aborted);
                 held = 0;
                 stopped = 1;
             } else if (over_limit(&r.trials[0], l->error_limit, s.why, sizeof s.why)) {
@@ -199,6 +211,7 @@ int pg_capacity_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o
     out->interrupted = stopped;
     pg_assemble_late_starts(out, "all steps");
 out:
+    pg_feed_free(&feed);
     if (rc != PG_OK)
         pg_budget_run_clear(out);
     return rc;

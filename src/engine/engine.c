@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/fdlimit.h"
 #include "common/grow.h"
+#include "engine/flow.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -204,6 +205,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     /* Workers watch this flag; the supervisor copies the caller's into it. */
     volatile sig_atomic_t stop = 0;
     pg_trial *so_far = NULL; /* what the watcher sees */
+    pg_feed own_feed = {0};
     int rc;
 
     if (b->load.executor == PG_EXEC_BREAKING_POINT)
@@ -222,6 +224,10 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     if ((rc = pg_engine_room(b, n, shard_n, 1, err)) != 0 ||
         (rc = pg_prepared_build(&plan, b, err)) != 0)
         return rc;
+    if (!o->feed && pg_feed_init(&own_feed, b, shard_i, shard_n) != 0) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
     if (!(w = calloc(n, sizeof *w)) || !(tid = calloc(n, sizeof *tid))) {
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
@@ -243,6 +249,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     cfg.peak_vus = peak_vus(&b->load);
     cfg.stop = &stop;
     cfg.socket_loop = o->socket_loop;
+    cfg.feed = o->feed ? o->feed : &own_feed;
     for (unsigned i = 0; i < n; i++) {
         cfg.gindex = shard_i * n + i;
         if ((rc = pg_worker_new(&w[i], &cfg, err)) != 0)
@@ -280,13 +287,16 @@ join:
     }
     out->n_trials = cfg.n_trials;
     for (size_t t = 0; t < cfg.n_trials; t++) {
-        if ((rc = pg_trial_init(&out->trials[t], plan.n_scenarios, plan.n_names, err)) != 0)
+        if ((rc = pg_trial_init(&out->trials[t], plan.n_scenarios, plan.n_names, err)) != 0 ||
+            (rc = pg_trial_add_filters(&out->trials[t], plan.n_filters, err)) != 0)
             goto out;
         for (unsigned i = 0; i < n; i++)
             pg_trial_merge(&out->trials[t], &pg_worker_trials(w[i])[t]);
     }
     for (unsigned i = 0; i < n; i++) {
         out->interrupted |= pg_worker_interrupted(w[i]);
+        if (!out->aborted[0] && pg_worker_stop_reason(w[i])[0])
+            snprintf(out->aborted, sizeof out->aborted, "%s", pg_worker_stop_reason(w[i]));
         behind += pg_worker_behind(w[i]);
         iters += pg_worker_started(w[i]);
         for (int k = 0; k < PG_FAIL_KINDS; k++)
@@ -339,6 +349,15 @@ join:
             rc = pg_err_set(err, PG_ENOMEM, "out of memory");
             goto out;
         }
+    if (plan.n_filters && !(out->filters = calloc(plan.n_filters, sizeof *out->filters))) {
+        rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < plan.n_filters; i++)
+        if (!(out->filters[out->n_filters++] = strdup(plan.filters[i].key))) {
+            rc = pg_err_set(err, PG_ENOMEM, "out of memory");
+            goto out;
+        }
     out->names = plan.names;
     out->n_names = plan.n_names;
     plan.names = NULL;
@@ -354,6 +373,7 @@ out:
     free(w);
     free(tid);
     pg_prepared_free(&plan);
+    pg_feed_free(&own_feed);
     if (rc != PG_OK)
         pg_budget_run_clear(out);
     return rc;

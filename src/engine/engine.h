@@ -57,6 +57,9 @@ typedef struct pg_run_opts {
     uint64_t start_ns; /* CLOCK_MONOTONIC instant the schedule starts at; 0: 50 ms from now */
     pg_watch_fn watch; /* NULL: the run goes to its end */
     void *watch_arg;
+    /* data records handed out so far, for runs that make up one (a ramp's
+     * trials, a staircase's steps); NULL: the run starts its own */
+    struct pg_feed *feed;
 } pg_run_opts;
 
 /* Raises the open-file limit for engines runs of b at once in this process

@@ -24,6 +24,52 @@ static int name_index(pg_prepared *p, const char *name, size_t *out)
     return 0;
 }
 
+/* The sub-metrics the thresholds name, each once (several thresholds may
+ * share one), that one scenario's or request's histogram does not serve. */
+static int build_filters(pg_prepared *p, const pg_budget *b)
+{
+    if (!b->n_thresholds)
+        return 0;
+    if (!(p->filters = calloc(b->n_thresholds, sizeof *p->filters)))
+        return -1;
+    for (size_t i = 0; i < b->n_thresholds; i++) {
+        const pg_threshold *t = &b->thresholds[i];
+        const pg_tag_filter *tf = &t->filter;
+        pg_prepared_filter *f = &p->filters[p->n_filters];
+        size_t k;
+        if (!tf->n || pg_tag_filter_simple(tf) != PG_TAG_KEY_COUNT)
+            continue;
+        for (k = 0; k < p->n_filters && strcmp(p->filters[k].key, t->metric) != 0; k++)
+            ;
+        if (k < p->n_filters)
+            continue;
+        f->key = t->metric;
+        f->scenario = f->name = -1;
+        f->expected = -1;
+        for (size_t s = 0; tf->value[PG_TAG_SCENARIO] && s < b->n_scenarios; s++)
+            if (strcmp(b->scenarios[s].name, tf->value[PG_TAG_SCENARIO]) == 0)
+                f->scenario = (long)s;
+        for (size_t n = 0; tf->value[PG_TAG_NAME] && n < p->n_names; n++)
+            if (strcmp(p->names[n], tf->value[PG_TAG_NAME]) == 0)
+                f->name = (long)n;
+        f->method = tf->value[PG_TAG_METHOD];
+        f->status = tf->value[PG_TAG_STATUS] ? strtol(tf->value[PG_TAG_STATUS], NULL, 10) : 0;
+        if (tf->value[PG_TAG_EXPECTED_RESPONSE])
+            f->expected = strcmp(tf->value[PG_TAG_EXPECTED_RESPONSE], "true") == 0;
+        p->n_filters++;
+    }
+    return 0;
+}
+
+int pg_prepared_filter_takes(const pg_prepared_filter *f, size_t sc, const pg_prepared_request *pr,
+                             long status, int expected)
+{
+    return (f->scenario < 0 || (size_t)f->scenario == sc) &&
+           (f->name < 0 || (size_t)f->name == pr->name_index) &&
+           (!f->method || strcmp(f->method, pr->req->method) == 0) &&
+           (!f->status || f->status == status) && (f->expected < 0 || f->expected == expected);
+}
+
 int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
 {
     double total = 0.0, cum = 0.0;
@@ -41,6 +87,7 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
         ps->sc = sc;
         cum += sc->weight;
         ps->cumulative_weight = i + 1 == b->n_scenarios ? 1.0 : cum / total;
+        p->any_cookies |= sc->cookies;
         if (!(ps->requests = calloc(sc->n_requests, sizeof *ps->requests)))
             goto oom;
         ps->n_requests = sc->n_requests;
@@ -52,7 +99,7 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
             if (!(pr->url = malloc(n)))
                 goto oom;
             snprintf(pr->url, n, "%s%s", b->target, r->path);
-            for (size_t k = 0; k < r->n_headers; k++) {
+            for (size_t k = 0; k < r->n_headers && !r->dynamic; k++) {
                 char line[4096];
                 struct curl_slist *l;
                 snprintf(line, sizeof line, "%s: %s", r->headers[k].name, r->headers[k].value);
@@ -62,12 +109,16 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
             }
             pr->is_head = strcmp(r->method, "HEAD") == 0;
             pr->keep_body = r->expect_body_contains != NULL;
+            for (size_t k = 0; k < r->n_extracts; k++)
+                pr->keep_body |= r->extracts[k].kind != PG_EXTRACT_HEADER;
             p->any_keep_body |= pr->keep_body;
             p->any_tokens |= r->tokens_field != NULL;
             if (name_index(p, r->name, &pr->name_index) != 0)
                 goto oom;
         }
     }
+    if (build_filters(p, b) != 0)
+        goto oom;
     return PG_OK;
 oom:
     pg_prepared_free(p);
@@ -87,6 +138,7 @@ void pg_prepared_free(pg_prepared *p)
     for (size_t i = 0; i < p->n_names; i++)
         free(p->names[i]);
     free(p->names);
+    free(p->filters);
     memset(p, 0, sizeof *p);
 }
 

@@ -15,7 +15,7 @@ typedef struct pg_prepared_request {
     struct curl_slist *headers;
     size_t name_index;
     int is_head;
-    int keep_body; /* body needed for body_contains */
+    int keep_body; /* body needed for body_contains or extraction */
 } pg_prepared_request;
 
 typedef struct pg_prepared_scenario {
@@ -25,6 +25,16 @@ typedef struct pg_prepared_scenario {
     double cumulative_weight; /* up to and including this one, normalised to 1 */
 } pg_prepared_scenario;
 
+/* A sub-metric a threshold names beyond one scenario or request name
+ * (http_req_duration{status:200,method:GET}): which answers it takes. */
+typedef struct pg_prepared_filter {
+    const char *key;     /* the threshold's metric as written (the budget's) */
+    long scenario, name; /* indexes; -1: any */
+    const char *method;  /* NULL: any */
+    long status;         /* 0: any */
+    int expected;        /* expected_response: -1 any, 0 false, 1 true */
+} pg_prepared_filter;
+
 typedef struct pg_prepared {
     const pg_budget *budget;
     pg_prepared_scenario *scenarios;
@@ -32,11 +42,19 @@ typedef struct pg_prepared {
     char **names; /* distinct request names */
     size_t n_names;
     int any_keep_body;
-    int any_tokens; /* some request counts SSE tokens: slots keep event text */
+    int any_tokens;              /* some request counts SSE tokens: slots keep event text */
+    int any_cookies;             /* some scenario keeps cookies: slots have a handle with a jar */
+    pg_prepared_filter *filters; /* index of pg_trial.by_filter */
+    size_t n_filters;
 } pg_prepared;
 
 int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err);
 void pg_prepared_free(pg_prepared *p);
+
+/* 1 when an answer (status, expected or not) to request pr of scenario sc
+ * belongs to filter f. */
+int pg_prepared_filter_takes(const pg_prepared_filter *f, size_t sc, const pg_prepared_request *pr,
+                             long status, int expected);
 
 /* Picks a scenario for a uniform draw u in [0, 1). */
 size_t pg_prepared_pick(const pg_prepared *p, double u);

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "engine/assemble.h"
+#include "engine/flow.h"
 
 /* The progress of one trial's run told as the whole run's: its trial
  * number, time and counts since the first trial began. */
@@ -37,11 +38,19 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     pg_budget one = *b; /* read-only for the engine: shares b's arrays */
     pg_run_opts each = *o;
     whole_run whole = {.outer = o, .b = b, .total_s = (double)trials * (double)profile_ns / 1e9};
+    pg_feed feed = {0}; /* "unique" data: once in all trials */
     int rc = PG_OK;
 
     memset(out, 0, sizeof *out);
-    if (!(out->trials = calloc(trials, sizeof *out->trials)))
+    if (!(out->trials = calloc(trials, sizeof *out->trials)) ||
+        (!o->feed &&
+         pg_feed_init(&feed, b, o->shard_count ? o->shard_index - 1 : 0, o->shard_count) != 0)) {
+        free(out->trials);
+        out->trials = NULL;
         return pg_err_set(err, PG_ENOMEM, "out of memory");
+    }
+    if (!o->feed)
+        each.feed = &feed;
     one.trials = 1;
     for (size_t t = 0; t < trials && !(o->stop && *o->stop); t++) {
         pg_budget_run r;
@@ -88,6 +97,7 @@ int pg_repeat_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         if (out->interrupted)
             break;
     }
+    pg_feed_free(&feed);
     if (rc != PG_OK) {
         pg_budget_run_clear(out);
         return rc;

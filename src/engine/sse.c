@@ -1,5 +1,6 @@
 /* sse.c — the text/event-stream parser (see sse.h). */
 #include "engine/sse.h"
+#include "common/json_path.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -150,36 +151,12 @@ void pg_sse_feed(pg_sse *p, const char *buf, size_t len, pg_sse_event_fn on_even
     }
 }
 
-static const cJSON *step(const cJSON *at, const char *key, size_t n)
-{
-    char name[128];
-    char *end;
-    unsigned long index;
-
-    if (n >= sizeof name)
-        return NULL;
-    memcpy(name, key, n);
-    name[n] = '\0';
-    if (cJSON_IsArray(at)) {
-        index = strtoul(name, &end, 10);
-        if (*end || end == name || index > 1u << 20)
-            return NULL;
-        return cJSON_GetArrayItem(at, (int)index);
-    }
-    return cJSON_IsObject(at) ? cJSON_GetObjectItemCaseSensitive(at, name) : NULL;
-}
-
 uint64_t pg_sse_tokens(const char *data, size_t len, const char *path)
 {
     cJSON *doc = cJSON_ParseWithLength(data, len);
-    const cJSON *at = doc;
+    const cJSON *at = doc ? pg_json_path(doc, path) : NULL;
     uint64_t n = 0;
 
-    for (const char *p = path; at && *p;) {
-        size_t seg = strcspn(p, ".");
-        at = step(at, p, seg);
-        p += seg + (p[seg] == '.');
-    }
     if (cJSON_IsString(at)) {
         for (const unsigned char *c = (const unsigned char *)at->valuestring; *c; c++)
             n += (*c & 0xC0) != 0x80; /* characters, not bytes */

@@ -16,6 +16,7 @@
 #include "engine/worker.h"
 #include "common/clock.h"
 #include "common/rng.h"
+#include "engine/flow.h"
 #include "engine/sse.h"
 
 #include <errno.h>
@@ -38,7 +39,8 @@
 typedef enum { SLOT_IDLE, SLOT_BUSY, SLOT_THINKING } slot_state;
 
 typedef struct pg_slot {
-    CURL *easy;
+    CURL *easy;        /* plain or jar: the one this iteration's scenario wants */
+    CURL *plain, *jar; /* jar: the cookie engine on (NULL unless a scenario has "cookies") */
     struct pg_worker *w;
     slot_state state;
     size_t vu; /* closed: local VU number k (global index gindex + k*gstride) */
@@ -55,6 +57,8 @@ typedef struct pg_slot {
     uint64_t sse_chunk_ns;           /* when the body piece being parsed arrived */
     uint64_t sse_last_ns;            /* when the previous event arrived */
     uint64_t sse_events, sse_tokens; /* of this stream */
+    pg_flow flow;                    /* rendered requests, extracted values, data record */
+    size_t sent_body;                /* bytes of the body sent */
 } pg_slot;
 
 struct pg_worker {
@@ -78,6 +82,7 @@ struct pg_worker {
     uint64_t arrival_ns, drop_after_ns;
     int stopping, interrupted, ended;
     uint64_t started, behind;
+    char stop_reason[256]; /* why this worker stopped the run ("" when it did not) */
     char example[PG_FAIL_KINDS][PG_FAIL_EXAMPLE]; /* first failure of each kind, in words */
 };
 
@@ -176,29 +181,45 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 
 /* --- requests --------------------------------------------------------------- */
 
-static void configure(pg_slot *s, const pg_prepared_request *pr)
+/* Sets the easy handle up for pr; a dynamic request is rendered anew each
+ * time (after the method, which would reset its body). -1 when rendering
+ * ran out of memory. */
+static int configure(pg_worker *w, pg_slot *s, const pg_prepared_request *pr)
 {
     const pg_request *r = pr->req;
     CURL *e = s->easy;
 
-    if (s->configured == pr)
-        return;
-    curl_easy_setopt(e, CURLOPT_URL, pr->url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, pr->headers);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
-    curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    if (r->body) {
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
-        if (strcmp(r->method, "POST") != 0)
+    s->sent_body = r->body_len;
+    if (s->configured != pr) {
+        curl_easy_setopt(e, CURLOPT_URL, pr->url);
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, pr->headers);
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+        curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        if (r->body) {
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+            if (strcmp(r->method, "POST") != 0)
+                curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+        } else if (pr->is_head) {
+            curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        } else if (strcmp(r->method, "GET") != 0) {
             curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
-    } else if (pr->is_head) {
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else if (strcmp(r->method, "GET") != 0) {
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+        }
+        s->configured = pr;
     }
-    s->configured = pr;
+    if (!r->dynamic)
+        return 0;
+    if (pg_flow_render(&s->flow, w->cfg.plan, pr, &w->rng) != 0)
+        return -1;
+    curl_easy_setopt(e, CURLOPT_URL, pg_buf_str(&s->flow.url));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->n_headers ? s->flow.header_nodes : NULL);
+    if (r->body_tpl.dynamic) {
+        s->sent_body = s->flow.body.len;
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)s->flow.body.len);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->flow.body.data);
+    }
+    return 0;
 }
 
 static int trial_of(const pg_worker *w, uint64_t intended)
@@ -211,11 +232,33 @@ static int trial_of(const pg_worker *w, uint64_t intended)
     return k < w->cfg.n_trials ? (int)k : (int)w->cfg.n_trials - 1;
 }
 
-static void start_request(pg_worker *w, pg_slot *s, uint64_t intended)
+/* Ends the run from inside a worker (a data set ran out, memory did): the
+ * others see the flag as they see an interruption; the reason makes the
+ * run aborted, so it cannot pass. */
+static void stop_run(pg_worker *w, const char *why)
+{
+    if (!w->stop_reason[0])
+        snprintf(w->stop_reason, sizeof w->stop_reason, "%s", why);
+    *w->cfg.stop = 1;
+}
+
+/* Steps past requests that have given their "scope": "vu" values already. */
+static void skip_done_steps(pg_worker *w, pg_slot *s)
+{
+    const pg_prepared_scenario *ps = &w->cfg.plan->scenarios[s->scenario];
+
+    while (s->step < ps->n_requests && pg_flow_skip(&s->flow, ps, s->step))
+        s->step++;
+}
+
+static int start_request(pg_worker *w, pg_slot *s, uint64_t intended)
 {
     const pg_prepared_request *pr = &w->cfg.plan->scenarios[s->scenario].requests[s->step];
 
-    configure(s, pr);
+    if (configure(w, s, pr) != 0) {
+        stop_run(w, "out of memory rendering a request");
+        return -1;
+    }
     s->body_len = 0;
     s->errbuf[0] = '\0';
     s->sse_checked = s->sse_on = 0;
@@ -226,16 +269,50 @@ static void start_request(pg_worker *w, pg_slot *s, uint64_t intended)
     s->state = SLOT_BUSY;
     w->busy++;
     curl_multi_add_handle(w->multi, s->easy);
+    return 0;
 }
 
-static void start_iteration(pg_worker *w, pg_slot *s, uint64_t intended)
+/* The iteration's cookie jar: the virtual user's own (closed model), or a
+ * new one for each iteration (open model: iterations belong to no user). */
+static void choose_handle(pg_worker *w, pg_slot *s, const pg_scenario *sc)
 {
+    CURL *want = sc->cookies ? s->jar : s->plain;
+
+    if (want != s->easy) {
+        s->easy = want;
+        s->configured = NULL;
+    }
+    if (sc->cookies && w->cfg.load->open_model)
+        curl_easy_setopt(s->easy, CURLOPT_COOKIELIST, "ALL");
+}
+
+/* 0 when the iteration started; -1 when it could not (the slot stays idle). */
+static int start_iteration(pg_worker *w, pg_slot *s, uint64_t intended)
+{
+    const pg_prepared_scenario *ps;
+    const pg_scenario *sc;
+
     s->scenario = pg_prepared_pick(w->cfg.plan, uniform01(w));
+    ps = &w->cfg.plan->scenarios[s->scenario];
+    sc = ps->sc;
+    pg_flow_begin(&s->flow, w->cfg.plan, sc, w->cfg.gindex + w->started * w->cfg.gstride);
+    if (sc->data >= 0 &&
+        pg_feed_next(w->cfg.feed, s->flow.data, (size_t)sc->data, &w->rng, &s->flow.record) != 0) {
+        char why[256];
+        snprintf(why, sizeof why,
+                 "data set \"%s\" ran out: each of its %zu records was used once (\"order\": "
+                 "\"unique\"); add records or shorten the run",
+                 s->flow.data->name, s->flow.data->n_records);
+        stop_run(w, why);
+        return -1;
+    }
+    choose_handle(w, s, sc);
     s->step = 0;
+    skip_done_steps(w, s);
     s->iter_intended_ns = intended;
     s->trial = trial_of(w, intended);
     w->started++;
-    start_request(w, s, intended);
+    return start_request(w, s, intended);
 }
 
 static pg_fail_kind classify(CURLcode c)
@@ -323,8 +400,10 @@ static void keep_example(pg_worker *w, const pg_slot *s, const pg_request *r, pg
         snprintf(ex, PG_FAIL_EXAMPLE, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(code));
 }
 
-/* Records one finished request into its trial and the live counters. */
-static void record(pg_worker *w, pg_slot *s, CURLcode code)
+/* Records one finished request into its trial and the live counters.
+ * 0 when the iteration goes on; -1 when a value it extracts was not in the
+ * answer (the requests after it would go out without it). */
+static int record(pg_worker *w, pg_slot *s, CURLcode code)
 {
     const pg_prepared_request *pr = &w->cfg.plan->scenarios[s->scenario].requests[s->step];
     const pg_request *r = pr->req;
@@ -333,7 +412,8 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     uint64_t raw_us = 0, corrected_us = 0, now = pg_now_ns();
     pg_fail_kind fail = PG_FAIL_KINDS;
     pg_live_second *sec = &w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1];
-    int checks = 0, checks_failed = 0;
+    int checks = 0, checks_failed = 0, go_on = 0;
+    char why[PG_FAIL_EXAMPLE] = "";
 
     if (code == CURLE_OK) {
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -357,7 +437,17 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     } else {
         fail = classify(code);
     }
-    if (fail != PG_FAIL_KINDS && !w->example[fail][0])
+    if (r->n_extracts && fail == PG_FAIL_KINDS) {
+        if (s->body)
+            s->body[s->body_len] = '\0'; /* the buffer has room for it */
+        if (pg_flow_extract(&s->flow, r, s->easy, s->body, s->body_len, why, sizeof why) != 0)
+            fail = PG_FAIL_EXTRACT;
+    }
+    if (r->n_extracts && fail != PG_FAIL_KINDS)
+        go_on = -1;
+    if (fail == PG_FAIL_EXTRACT && !w->example[fail][0])
+        snprintf(w->example[fail], PG_FAIL_EXAMPLE, "%s", why);
+    else if (fail != PG_FAIL_KINDS && !w->example[fail][0])
         keep_example(w, s, r, fail, code, status);
     pg_live_add(&w->live.requests, 1);
     pg_live_add(&sec->requests, 1);
@@ -368,14 +458,14 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     if (fail != PG_FAIL_KINDS) {
         pg_live_add(&w->live.failed, 1);
         pg_live_add(&sec->failed, 1);
-        if (fail != PG_FAIL_STATUS && fail != PG_FAIL_EXPECT)
+        if (!pg_fail_kind_answered[fail])
             pg_live_add(&sec->unanswered, 1);
     }
     if (code == CURLE_OK)
         atomic_fetch_add_explicit(&sec->counts[pg_hist_bucket_of(corrected_us)], 1,
                                   memory_order_relaxed);
     if (!t)
-        return;
+        return go_on;
     t->requests++;
     t->checks += (uint64_t)checks;
     t->checks_failed += (uint64_t)checks_failed;
@@ -387,10 +477,10 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     curl_easy_getinfo(s->easy, CURLINFO_HEADER_SIZE, &hsize);
     curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &rsize);
     t->bytes_in += (uint64_t)hsize + info_us(s->easy, CURLINFO_SIZE_DOWNLOAD_T);
-    t->bytes_out += (uint64_t)rsize + (r->body ? r->body_len : 0);
+    t->bytes_out += (uint64_t)rsize + (r->body ? s->sent_body : 0);
     t->sse_events += s->sse_events;
     if (code != CURLE_OK)
-        return; /* no response: no latency to record (counted as a failure above) */
+        return go_on; /* no response: no latency to record (counted as a failure above) */
     if (s->sse_on)
         record_stream(t, s, r, raw_us);
     pg_hist_record(&t->duration, corrected_us);
@@ -398,6 +488,10 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
     pg_hist_record(&t->waiting, info_us(s->easy, CURLINFO_STARTTRANSFER_TIME_T));
     pg_hist_record(&t->by_scenario[s->scenario], corrected_us);
     pg_hist_record(&t->by_name[pr->name_index], corrected_us);
+    for (size_t f = 0; f < w->cfg.plan->n_filters; f++)
+        if (pg_prepared_filter_takes(&w->cfg.plan->filters[f], s->scenario, pr, status,
+                                     status_expected(r, status)))
+            pg_hist_record(&t->by_filter[f], corrected_us);
     curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &connects);
     if (connects > 0) {
         uint64_t connect = info_us(s->easy, CURLINFO_CONNECT_TIME_T);
@@ -406,6 +500,7 @@ static void record(pg_worker *w, pg_slot *s, CURLcode code)
         if (app > connect)
             pg_hist_record(&t->tls, app - connect);
     }
+    return go_on;
 }
 
 static void park_or_continue(pg_worker *w, pg_slot *s, uint64_t now);
@@ -415,14 +510,19 @@ static void on_done(pg_worker *w, pg_slot *s, CURLcode code)
     const pg_prepared_scenario *sc = &w->cfg.plan->scenarios[s->scenario];
     uint64_t now;
 
+    int go_on;
+
     curl_multi_remove_handle(w->multi, s->easy);
     w->busy--;
-    record(w, s, code);
+    go_on = record(w, s, code) == 0;
     now = pg_now_ns();
-    if (++s->step < sc->n_requests && !w->stopping && now < w->cfg.end_ns) {
-        start_request(w, s, now);
-        return;
+    if (go_on) {
+        s->step++;
+        skip_done_steps(w, s);
     }
+    if (go_on && s->step < sc->n_requests && !w->stopping && now < w->cfg.end_ns &&
+        start_request(w, s, now) == 0)
+        return;
     if (s->step == sc->n_requests && s->trial >= 0) {
         w->trials[s->trial].iterations++;
         pg_hist_record(&w->trials[s->trial].iteration, (now - s->iter_intended_ns) / 1000u);
@@ -544,7 +644,8 @@ static uint64_t schedule_open(pg_worker *w, uint64_t now)
             pg_slot *s = &w->slots[w->free_slots[--w->n_free]];
             if (!w->starved && now - w->arrival_ns > BEHIND_NS)
                 w->behind++;
-            start_iteration(w, s, w->arrival_ns);
+            if (start_iteration(w, s, w->arrival_ns) != 0)
+                w->free_slots[w->n_free++] = (size_t)(s - w->slots);
         } else if (now - w->arrival_ns > w->drop_after_ns) {
             count_dropped(w, now);
         } else {
@@ -704,18 +805,13 @@ void *pg_worker_main(void *arg)
 
 /* --- set-up ------------------------------------------------------------------------ */
 
-static int setup_easy(pg_worker *w, pg_slot *s, size_t max_body)
+static CURL *new_easy(pg_worker *w, pg_slot *s)
 {
     const pg_load *l = w->cfg.load;
     CURL *e = curl_easy_init();
 
     if (!e)
-        return -1;
-    s->easy = e;
-    s->w = w;
-    if (w->cfg.plan->any_keep_body && !(s->body = malloc(max_body + 1)))
-        return -1;
-    s->body_cap = s->body ? max_body : 0;
+        return NULL;
     curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)s);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
@@ -736,7 +832,24 @@ static int setup_easy(pg_worker *w, pg_slot *s, size_t max_body)
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    return 0;
+    return e;
+}
+
+static int setup_slot(pg_worker *w, pg_slot *s, size_t max_body)
+{
+    s->w = w;
+    if (!(s->plain = s->easy = new_easy(w, s)))
+        return -1;
+    /* the cookie engine on, with no file to read: a jar in memory */
+    if (w->cfg.plan->any_cookies && (!(s->jar = new_easy(w, s)) ||
+                                     curl_easy_setopt(s->jar, CURLOPT_COOKIEFILE, "") != CURLE_OK))
+        return -1;
+    if (w->cfg.plan->any_keep_body && !(s->body = malloc(max_body + 1)))
+        return -1;
+    s->body_cap = s->body ? max_body : 0;
+    if (pg_flow_init(&s->flow, w->cfg.plan) != 0)
+        return -1;
+    return pg_sse_init(&s->sse, w->cfg.plan->any_tokens ? SSE_TEXT_MAX : 0);
 }
 
 int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
@@ -767,7 +880,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
         pg_heap_init(&w->thinkers, w->n_slots) != 0)
         goto oom;
     for (size_t i = 0; i < cfg->n_trials; i++) {
-        if (pg_trial_init(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) != 0)
+        if (pg_trial_init(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) != 0 ||
+            pg_trial_add_filters(&w->trials[i], cfg->plan->n_filters, err) != 0)
             goto fail;
         w->trials[i].duration_s = (double)cfg->trial_ns / 1e9;
     }
@@ -792,8 +906,7 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
     curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)conns);
     for (size_t i = 0; i < w->n_slots; i++) {
         w->slots[i].vu = i;
-        if (setup_easy(w, &w->slots[i], l->max_body) != 0 ||
-            pg_sse_init(&w->slots[i].sse, cfg->plan->any_tokens ? SSE_TEXT_MAX : 0) != 0)
+        if (setup_slot(w, &w->slots[i], l->max_body) != 0)
             goto oom;
         w->free_slots[w->n_free++] = w->n_slots - 1 - i;
     }
@@ -822,13 +935,16 @@ void pg_worker_free(pg_worker *w)
     if (!w)
         return;
     for (size_t i = 0; i < w->n_slots; i++) {
-        if (w->slots[i].easy) {
-            if (w->multi && w->slots[i].state == SLOT_BUSY)
-                curl_multi_remove_handle(w->multi, w->slots[i].easy);
-            curl_easy_cleanup(w->slots[i].easy);
-        }
-        free(w->slots[i].body);
-        pg_sse_free(&w->slots[i].sse);
+        pg_slot *s = &w->slots[i];
+        if (s->easy && w->multi && s->state == SLOT_BUSY)
+            curl_multi_remove_handle(w->multi, s->easy);
+        if (s->plain)
+            curl_easy_cleanup(s->plain);
+        if (s->jar)
+            curl_easy_cleanup(s->jar);
+        free(s->body);
+        pg_sse_free(&s->sse);
+        pg_flow_free(&s->flow);
     }
     if (w->multi)
         curl_multi_cleanup(w->multi);
@@ -869,6 +985,11 @@ uint64_t pg_worker_behind(const pg_worker *w)
 uint64_t pg_worker_started(const pg_worker *w)
 {
     return w->started;
+}
+
+const char *pg_worker_stop_reason(const pg_worker *w)
+{
+    return w->stop_reason;
 }
 
 const char *pg_worker_fail_example(const pg_worker *w, int kind)

@@ -22,7 +22,8 @@ typedef struct pg_worker_cfg {
     size_t n_trials;
     long peak_vus; /* closed model: VUs at the schedule's peak (all workers) */
     volatile sig_atomic_t *stop;
-    int socket_loop; /* drive libcurl with socket_action + epoll instead of curl_multi_poll */
+    int socket_loop;      /* drive libcurl with socket_action + epoll instead of curl_multi_poll */
+    struct pg_feed *feed; /* data records, shared by the workers */
 } pg_worker_cfg;
 
 typedef struct pg_worker pg_worker;
@@ -38,6 +39,8 @@ int pg_worker_interrupted(const pg_worker *w);
  * the generator itself fell behind. */
 uint64_t pg_worker_behind(const pg_worker *w);
 uint64_t pg_worker_started(const pg_worker *w);
+/* Why the worker stopped the run itself (a "unique" data set ran out), or "". */
+const char *pg_worker_stop_reason(const pg_worker *w);
 /* The first failure of a pg_fail_kind in words ("" when none). */
 const char *pg_worker_fail_example(const pg_worker *w, int kind);
 

@@ -110,7 +110,8 @@ static const char *unlike(const pg_results *first, const pg_results *s)
             return "a budget ran another number of trials (interrupted?)";
         if (!same_names(x->run.scenario_names, x->run.n_scenarios, y->run.scenario_names,
                         y->run.n_scenarios) ||
-            !same_names(x->run.names, x->run.n_names, y->run.names, y->run.n_names))
+            !same_names(x->run.names, x->run.n_names, y->run.names, y->run.n_names) ||
+            !same_names(x->run.filters, x->run.n_filters, y->run.filters, y->run.n_filters))
             return "a budget has other scenarios or requests (an edited budget?)";
         if (!same_thresholds(x, y))
             return "a budget has other thresholds (an edited budget?)";
@@ -209,10 +210,12 @@ static int merge_budget(pg_budget_result *out, const pg_results *shards, size_t 
     if (!(out->name = strdup(first->name)) || !(out->path = strdup(first->path)) ||
         !(out->target = strdup(first->target)) ||
         !(run->scenario_names = copy_names(first->run.scenario_names, first->run.n_scenarios)) ||
-        !(run->names = copy_names(first->run.names, first->run.n_names)))
+        !(run->names = copy_names(first->run.names, first->run.n_names)) ||
+        !(run->filters = copy_names(first->run.filters, first->run.n_filters)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     run->n_scenarios = first->run.n_scenarios;
     run->n_names = first->run.n_names;
+    run->n_filters = first->run.n_filters;
     out->regression = first->regression;
     /* every shard ran the same budget: the work of the whole is the first's */
     memcpy(out->fingerprint, first->fingerprint, sizeof out->fingerprint);
@@ -224,6 +227,8 @@ static int merge_budget(pg_budget_result *out, const pg_results *shards, size_t 
         if ((rc = pg_trial_init(&run->trials[t], run->n_scenarios, run->n_names, err)) != 0)
             return rc;
         run->n_trials = t + 1;
+        if ((rc = pg_trial_add_filters(&run->trials[t], run->n_filters, err)) != 0)
+            return rc;
         for (size_t k = 0; k < n; k++)
             pg_trial_merge(&run->trials[t], &shards[k].budgets[b].run.trials[t]);
     }

@@ -136,6 +136,11 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
             add_hist(sh, b->run.scenario_names[i], &t->by_scenario[i]);
         for (size_t i = 0; i < t->n_names && i < b->run.n_names; i++)
             add_hist(rh, b->run.names[i], &t->by_name[i]);
+        if (t->n_filters) { /* only when a threshold names such a sub-metric */
+            cJSON *fh = cJSON_AddObjectToObject(o, "filter_histograms");
+            for (size_t i = 0; i < t->n_filters && i < b->run.n_filters; i++)
+                add_hist(fh, b->run.filters[i], &t->by_filter[i]);
+        }
     }
     add_sse(o, t, with_histograms);
     return o;

@@ -99,10 +99,12 @@ static int read_sse(reader *r, pg_trial *t, const cJSON *sse, size_t i)
 static int read_trial(reader *r, pg_budget_run *run, size_t i, const cJSON *o)
 {
     pg_trial *t = &run->trials[i];
-    const cJSON *e, *sh = get(o, "scenario_histograms"), *rh = get(o, "request_histograms");
+    const cJSON *e, *sh = get(o, "scenario_histograms"), *rh = get(o, "request_histograms"),
+                    *fh = get(o, "filter_histograms");
     int rc;
 
-    if ((rc = pg_trial_init(t, run->n_scenarios, run->n_names, r->err)) != 0)
+    if ((rc = pg_trial_init(t, run->n_scenarios, run->n_names, r->err)) != 0 ||
+        (rc = pg_trial_add_filters(t, run->n_filters, r->err)) != 0)
         return rc;
     t->duration_s = num(o, "duration_s");
     t->requests = count(o, "requests");
@@ -139,6 +141,9 @@ static int read_trial(reader *r, pg_budget_run *run, size_t i, const cJSON *o)
             return rc;
     for (size_t k = 0; k < run->n_names; k++)
         if ((rc = hist(r, &t->by_name[k], rh, run->names[k], i)) != 0)
+            return rc;
+    for (size_t k = 0; k < run->n_filters; k++)
+        if ((rc = hist(r, &t->by_filter[k], fh, run->filters[k], i)) != 0)
             return rc;
     return PG_OK;
 }
@@ -311,7 +316,8 @@ static int read_budget(reader *r, pg_budget_result *b, const cJSON *o)
     /* scenario and request names: the keys of the first trial's histograms */
     if ((rc = names_of(r, &run->scenario_names, &run->n_scenarios,
                        get(first, "scenario_histograms"))) != 0 ||
-        (rc = names_of(r, &run->names, &run->n_names, get(first, "request_histograms"))) != 0)
+        (rc = names_of(r, &run->names, &run->n_names, get(first, "request_histograms"))) != 0 ||
+        (rc = names_of(r, &run->filters, &run->n_filters, get(first, "filter_histograms"))) != 0)
         return rc;
     if (n && !(run->trials = calloc(n, sizeof *run->trials)))
         return pg_err_set(r->err, PG_ENOMEM, "out of memory");

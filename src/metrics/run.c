@@ -15,6 +15,9 @@ void pg_budget_run_clear(pg_budget_run *r)
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);
     free(r->names);
+    for (size_t i = 0; i < r->n_filters; i++)
+        free(r->filters[i]);
+    free(r->filters);
     for (size_t i = 0; i < r->n_scenarios; i++)
         free(r->scenario_names[i]);
     free(r->scenario_names);
@@ -65,6 +68,10 @@ int pg_budget_run_merged(pg_trial *all, const pg_budget_run *r, pg_err *err)
 
     if ((rc = pg_trial_init(all, r->n_scenarios, r->n_names, err)) != 0)
         return rc;
+    if ((rc = pg_trial_add_filters(all, r->n_filters, err)) != 0) {
+        pg_trial_clear(all);
+        return rc;
+    }
     for (size_t i = 0; i < r->n_trials; i++) {
         pg_trial_merge(all, &r->trials[i]);
         duration += r->trials[i].duration_s;

@@ -38,6 +38,8 @@ typedef struct pg_budget_run {
     pg_timeline_point *timeline;
     size_t n_names;
     char **names; /* request names, index of pg_trial.by_name */
+    size_t n_filters;
+    char **filters; /* sub-metrics as thresholds write them, index of pg_trial.by_filter */
     size_t n_scenarios;
     char **scenario_names;        /* index of pg_trial.by_scenario */
     int interrupted;              /* stopped before the schedule ended */

@@ -5,20 +5,21 @@
 #include <string.h>
 
 const char *const pg_fail_kind_names[PG_FAIL_KINDS] = {
-    "refused", "reset", "timeout", "dns", "tls", "status", "expectation", "protocol", "other",
+#define PG_FAIL_NAME(id, name, answered, hint) name,
+    PG_FAIL_KIND_TABLE(PG_FAIL_NAME)
+#undef PG_FAIL_NAME
 };
 
 const char *const pg_fail_kind_hints[PG_FAIL_KINDS] = {
-    "nothing accepted the connection: is the target running, on that host and port?",
-    "the target closed or reset the connection before the answer was complete",
-    "no complete answer within the request timeout (load.timeout)",
-    "the host name did not resolve",
-    ("the TLS handshake failed: http:// vs https://, a certificate not trusted (\"insecure\": "
-     "true skips the check), or not a TLS server"),
-    "the status was not one the request expects (2xx/3xx unless expect.status says)",
-    "the body did not contain expect.body_contains",
-    "the answer was not valid HTTP: is an HTTP server listening on that port?",
-    "libcurl failed in another way (see the example)",
+#define PG_FAIL_HINT(id, name, answered, hint) hint,
+    PG_FAIL_KIND_TABLE(PG_FAIL_HINT)
+#undef PG_FAIL_HINT
+};
+
+const int pg_fail_kind_answered[PG_FAIL_KINDS] = {
+#define PG_FAIL_ANSWERED(id, name, answered, hint) answered,
+    PG_FAIL_KIND_TABLE(PG_FAIL_ANSWERED)
+#undef PG_FAIL_ANSWERED
 };
 
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
@@ -50,12 +51,25 @@ int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
     return PG_OK;
 }
 
+int pg_trial_add_filters(pg_trial *t, size_t n, pg_err *err)
+{
+    if (!n)
+        return PG_OK;
+    if (!(t->by_filter = calloc(n, sizeof *t->by_filter)))
+        return pg_err_set(err, PG_ENOMEM, "out of memory for trial metrics");
+    t->n_filters = n;
+    for (size_t i = 0; i < n; i++)
+        pg_hist_reset(&t->by_filter[i]);
+    return PG_OK;
+}
+
 void pg_trial_clear(pg_trial *t)
 {
     free(t->by_scenario);
     free(t->by_name);
-    t->by_scenario = t->by_name = NULL;
-    t->n_scenarios = t->n_names = 0;
+    free(t->by_filter);
+    t->by_scenario = t->by_name = t->by_filter = NULL;
+    t->n_scenarios = t->n_names = t->n_filters = 0;
 }
 
 void pg_trial_merge(pg_trial *into, const pg_trial *from)
@@ -92,6 +106,8 @@ void pg_trial_merge(pg_trial *into, const pg_trial *from)
         pg_hist_merge(&into->by_scenario[i], &from->by_scenario[i]);
     for (size_t i = 0; i < into->n_names && i < from->n_names; i++)
         pg_hist_merge(&into->by_name[i], &from->by_name[i]);
+    for (size_t i = 0; i < into->n_filters && i < from->n_filters; i++)
+        pg_hist_merge(&into->by_filter[i], &from->by_filter[i]);
 }
 
 double pg_trial_rps(const pg_trial *t)
@@ -109,7 +125,7 @@ uint64_t pg_trial_answered(const pg_trial *t)
     uint64_t unanswered = 0;
 
     for (int i = 0; i < PG_FAIL_KINDS; i++)
-        if (i != PG_FAIL_STATUS && i != PG_FAIL_EXPECT)
+        if (!pg_fail_kind_answered[i])
             unanswered += t->fails[i];
     return unanswered < t->requests ? t->requests - unanswered : 0;
 }

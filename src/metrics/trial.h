@@ -12,23 +12,39 @@
 
 #include "metrics/hist.h"
 
-/* Why a request counted as failed. */
+/* Why a request counted as failed: id, name (results, reports), whether the
+ * target answered (a 503 is an answer; a refused connection is not), and
+ * what a failure of the kind usually means, in one line for a person. */
+#define PG_FAIL_KIND_TABLE(X)                                                                      \
+    X(PG_FAIL_REFUSED, "refused", 0,                                                               \
+      "nothing accepted the connection: is the target running, on that host and port?")            \
+    X(PG_FAIL_RESET, "reset", 0,                                                                   \
+      "the target closed or reset the connection before the answer was complete")                  \
+    X(PG_FAIL_TIMEOUT, "timeout", 0,                                                               \
+      "no complete answer within the request timeout (load.timeout)")                              \
+    X(PG_FAIL_DNS, "dns", 0, "the host name did not resolve")                                      \
+    X(PG_FAIL_TLS, "tls", 0,                                                                       \
+      "the TLS handshake failed: http:// vs https://, a certificate not trusted (\"insecure\": "   \
+      "true skips the check), or not a TLS server")                                                \
+    X(PG_FAIL_STATUS, "status", 1,                                                                 \
+      "the status was not one the request expects (2xx/3xx unless expect.status says)")            \
+    X(PG_FAIL_EXPECT, "expectation", 1, "the body did not contain expect.body_contains")           \
+    X(PG_FAIL_PROTOCOL, "protocol", 0,                                                             \
+      "the answer was not valid HTTP: is an HTTP server listening on that port?")                  \
+    X(PG_FAIL_OTHER, "other", 0, "libcurl failed in another way (see the example)")                \
+    X(PG_FAIL_EXTRACT, "extract", 1,                                                               \
+      "a value the request extracts was not in the answer (its iteration stopped there)")
+
 typedef enum {
-    PG_FAIL_REFUSED,  /* connection refused */
-    PG_FAIL_RESET,    /* connection reset / closed mid-response */
-    PG_FAIL_TIMEOUT,  /* request timeout */
-    PG_FAIL_DNS,      /* name did not resolve */
-    PG_FAIL_TLS,      /* TLS handshake or certificate */
-    PG_FAIL_STATUS,   /* status not expected */
-    PG_FAIL_EXPECT,   /* body_contains not found */
-    PG_FAIL_PROTOCOL, /* the answer was not valid HTTP */
-    PG_FAIL_OTHER,
-    PG_FAIL_KINDS
+#define PG_FAIL_ENUM(id, name, answered, hint) id,
+    PG_FAIL_KIND_TABLE(PG_FAIL_ENUM)
+#undef PG_FAIL_ENUM
+        PG_FAIL_KINDS
 } pg_fail_kind;
 
 extern const char *const pg_fail_kind_names[PG_FAIL_KINDS];
-/* What a failure of each kind usually means, in one line for a person. */
 extern const char *const pg_fail_kind_hints[PG_FAIL_KINDS];
+extern const int pg_fail_kind_answered[PG_FAIL_KINDS];
 
 #define PG_FAIL_EXAMPLE 256 /* bytes kept of a failure's description */
 
@@ -71,9 +87,14 @@ typedef struct pg_trial {
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */
+    size_t n_filters;
+    pg_hist *by_filter; /* http_req_duration{status:...}, {scenario:...,method:...}: one per
+                           sub-metric a threshold names (pg_budget_run.filters) */
 } pg_trial;
 
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err);
+/* Room for n filtered histograms (by_filter), after pg_trial_init. */
+int pg_trial_add_filters(pg_trial *t, size_t n, pg_err *err);
 void pg_trial_clear(pg_trial *t);                          /* frees the sub-metric arrays */
 void pg_trial_merge(pg_trial *into, const pg_trial *from); /* same shapes */
 double pg_trial_rps(const pg_trial *t);

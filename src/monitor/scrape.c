@@ -1,5 +1,6 @@
 /* scrape.c — one gauge out of Prometheus text or JSON (see scrape.h). */
 #include "monitor/scrape.h"
+#include "common/json_path.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -166,27 +167,9 @@ int pg_scrape_prometheus(const char *text, size_t len, const pg_selector *sel, d
 int pg_scrape_json(const char *text, size_t len, const char *path, double *out)
 {
     cJSON *doc = cJSON_ParseWithLength(text, len);
-    const cJSON *at = doc;
-    const char *p = path;
+    const cJSON *at = doc ? pg_json_path(doc, path) : NULL;
     int rc = -1;
 
-    while (at && *p) {
-        char key[256], *endp;
-        size_t n = strcspn(p, ".");
-        long index;
-        if (n == 0 || n >= sizeof key) {
-            at = NULL;
-            break;
-        }
-        memcpy(key, p, n);
-        key[n] = '\0';
-        p += n + (p[n] == '.');
-        index = strtol(key, &endp, 10);
-        if (cJSON_IsArray(at) && !*endp && index >= 0 && index < 1000000)
-            at = cJSON_GetArrayItem(at, (int)index);
-        else
-            at = cJSON_GetObjectItemCaseSensitive(at, key);
-    }
     if (at && cJSON_IsNumber(at)) {
         *out = at->valuedouble;
         rc = 0;

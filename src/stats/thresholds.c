@@ -12,19 +12,25 @@ static const pg_hist *trend_of(const pg_threshold *t, const pg_trial *all, const
 {
     switch (t->def->id) {
     case PG_METRIC_HTTP_REQ_DURATION:
-        if (t->tag_key && strcmp(t->tag_key, "scenario") == 0) {
+        if (!t->filter.n)
+            return &all->duration;
+        switch (pg_tag_filter_simple(&t->filter)) {
+        case PG_TAG_SCENARIO:
             for (size_t i = 0; i < run->n_scenarios; i++)
-                if (strcmp(run->scenario_names[i], t->tag_value) == 0)
+                if (strcmp(run->scenario_names[i], t->filter.value[PG_TAG_SCENARIO]) == 0)
                     return &all->by_scenario[i];
             return NULL;
-        }
-        if (t->tag_key && strcmp(t->tag_key, "name") == 0) {
+        case PG_TAG_NAME:
             for (size_t i = 0; i < run->n_names; i++)
-                if (strcmp(run->names[i], t->tag_value) == 0)
+                if (strcmp(run->names[i], t->filter.value[PG_TAG_NAME]) == 0)
                     return &all->by_name[i];
             return NULL;
+        default: /* measured for this threshold's key */
+            for (size_t i = 0; i < run->n_filters && i < all->n_filters; i++)
+                if (strcmp(run->filters[i], t->metric) == 0)
+                    return &all->by_filter[i];
+            return NULL;
         }
-        return &all->duration;
     case PG_METRIC_HTTP_REQ_WAITING:
         return &all->waiting;
     case PG_METRIC_HTTP_REQ_CONNECTING:
@@ -295,8 +301,7 @@ int pg_thresholds_reevaluate(pg_budget_result *r, pg_err *err)
         t->col = c->col;
         if (!(t->metric = strdup(c->metric)) || !(t->source = strdup(c->expr)))
             rc = pg_err_set(err, PG_ENOMEM, "out of memory");
-        else if (pg_metric_key_split(c->metric, &t->base, &t->tag_key, &t->tag_value, why,
-                                     sizeof why) != 0 ||
+        else if (pg_metric_key_split(c->metric, &t->base, &t->filter, why, sizeof why) != 0 ||
                  !(t->def = metric_def(t->base, r)) ||
                  pg_threshold_parse_expr(c->expr, t->def, t, why, sizeof why) != 0)
             rc = pg_err_set(err, PG_EINVALID, "threshold \"%s\" on %s cannot be judged again",

@@ -46,7 +46,7 @@ unset PG_TEST_API_TOKEN
 "$bin" run "$dir/secret.json" --quiet >"$dir/unset.out" 2>&1
 rc=$?
 [ $rc -eq 2 ] || { echo "FAIL: unset variable: exit $rc, want 2"; fail=1; }
-grep -q "secret.json:6:54: header \"Authorization\" uses \${PG_TEST_API_TOKEN}, which is not set" "$dir/unset.out" ||
+grep -q "secret.json:6:62: header \"Authorization\" uses \${PG_TEST_API_TOKEN}, which is not set" "$dir/unset.out" ||
   { echo "FAIL: unset variable message"; cat "$dir/unset.out"; fail=1; }
 [ $fail -eq 0 ] && echo "secrets: sent to the target, in none of ${#files[@]} outputs; unset variable: exit 2"
 exit $fail

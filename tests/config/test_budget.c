@@ -128,8 +128,8 @@ static void closed_model_fields(void **state)
     assert_string_equal(b->scenarios[0].requests[0].method, "GET");
     assert_string_equal(b->scenarios[0].requests[0].name, "GET /");
     assert_int_equal(b->n_thresholds, 15);
-    assert_true(b->thresholds[14].tag_key && strcmp(b->thresholds[14].tag_key, "name") == 0);
-    assert_string_equal(b->thresholds[14].tag_value, "GET /");
+    assert_int_equal(pg_tag_filter_simple(&b->thresholds[14].filter), PG_TAG_NAME);
+    assert_string_equal(b->thresholds[14].filter.value[PG_TAG_NAME], "GET /");
     assert_true(b->thresholds[12].abort_on_fail);
     /* regression defaults */
     assert_true(b->regression.enabled);

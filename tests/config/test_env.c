@@ -92,8 +92,9 @@ static void budget_headers_expand_and_errors_point_at_the_value(void **state)
     t = budget_with("Bearer ${PG_NOT_SET}");
     assert_int_not_equal(pg_budget_parse(&b, "b.json", t, strlen(t), &err), 0);
     assert_int_equal(err.line, 4);
-    assert_int_equal(err.col, 35); /* the value of "Authorization" */
-    assert_non_null(strstr(err.msg, "uses ${PG_NOT_SET}, which is not set in the environment"));
+    assert_int_equal(err.col, 43); /* the ${ in the value of "Authorization" */
+    assert_non_null(strstr(err.msg, "header \"Authorization\" uses ${PG_NOT_SET}, which is not set "
+                                    "in the environment"));
     assert_non_null(strstr(err.msg, "${{ secrets.PG_NOT_SET }}"));
 
     setenv("PG_TEST_TOKEN", "two\r\nX-Injected: 1", 1);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "common/err.h"
 #include "config/threshold.h"
 
 static pg_threshold parse_ok(const char *metric, const char *expr)
@@ -116,40 +117,67 @@ static void invalid_expressions(void **state)
     parse_bad("http_req_failed", "rate<%", "not a number");
 }
 
+static void key_refused(const char *key, const char *words)
+{
+    char *base = NULL, why[512] = "";
+    pg_tag_filter f;
+
+    assert_int_equal(pg_metric_key_split(key, &base, &f, why, sizeof why), PG_EINVALID);
+    if (!strstr(why, words))
+        print_error("%s: %s\n", key, why);
+    assert_non_null(strstr(why, words));
+    assert_null(base);
+    assert_int_equal(f.n, 0);
+}
+
+/* k6's sub-metric grammar: name{tag:value,tag:value}; the filter ends at the
+ * last "}", a value at the next ",KNOWN_TAG:". */
 static void metric_keys(void **state)
 {
-    char *base, *k, *v, why[256];
+    char *base, why[256];
+    pg_tag_filter f;
+
     (void)state;
     assert_int_equal(
-        pg_metric_key_split("http_req_duration{scenario:browse}", &base, &k, &v, why, sizeof why),
-        0);
+        pg_metric_key_split("http_req_duration{scenario:browse}", &base, &f, why, sizeof why), 0);
     assert_string_equal(base, "http_req_duration");
-    assert_string_equal(k, "scenario");
-    assert_string_equal(v, "browse");
-    free(base), free(k), free(v);
-    assert_int_equal(pg_metric_key_split("http_reqs", &base, &k, &v, why, sizeof why), 0);
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.value[PG_TAG_SCENARIO], "browse");
+    assert_int_equal(pg_tag_filter_simple(&f), PG_TAG_SCENARIO);
+    free(base), pg_tag_filter_clear(&f);
+    assert_int_equal(pg_metric_key_split("http_reqs", &base, &f, why, sizeof why), 0);
     assert_string_equal(base, "http_reqs");
-    assert_null(k);
+    assert_int_equal(f.n, 0);
     free(base);
-    assert_int_not_equal(pg_metric_key_split("http_reqs{scenario}", &base, &k, &v, why, sizeof why),
-                         0);
-    assert_int_not_equal(
-        pg_metric_key_split("http_reqs{color:red}", &base, &k, &v, why, sizeof why), 0);
-    assert_non_null(strstr(why, "unknown tag"));
-    assert_int_not_equal(
-        pg_metric_key_split("http_reqs{scenario:a}x", &base, &k, &v, why, sizeof why), 0);
-    /* the filter ends at the last "}", as k6 splits it */
+    assert_int_equal(pg_metric_key_split("http_req_duration{scenario:s,name:home,status:200,"
+                                         "method:GET,expected_response:true}",
+                                         &base, &f, why, sizeof why),
+                     0);
+    assert_int_equal(f.n, 5);
+    assert_string_equal(f.value[PG_TAG_NAME], "home");
+    assert_string_equal(f.value[PG_TAG_STATUS], "200");
+    assert_string_equal(f.value[PG_TAG_METHOD], "GET");
+    assert_string_equal(f.value[PG_TAG_EXPECTED_RESPONSE], "true");
+    assert_int_equal(pg_tag_filter_simple(&f), PG_TAG_KEY_COUNT);
+    free(base), pg_tag_filter_clear(&f);
+    /* a value may hold "}" and a comma not followed by a tag */
     assert_int_equal(
-        pg_metric_key_split("http_req_duration{name:a}b}", &base, &k, &v, why, sizeof why), 0);
-    assert_string_equal(v, "a}b");
-    free(base), free(k), free(v);
-    assert_int_not_equal(
-        pg_metric_key_split("http_req_duration{name:}", &base, &k, &v, why, sizeof why), 0);
-    assert_non_null(strstr(why, "empty value"));
-    assert_int_not_equal(pg_metric_key_split("http_req_duration{scenario:s,name:home}", &base, &k,
-                                             &v, why, sizeof why),
-                         0);
-    assert_non_null(strstr(why, "several tags"));
+        pg_metric_key_split("http_req_duration{name:a}b,c,status:404}", &base, &f, why, sizeof why),
+        0);
+    assert_string_equal(f.value[PG_TAG_NAME], "a}b,c");
+    assert_string_equal(f.value[PG_TAG_STATUS], "404");
+    free(base), pg_tag_filter_clear(&f);
+    key_refused("http_reqs{scenario}", "not a valid sub-metric");
+    key_refused("http_reqs{color:red}", "unknown tag; valid tags are scenario, name, status, "
+                                        "method, expected_response");
+    key_refused("http_reqs{scenario:a}x", "not a valid sub-metric");
+    key_refused("http_req_duration{name:}", "empty value");
+    key_refused("http_req_duration{name:a,status:}", "empty value");
+    key_refused("http_req_duration{status:200,status:201}", "status twice");
+    key_refused("http_req_duration{status:2xx}", "status code from 100 to 599");
+    key_refused("http_req_duration{status:600}", "status code from 100 to 599");
+    key_refused("http_req_duration{method:get}", "method is one of GET");
+    key_refused("http_req_duration{expected_response:yes}", "true or false");
     assert_non_null(pg_metric_lookup("http_req_waiting"));
     assert_null(pg_metric_lookup("http_req_duraton"));
 }

@@ -92,7 +92,22 @@ cat >"$logs/capacity.json" <<JSON
   "thresholds": { "http_req_duration": ["p(95)<1s"] },
   "scenarios": [ { "name": "s", "requests": [ { "path": "/delay/1" } ] } ] }
 JSON
-for kind in open closed capacity; do
+# realistic traffic: records of a CSV, templates, values taken from answers
+# (JSON path, header, pattern), a cookie jar per user, a sub-metric filter
+printf 'id,name\n1,a b\n2,"c,d"\n3,e\n' >"$logs/users.csv"
+cat >"$logs/flow.json" <<JSON
+{ "name": "flow", "target": "$target",
+  "load": { "executor": "constant-vus", "vus": 2, "duration": "2s" },
+  "trials": 2, "regression": false, "cookies": true,
+  "data": { "users": "users.csv" },
+  "thresholds": { "http_req_duration{status:200,method:GET}": ["p(95)<2s"] },
+  "scenarios": [ { "name": "s", "data": "users", "requests": [
+    { "method": "POST", "path": "/echo", "body": "{\"user\": \"{{users.name}}\", \"n\": {{\$random 1 9}}}",
+      "extract": { "j": { "json": "user" }, "h": { "header": "Content-Type" },
+                   "r": { "regex": "n\": ([0-9])" } } },
+    { "path": "/delay/1?u={{j}}&t={{h}}&x={{\$uuid}}", "headers": { "X-R": "{{r}}-{{\$iteration}}" } } ] } ] }
+JSON
+for kind in open closed capacity flow; do
   "${vg[@]}" --log-file="$logs/$kind.log" "$build/perfgate" run "$logs/$kind.json" -o "$logs/$kind-r.json" \
     --quiet >"$logs/$kind.out" 2>&1
   rc=$?

@@ -6,7 +6,8 @@
 # id of the CSV requested, tokens kept per virtual user ("scope": "vu": one
 # login per user), a cookie jar per user and per open-model iteration, a
 # value that is not in the answer failing as "extract", and a "unique" data
-# set that runs out stopping the run with exit 1, its results marked.
+# set that runs out stopping the run with exit 1, its results marked, each
+# record used once across workers and across shards.
 set -u
 bin=$1
 . "$(dirname "$0")/lib.sh"
@@ -119,5 +120,18 @@ grep -Eq '"aborted":[[:space:]]*"data set' "$dir/unique-results.json" || bad "th
 [ "$(field "$(stats)" 'sum(d["logins"].values())')" = 20 ] ||
   bad "unique: logins $(field "$(stats)" 'd["logins"]'), want each of the 20 users once"
 [ "$(field "$(stats)" 'max(d["logins"].values())')" = 1 ] || bad "unique: a record was used twice"
+
+# 7. "unique" across shards: shard I of 2 takes records I, I+2, ...; together
+# each of the 20 records once (4 VUs: each shard runs 2 of them).
+reset
+budget "$dir/unique4.json" '{ "executor": "constant-vus", "vus": 4, "duration": "20s" }' \
+  unique iteration true
+for shard in 1/2 2/2; do
+  "$bin" run "$dir/unique4.json" --shard "$shard" -q -o "$dir/shard.json" >"$dir/shard.out" 2>&1
+  [ $? -eq 1 ] || bad "unique, shard $shard: want exit 1 when the shard's records ran out"
+done
+[ "$(field "$(stats)" 'sorted(d["logins"]) == sorted("u%d" % i for i in range(1, 21))')" = True ] &&
+  [ "$(field "$(stats)" 'max(d["logins"].values())')" = 1 ] ||
+  bad "unique across shards: logins $(field "$(stats)" 'd["logins"]'), want each of the 20 users once"
 
 exit $fail

@@ -43,7 +43,8 @@ http {
 }
 CONF
   # the server on core 0, the load generator under test on core 1
-  taskset -c 0 nginx -c "$nginx_dir/nginx.conf"
+  # (BENCH_NGINX_CPUS=0,1: free to use both, as on a 2-core CI runner)
+  taskset -c "${BENCH_NGINX_CPUS:-0}" nginx -c "$nginx_dir/nginx.conf"
   sleep 0.3
 }
 

@@ -237,7 +237,6 @@ int pg_run_execute(char **files, int n, const pg_run_args *ap, const char *outpu
                          .stop = &pg_stop_signal,
                          .progress = pg_progress_update,
                          .progress_arg = &prog,
-                         .socket_loop = getenv("PERFGATE_SOCKET_LOOP") != NULL,
                          .judge = judge_step,
                          .judge_arg = &judge,
                          .watch =

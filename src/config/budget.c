@@ -86,6 +86,24 @@ out:
     return rc;
 }
 
+/* HTTP/2 without TLS (prior knowledge, h2c): libcurl before 8.0.0 fails
+ * every request on a reused h2c connection with "Error in the HTTP2 framing
+ * layer" (curl#10634, fixed in 8.0.0 by curl#10643; Debian 12 ships 7.88.1),
+ * which would count a working service as all errors. Refused here, with the
+ * way out, rather than measured wrong. */
+static int check_h2c(pg_fields *f, const cJSON *load, const pg_budget *b)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+    if (!b->load.http2 || strncmp(b->target, "http://", 7) != 0 || v->version_num >= 0x080000)
+        return PG_OK;
+    return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "http"), 0,
+                             "\"http\": \"2\" on an http:// target (HTTP/2 without TLS) fails on "
+                             "every reused connection with this libcurl (%s; curl issue 10634, "
+                             "fixed in 8.0.0); use an https:// target, or \"http\": \"1.1\"",
+                             v->version);
+}
+
 /* --duration: the measured time; a ramp's stages and a staircase's steps in
  * proportion (a breaking-point budget: its longest staircase takes it). */
 static int scale_duration(pg_fields *f, pg_budget *b, uint64_t to_us)
@@ -152,7 +170,7 @@ static int parse_root(pg_fields *f, const cJSON *root, pg_budget *b, uint64_t du
     if (!(section = cJSON_GetObjectItemCaseSensitive(root, "load")))
         return pg_json_doc_error(f->err, f->doc, root, 0,
                                  "missing required key \"load\" in the budget");
-    if ((rc = pg_section_load(f, section, &b->load)) != 0)
+    if ((rc = pg_section_load(f, section, &b->load)) != 0 || (rc = check_h2c(f, section, b)) != 0)
         return rc;
     if (duration_us && (rc = scale_duration(f, b, duration_us)) != 0)
         return rc;
@@ -252,6 +270,7 @@ static void free_request(pg_request *r)
     free(r->path);
     pg_template_clear(&r->path_tpl);
     pg_template_clear(&r->body_tpl);
+    free(r->body_as_written);
     for (size_t i = 0; i < r->n_extracts; i++)
         pg_extract_clear(&r->extracts[i]);
     free(r->extracts);

@@ -77,6 +77,8 @@ typedef struct pg_request {
     char *tokens_field;         /* NULL, or the JSON path of the tokens in each event's data */
     pg_template path_tpl;       /* the path as a template (path keeps it as written) */
     pg_template body_tpl;       /* the body as a template (an @file body only with "template") */
+    char *body_as_written;      /* NULL, or the body before ${NAME} was filled in (fingerprints) */
+    size_t body_as_written_len;
     int dynamic;                /* path, a header or the body changes per request */
     pg_extract *extracts;
     size_t n_extracts;

@@ -71,7 +71,9 @@ static int request_json(cJSON *o, const pg_request *r)
         ok = h && cJSON_AddItemToArray(headers, h) && add_str(h, "name", r->headers[i].name) &&
              add_str(h, "value", r->headers[i].template);
     }
-    if (r->body)
+    if (r->body_as_written) /* as written: ${TOKEN} stays ${TOKEN} */
+        pg_sha256_hex(r->body_as_written, r->body_as_written_len, body);
+    else if (r->body)
         pg_sha256_hex(r->body, r->body_len, body);
     ok = ok && add_str(o, "body_sha256", r->body ? body : NULL);
     ok = ok && (status = cJSON_AddArrayToObject(o, "expect_status")) != NULL;

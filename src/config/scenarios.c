@@ -173,11 +173,17 @@ static int body_template(pg_fields *f, const cJSON *m, const char *file, size_t 
     }
     r->dynamic |= r->body_tpl.dynamic;
     if (r->body_tpl.dynamic)
-        return PG_OK;
+        return PG_OK; /* r->body stays as written */
     pg_template_render(&r->body_tpl, &(pg_tpl_values){0}, &out);
     if (pg_buf_failed(&out)) {
         pg_buf_free(&out);
         return oom(f);
+    }
+    if (out.len != r->body_len || memcmp(pg_buf_str(&out), r->body, out.len) != 0) {
+        /* ${NAME} filled in: the work is the body as written, not a secret's value */
+        r->body_as_written = r->body;
+        r->body_as_written_len = r->body_len;
+        r->body = NULL;
     }
     free(r->body);
     r->body = out.data ? out.data : pg_strdup("");

@@ -37,7 +37,7 @@ static long max_rss_kib(void)
 }
 
 /* Each connection is a file descriptor; each worker holds a few more
- * (epoll, timerfd, libcurl's wake-up pair), and stdio, the budget and
+ * (timerfd, libcurl's wake-up pair), and stdio, the budget and
  * results files a few. */
 int pg_engine_room(const pg_budget *b, unsigned threads, unsigned shards, unsigned engines,
                    pg_err *err)
@@ -248,7 +248,6 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     cfg.trial_ns = b->load.duration_us * 1000u / (uint64_t)b->trials;
     cfg.peak_vus = peak_vus(&b->load);
     cfg.stop = &stop;
-    cfg.socket_loop = o->socket_loop;
     cfg.feed = o->feed ? o->feed : &own_feed;
     for (unsigned i = 0; i < n; i++) {
         cfg.gindex = shard_i * n + i;

@@ -3,10 +3,9 @@
  * Worker threads each drive their own libcurl multi handle with
  * curl_multi_poll, with a timerfd in the wait set for iteration starts, so an
  * open-model start is on time to the microsecond and no lock is taken on the
- * request path. curl_multi_socket_action on epoll is the alternative driver;
- * it measured slower here (bench/throughput.sh: 0.59x wrk against 0.72x at 50
- * connections, 23k against 27k req/s at 1000), because libcurl removes and
- * re-adds each socket around every transfer, an epoll_ctl pair per request. Each worker fills its
+ * request path (curl_multi_socket_action on epoll measured slower: 0.59x wrk
+ * against 0.72x at 50 connections, 23k against 27k req/s at 1000; libcurl
+ * re-adds each socket around every transfer). Each worker fills its
  * own per-trial metrics; the engine merges them when the run ends. While it runs, a once-a-second
  * sampler reads per-worker atomic counters for the progress line and the
  * timeline. */
@@ -51,7 +50,6 @@ typedef struct pg_run_opts {
     volatile sig_atomic_t *stop;       /* set (by a signal handler) to stop early */
     pg_progress_fn progress;
     void *progress_arg;
-    int socket_loop;        /* drive libcurl with socket_action + epoll (for comparison) */
     pg_step_judge_fn judge; /* breaking-point thresholds per step; NULL: the error limit only */
     void *judge_arg;
     uint64_t start_ns; /* CLOCK_MONOTONIC instant the schedule starts at; 0: 50 ms from now */

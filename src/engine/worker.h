@@ -22,7 +22,6 @@ typedef struct pg_worker_cfg {
     size_t n_trials;
     long peak_vus; /* closed model: VUs at the schedule's peak (all workers) */
     volatile sig_atomic_t *stop;
-    int socket_loop;      /* drive libcurl with socket_action + epoll instead of curl_multi_poll */
     struct pg_feed *feed; /* data records, shared by the workers */
 } pg_worker_cfg;
 

@@ -92,6 +92,8 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     cJSON_AddNumberToObject(o, "errors", (double)t->failed);
     cJSON_AddNumberToObject(o, "error_rate", pg_trial_error_rate(t));
     cJSON_AddNumberToObject(o, "dropped", (double)t->dropped);
+    if (t->retried) /* only when some were: older readers and goldens stay as they are */
+        cJSON_AddNumberToObject(o, "retried", (double)t->retried);
     cJSON_AddNumberToObject(o, "iterations", (double)t->iterations);
     cJSON_AddNumberToObject(o, "duration_s", round(t->duration_s * 1000.0) / PG_PER_SECOND_SCALE);
     cJSON_AddNumberToObject(o, "rps", round(pg_trial_rps(t) * 100.0) / 100.0);

@@ -110,6 +110,7 @@ static int read_trial(reader *r, pg_budget_run *run, size_t i, const cJSON *o)
     t->requests = count(o, "requests");
     t->failed = count(o, "errors");
     t->dropped = count(o, "dropped");
+    t->retried = count(o, "retried");
     t->iterations = count(o, "iterations");
     t->bytes_in = count(o, "bytes_in");
     t->bytes_out = count(o, "bytes_out");

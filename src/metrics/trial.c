@@ -82,6 +82,7 @@ void pg_trial_merge(pg_trial *into, const pg_trial *from)
     into->dropped += from->dropped;
     into->checks += from->checks;
     into->checks_failed += from->checks_failed;
+    into->retried += from->retried;
     into->bytes_in += from->bytes_in;
     into->bytes_out += from->bytes_out;
     for (size_t i = 0; i < PG_STATUS_CODES; i++)

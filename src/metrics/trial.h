@@ -60,6 +60,8 @@ typedef struct pg_trial {
     uint64_t iterations;
     uint64_t dropped; /* open model: starts skipped for lack of a connection */
     uint64_t checks, checks_failed;
+    uint64_t retried; /* failed on a reused connection before any answer, sent again on a new
+                         one (counted once, in requests, by the attempt that ended) */
     uint64_t bytes_in, bytes_out;
     uint64_t status[PG_STATUS_CODES]; /* by HTTP status; 0 = no response */
     uint64_t fails[PG_FAIL_KINDS];

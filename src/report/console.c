@@ -211,6 +211,12 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
             "%s\n",
             p50, p99, raw50, raw99, ttfb);
     }
+    if (all.retried)
+        fprintf(fp,
+                "  retried: %llu request%s failed on a reused connection before any answer and "
+                "%s sent again on a new one (counted once, by how the second try ended)\n",
+                (unsigned long long)all.retried, all.retried == 1 ? "" : "s",
+                all.retried == 1 ? "was" : "were");
     if (all.failed) {
         fprintf(fp, "  errors:");
         for (int i = 0; i < PG_FAIL_KINDS; i++)

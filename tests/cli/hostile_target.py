@@ -15,6 +15,10 @@ Listens on 127.0.0.1 (port 0: the kernel picks; the port is printed as
   /hostile      a 200 whose headers and body carry hostile text
   /auth         200 when the Authorization header equals $HOSTILE_EXPECT_AUTH,
                 401 otherwise (proves a secret header was sent)
+  /drop/N       keeps the connection alive for N answers, then reads the next
+                request and closes without a byte of answer (a server that
+                ends a connection, as nginx at keepalive_requests, racing a
+                request it will not process)
 
 Every connection lives in its own daemon thread and ends by itself: the
 server exits after --lifetime seconds (default 120) in any case, so a test
@@ -97,6 +101,13 @@ def serve(conn):
                 n = min(left, len(CHUNK))
                 conn.sendall(memoryview(CHUNK)[:n])
                 left -= n
+        elif path.startswith("/drop/"):
+            keep = int(path[len("/drop/"):])
+            for _ in range(keep):
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+                if read_request(conn) is None:
+                    return
+            # the request just read is never answered
         elif path == "/hostile":
             conn.sendall(b"HTTP/1.1 200 OK\r\nServer: " + HOSTILE.replace(b"\r\n", b" ") +
                          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(HOSTILE) +

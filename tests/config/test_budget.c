@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "common/file.h"
 #include "config/budget.h"
@@ -274,10 +275,38 @@ static void parse_from_memory(void **state)
     assert_non_null(strstr(err.msg, "cannot open"));
 }
 
+/* HTTP/2 without TLS: refused where libcurl fails on every reused h2c
+ * connection (before 8.0.0: curl issue 10634), accepted where it works. */
+static void h2c_refused_on_old_libcurl(void **state)
+{
+    static const char text[] =
+        "{ \"name\": \"h\", \"target\": \"http://127.0.0.1:8080\",\n"
+        "  \"load\": { \"executor\": \"constant-vus\", \"vus\": 1, \"duration\": \"6s\",\n"
+        "            \"http\": \"2\" },\n"
+        "  \"scenarios\": [ { \"name\": \"s\", \"requests\": [ { \"path\": \"/\" } ] } ] }\n";
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    pg_budget *b = NULL;
+    pg_err err;
+    int rc = pg_budget_parse(&b, "h.json", text, sizeof text - 1, &err);
+
+    (void)state;
+    if (v->version_num >= 0x080000) {
+        assert_int_equal(rc, 0);
+        pg_budget_free(b);
+        return;
+    }
+    assert_int_equal(rc, PG_EINVALID);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 21);
+    assert_non_null(strstr(err.msg, "fails on every reused connection with this libcurl"));
+    assert_non_null(strstr(err.msg, "use an https:// target"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(invalid_corpus),
+        cmocka_unit_test(h2c_refused_on_old_libcurl),
         cmocka_unit_test(valid_corpus),
         cmocka_unit_test(closed_model_fields),
         cmocka_unit_test(open_model_fields),

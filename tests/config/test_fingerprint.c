@@ -1,6 +1,7 @@
 /* test_fingerprint.c — what a budget measures (config/fingerprint.c): the
  * same work gives the same fingerprint whatever the target, the thresholds,
- * the regression settings, the names or the secrets in ${NAME}; a change to
+ * the regression settings, the names or the secrets in ${NAME} (in a header or
+ * a body); a change to
  * the load, the trials or the requests changes it, and the difference says
  * what changed. And the command line's overrides (pg_budget_parse_with) go
  * through the file's own checks. */
@@ -19,7 +20,8 @@
 #define BUDGET                                                                                     \
     "{\"name\":\"%s\",\"target\":\"%s\",\"load\":{\"executor\":\"constant-arrival-rate\","        \
     "\"rate\":%d,\"duration\":\"6s\"},\"trials\":6,\"scenarios\":[{\"name\":\"s\",\"requests\":[" \
-    "{\"path\":\"%s\",\"headers\":{\"Authorization\":\"Bearer ${PG_TEST_TOKEN}\"}}]}],"           \
+    "{\"path\":\"%s\",\"headers\":{\"Authorization\":\"Bearer ${PG_TEST_TOKEN}\"},"              \
+    "\"method\":\"POST\",\"body\":\"{\\\"key\\\": \\\"${PG_TEST_TOKEN}\\\"}\"}]}],"                  \
     "\"thresholds\":{\"http_req_duration\":[\"%s\"]}}"
 
 typedef struct work {

@@ -9,8 +9,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1), *expr, *base = NULL, *tk = NULL, *tv = NULL, why[256];
+    char *text = malloc(size + 1), *expr, *base = NULL, why[256];
     const pg_metric_def *def;
+    pg_tag_filter tags = {0};
     pg_threshold t;
 
     if (!text)
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     expr = strchr(text, '\n');
     if (expr)
         *expr++ = '\0';
-    if (pg_metric_key_split(text, &base, &tk, &tv, why, sizeof why) == 0 &&
+    if (pg_metric_key_split(text, &base, &tags, why, sizeof why) == 0 &&
         (def = pg_metric_lookup(base)) && expr) {
         memset(&t, 0, sizeof t);
         if (pg_threshold_parse_expr(expr, def, &t, why, sizeof why) == 0)
@@ -28,8 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pg_threshold_clear(&t);
     }
     free(base);
-    free(tk);
-    free(tv);
+    pg_tag_filter_clear(&tags);
     free(text);
     return 0;
 }

@@ -2,7 +2,9 @@
 # Does perfgate measure what is there?
 # 1. Against `perfgate serve --delay 5`: perfgate's open-model p50 at 100 req/s
 #    beside wrk's p50 on the same target (the goal: within 3%).
-# 2. Against a server that stalls 500 ms every 5 s, 200 req/s open model:
+# 2. Send lateness (intended start to send) of the open model at 1,000 req/s
+#    against nginx `return 200` (the goal: p50 <= 50 us, p99 <= 1 ms).
+# 3. Against a server that stalls 500 ms every 5 s, 200 req/s open model:
 #    latency from the intended start (coordinated omission corrected) must
 #    show the stall (p99 >= 400 ms) while latency from the actual send hides it.
 set -euo pipefail
@@ -27,6 +29,16 @@ wait $serve_pid 2>/dev/null || true
 awk -v p="$pg" -v r="$pg_raw" -v w="$wrk_p50" 'BEGIN {
   printf "delay 5ms: wrk p50 %.0fus; perfgate p50 from intended start %.0fus (%+.1f%%, target within 3%%), from actual send %.0fus (%+.1f%%)\n",
     w, p, (p - w) * 100 / w, r, (r - w) * 100 / w }'
+
+BENCH_NGINX_CPUS=0 bench_nginx 18184 "location = / { return 200 'ok'; }"
+cat >"$tmp/late.json" <<JSON
+{ "name": "lateness", "target": "http://127.0.0.1:18184",
+  "load": { "executor": "constant-arrival-rate", "rate": 1000, "duration": "${secs}s", "warmup": "1s", "max_connections": 32 },
+  "trials": 1, "regression": false, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
+JSON
+taskset -c 1 "$perfgate" run "$tmp/late.json" --threads 1 --quiet -o "$tmp/late.out" >/dev/null 2>&1
+bench_nginx_stop
+echo "send lateness at 1,000 req/s (open model, nginx return 200): p50 $(bench_summary "$tmp/late.out" send_lateness_us p50)us (target <= 50us), p99 $(bench_summary "$tmp/late.out" send_lateness_us p99)us (target <= 1000us)"
 
 bench_serve taskset -c 0 "$perfgate" serve --listen 127.0.0.1:0 --stall-every 5 --stall-for 500 --quiet
 cat >"$tmp/stall.json" <<JSON

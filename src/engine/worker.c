@@ -176,7 +176,11 @@ static int start_iteration(pg_worker *w, pg_slot *s, uint64_t intended)
     s->iter_intended_ns = intended;
     s->trial = trial_of(w, intended);
     w->started++;
-    return start_request(w, s, intended);
+    if (start_request(w, s, intended) != 0)
+        return -1;
+    if (w->cfg.load->open_model && s->trial >= 0)
+        pg_hist_record(&w->trials[s->trial].send_late, (s->sent_ns - intended) / 1000u);
+    return 0;
 }
 
 static void park_or_continue(pg_worker *w, pg_slot *s, uint64_t now);

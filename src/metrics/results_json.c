@@ -105,6 +105,8 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     cJSON_AddItemToObject(o, "connect_us", latency_json(&t->connecting));
     cJSON_AddItemToObject(o, "tls_us", latency_json(&t->tls));
     cJSON_AddItemToObject(o, "iteration_us", latency_json(&t->iteration));
+    if (t->send_late.total) /* the open model's: how late the generator sent */
+        cJSON_AddItemToObject(o, "send_lateness_us", latency_json(&t->send_late));
     st = cJSON_AddObjectToObject(o, "status");
     for (int i = 0; i < PG_STATUS_CODES; i++) {
         if (!t->status[i])
@@ -134,6 +136,8 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
         add_hist(o, "connect_histogram", &t->connecting);
         add_hist(o, "tls_histogram", &t->tls);
         add_hist(o, "iteration_histogram", &t->iteration);
+        if (t->send_late.total)
+            add_hist(o, "send_lateness_histogram", &t->send_late);
         for (size_t i = 0; i < t->n_scenarios && b->run.scenario_names; i++)
             add_hist(sh, b->run.scenario_names[i], &t->by_scenario[i]);
         for (size_t i = 0; i < t->n_names && i < b->run.n_names; i++)

@@ -135,6 +135,8 @@ static int read_trial(reader *r, pg_budget_run *run, size_t i, const cJSON *o)
         (rc = hist(r, &t->connecting, o, "connect_histogram", i)) != 0 ||
         (rc = hist(r, &t->tls, o, "tls_histogram", i)) != 0 ||
         (rc = hist(r, &t->iteration, o, "iteration_histogram", i)) != 0 ||
+        (get(o, "send_lateness_histogram") && /* open model only, since stop 21 */
+         (rc = hist(r, &t->send_late, o, "send_lateness_histogram", i)) != 0) ||
         (rc = read_sse(r, t, get(o, "sse"), i)) != 0)
         return rc;
     for (size_t k = 0; k < run->n_scenarios; k++)

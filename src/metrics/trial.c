@@ -31,6 +31,7 @@ int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
     pg_hist_reset(&t->connecting);
     pg_hist_reset(&t->tls);
     pg_hist_reset(&t->iteration);
+    pg_hist_reset(&t->send_late);
     pg_hist_reset(&t->sse_ttfe);
     pg_hist_reset(&t->sse_gap);
     pg_hist_reset(&t->sse_stream);
@@ -95,6 +96,7 @@ void pg_trial_merge(pg_trial *into, const pg_trial *from)
     pg_hist_merge(&into->connecting, &from->connecting);
     pg_hist_merge(&into->tls, &from->tls);
     pg_hist_merge(&into->iteration, &from->iteration);
+    pg_hist_merge(&into->send_late, &from->send_late);
     into->sse_streams += from->sse_streams;
     into->sse_events += from->sse_events;
     into->sse_tokens += from->sse_tokens;

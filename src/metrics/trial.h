@@ -71,6 +71,7 @@ typedef struct pg_trial {
     pg_hist connecting;   /* only requests that opened a connection */
     pg_hist tls;          /* only requests that did a TLS handshake */
     pg_hist iteration;    /* iteration_duration */
+    pg_hist send_late;    /* open model: an iteration's intended start to its first send */
     /* Answers read as Server-Sent Events (text/event-stream, or "stream": "sse") */
     uint64_t sse_streams; /* streams that ended well */
     uint64_t sse_events;  /* events with data, over every stream */

@@ -210,6 +210,12 @@ void pg_console_budget(FILE *fp, const pg_budget_result *b, int colour)
             "  latency from intended start p50 %s p99 %s; from actual send p50 %s p99 %s; TTFB p50 "
             "%s\n",
             p50, p99, raw50, raw99, ttfb);
+        if (all.send_late.total) { /* the open model: how far behind its schedule it sent */
+            char l50[32], l99[32];
+            dur(pg_hist_percentile(&all.send_late, 50), l50, sizeof l50);
+            dur(pg_hist_percentile(&all.send_late, 99), l99, sizeof l99);
+            fprintf(fp, "  sent after the intended start by p50 %s p99 %s\n", l50, l99);
+        }
     }
     if (all.retried)
         fprintf(fp,

@@ -223,6 +223,15 @@ static int load_budget(ab_budget *ab, const char *file, const pg_run_args *run,
     }
     ab->a.url = args->url_a;
     ab->b_side.url = args->url_b ? args->url_b : b->target;
+    for (int k = 0; k < 2; k++) {
+        char why[512];
+        const char *url = k ? ab->b_side.url : ab->a.url;
+        if (url && pg_load_h2c_broken(&b->load, url, why, sizeof why)) {
+            fprintf(stderr, "perfgate: %s: side %c (%s): %s\n", b->path, k ? 'B' : 'A', url,
+                    why);
+            return PG_EXIT_USAGE;
+        }
+    }
     fill_values(&ab->a.values, b);
     fill_values(&ab->b_side.values, b);
     return PG_EXIT_PASS;

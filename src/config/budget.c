@@ -86,22 +86,28 @@ out:
     return rc;
 }
 
-/* HTTP/2 without TLS (prior knowledge, h2c): libcurl before 8.0.0 fails
- * every request on a reused h2c connection with "Error in the HTTP2 framing
- * layer" (curl#10634, fixed in 8.0.0 by curl#10643; Debian 12 ships 7.88.1),
- * which would count a working service as all errors. Refused here, with the
- * way out, rather than measured wrong. */
-static int check_h2c(pg_fields *f, const cJSON *load, const pg_budget *b)
+int pg_load_h2c_broken(const pg_load *l, const char *target, char *why, size_t why_size)
 {
     const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 
-    if (!b->load.http2 || strncmp(b->target, "http://", 7) != 0 || v->version_num >= 0x080000)
+    if (!l->http2 || strncmp(target, "http://", 7) != 0 || v->version_num >= 0x080000)
+        return 0;
+    snprintf(why, why_size,
+             "\"http\": \"2\" on an http:// target (HTTP/2 without TLS) fails on every reused "
+             "connection with this libcurl (%s; curl issue 10634, fixed in 8.0.0); use an https:// "
+             "target, or \"http\": \"1.1\"",
+             v->version);
+    return 1;
+}
+
+static int check_h2c(pg_fields *f, const cJSON *load, const pg_budget *b)
+{
+    char why[512];
+
+    if (!pg_load_h2c_broken(&b->load, b->target, why, sizeof why))
         return PG_OK;
     return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(load, "http"), 0,
-                             "\"http\": \"2\" on an http:// target (HTTP/2 without TLS) fails on "
-                             "every reused connection with this libcurl (%s; curl issue 10634, "
-                             "fixed in 8.0.0); use an https:// target, or \"http\": \"1.1\"",
-                             v->version);
+                             "%s", why);
 }
 
 /* --duration: the measured time; a ramp's stages and a staircase's steps in

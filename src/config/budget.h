@@ -79,7 +79,7 @@ typedef struct pg_request {
     pg_template body_tpl;       /* the body as a template (an @file body only with "template") */
     char *body_as_written;      /* NULL, or the body before ${NAME} was filled in (fingerprints) */
     size_t body_as_written_len;
-    int dynamic;                /* path, a header or the body changes per request */
+    int dynamic; /* path, a header or the body changes per request */
     pg_extract *extracts;
     size_t n_extracts;
     int once_per_vu; /* every extraction has scope "vu": sent until it has given its values */
@@ -216,6 +216,13 @@ double pg_load_target_at(const pg_load *load, uint64_t t_us);
 int pg_load_repeats(const pg_budget *b);       /* a trial is the whole profile */
 uint64_t pg_load_trial_us(const pg_budget *b); /* the measured time of one trial */
 uint64_t pg_load_total_us(const pg_budget *b); /* of all trials (warm-up not counted) */
+
+/* 1, with why, when l's HTTP/2 cannot be used on target: HTTP/2 without TLS
+ * (prior knowledge, h2c) with libcurl before 8.0.0 fails every request on a
+ * reused connection (curl issue 10634, fixed in 8.0.0 by curl PR 10643;
+ * Debian 12 ships 7.88.1), which would count a working service as all
+ * errors. Checked when a budget is loaded and for each side of an A/B. */
+int pg_load_h2c_broken(const pg_load *l, const char *target, char *why, size_t why_size);
 
 /* Writes the human-readable plan (what load, for how long, what is checked). */
 void pg_budget_print_plan(const pg_budget *b, FILE *fp);

@@ -98,6 +98,14 @@ cat >"$dir/capacity.json" <<JSON
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
 JSON
 refuse "compared by its capacity_rps" ab "$dir/capacity.json" --a "$a" --b "$b"
+# HTTP/2 without TLS on a side: refused where libcurl fails every request on
+# a reused h2c connection (before 8.0.0), as a budget's own target is
+sed 's|"target": "[^"]*"|"target": "https://127.0.0.1:9"|; s|"load": {|"load": { "http": "2", "insecure": true,|' \
+  "$dir/ab.json" >"$dir/h2.json"
+if [ "$(pkg-config --modversion libcurl | cut -d. -f1)" -lt 8 ]; then
+  refuse "side A ($a): \"http\": \"2\" on an http:// target (HTTP/2 without TLS)" \
+    ab "$dir/h2.json" --a "$a" --b "$b"
+fi
 
 # a ramp compares too: each trial runs the whole profile, both sides at once
 sed 's/"executor": "constant-arrival-rate", "rate": 100, "duration": "3s"/"executor": "ramping-arrival-rate", "start_rate": 20, "stages": [{"duration": "1s", "target": 100}]/; s/"trials": 6/"trials": 4/' \

@@ -1,5 +1,6 @@
 /* prepared.c — budgets turned into ready-to-send requests (see prepared.h). */
 #include "engine/prepared.h"
+#include "common/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,11 +95,17 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
         for (size_t j = 0; j < sc->n_requests; j++) {
             const pg_request *r = &sc->requests[j];
             pg_prepared_request *pr = &ps->requests[j];
-            size_t n = strlen(b->target) + strlen(r->path) + 1;
+            pg_buf url = {0};
             pr->req = r;
-            if (!(pr->url = malloc(n)))
+            /* the path rendered: ${NAME} filled in, {{{{ as {{ (a dynamic
+             * request renders its own each time) */
+            pg_buf_puts(&url, b->target);
+            pg_template_render(&r->path_tpl, &(pg_tpl_values){0}, &url);
+            if (pg_buf_failed(&url)) {
+                pg_buf_free(&url);
                 goto oom;
-            snprintf(pr->url, n, "%s%s", b->target, r->path);
+            }
+            pr->url = url.data;
             for (size_t k = 0; k < r->n_headers && !r->dynamic; k++) {
                 char line[4096];
                 struct curl_slist *l;

@@ -13,8 +13,9 @@ Listens on 127.0.0.1 (port 0: the kernel picks; the port is printed as
   /badstatus    a status line with a status of 5 digits
   /huge/N       a 200 of N bytes (streamed zeros, never held in memory)
   /hostile      a 200 whose headers and body carry hostile text
-  /auth         200 when the Authorization header equals $HOSTILE_EXPECT_AUTH,
-                401 otherwise (proves a secret header was sent)
+  /auth         200 when the Authorization header equals $HOSTILE_EXPECT_AUTH
+                (and a ?key= equals $HOSTILE_EXPECT_KEY), 401 otherwise (proves
+                a secret header or query was sent)
   /drop/N       keeps the connection alive for N answers, then reads the next
                 request and closes without a byte of answer (a server that
                 ends a connection, as nginx at keepalive_requests, racing a
@@ -112,8 +113,10 @@ def serve(conn):
             conn.sendall(b"HTTP/1.1 200 OK\r\nServer: " + HOSTILE.replace(b"\r\n", b" ") +
                          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(HOSTILE) +
                          HOSTILE)
-        elif path == "/auth":
+        elif path.split("?")[0] == "/auth":  # a query may carry a secret too
             good = headers.get("authorization") == os.environ.get("HOSTILE_EXPECT_AUTH")
+            if "?key=" in path:  # and a key in the query, when one is given
+                good = good and path.split("?key=", 1)[1] == os.environ.get("HOSTILE_EXPECT_KEY")
             conn.sendall(b"HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" %
                          (b"200 OK" if good else b"401 Unauthorized"))
         else:

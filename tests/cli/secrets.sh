@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/cli/secrets.sh PERFGATE — a token in an Authorization header (from
-# ${NAME} in the budget) and a password in the target URL reach the target,
+# tests/cli/secrets.sh PERFGATE — a token in an Authorization header, a query
+# and a request body (from ${NAME} in the budget) and a password in the
+# target URL reach the target,
 # and nowhere else: not the console, the results, the reports, the GitHub
 # summary, outputs or annotations, the dry-run plan. The URL shows "***".
 set -u
@@ -9,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 token="tok-$RANDOM$RANDOM-secret"
 password="pw-$RANDOM$RANDOM"
-export PG_TEST_API_TOKEN=$token HOSTILE_EXPECT_AUTH="Bearer $token"
+export PG_TEST_API_TOKEN=$token HOSTILE_EXPECT_AUTH="Bearer $token" HOSTILE_EXPECT_KEY=$token
 start target python3 "$here/hostile_target.py" --lifetime 120
 port=${url##*:}
 cat >"$dir/secret.json" <<JSON
@@ -18,7 +19,10 @@ cat >"$dir/secret.json" <<JSON
   "trials": 1, "regression": false,
   "thresholds": { "http_req_failed": ["rate==0"] },
   "scenarios": [ { "name": "s", "requests": [
-    { "path": "/auth", "headers": { "Authorization": "Bearer \${PG_TEST_API_TOKEN}" } } ] } ] }
+    { "path": "/auth", "headers": { "Authorization": "Bearer \${PG_TEST_API_TOKEN}" } },
+    { "path": "/auth?key=\${PG_TEST_API_TOKEN}", "headers": { "Authorization": "Bearer \${PG_TEST_API_TOKEN}" } },
+    { "method": "POST", "path": "/auth", "body": "{\"key\": \"\${PG_TEST_API_TOKEN}\"}",
+      "headers": { "Authorization": "Bearer \${PG_TEST_API_TOKEN}" } } ] } ] }
 JSON
 git init -q "$dir/repo"
 export GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY=$dir/summary.md GITHUB_OUTPUT=$dir/output.txt

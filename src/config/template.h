@@ -72,7 +72,9 @@ typedef struct pg_tpl_values {
     uint64_t *rng; /* $uuid and $random */
 } pg_tpl_values;
 
-/* Appends t filled with v to out (pg_buf remembers a failed allocation). */
+/* Appends t filled with v to out (pg_buf remembers a failed allocation).
+ * v->rng must be set when t has $uuid or $random (t->dynamic); a template
+ * that is not dynamic renders with all of v zero. */
 void pg_template_render(const pg_template *t, const pg_tpl_values *v, pg_buf *out);
 
 #endif

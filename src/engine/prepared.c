@@ -97,10 +97,13 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
             pg_prepared_request *pr = &ps->requests[j];
             pg_buf url = {0};
             pr->req = r;
-            /* the path rendered: ${NAME} filled in, {{{{ as {{ (a dynamic
-             * request renders its own each time) */
+            /* the path rendered: ${NAME} filled in, {{{{ as {{; a dynamic
+             * request renders its own each time (with its record and values) */
             pg_buf_puts(&url, b->target);
-            pg_template_render(&r->path_tpl, &(pg_tpl_values){0}, &url);
+            if (r->dynamic)
+                pg_buf_puts(&url, r->path);
+            else
+                pg_template_render(&r->path_tpl, &(pg_tpl_values){0}, &url);
             if (pg_buf_failed(&url)) {
                 pg_buf_free(&url);
                 goto oom;

@@ -91,7 +91,9 @@ static const char budget_text[] =
     "      \"whole\": { \"regex\": \"[a-z]+\" } } },\n"
     "    { \"path\": \"/i/{{id}}/{{whole}}\", \"headers\": { \"A\": \"Bearer {{token}}\", \"B\": "
     "\"b\" },\n"
-    "      \"method\": \"PUT\", \"body\": \"{\\\"t\\\": \\\"{{token}}\\\"}\" } ] } ] }\n";
+    "      \"method\": \"PUT\", \"body\": \"{\\\"t\\\": \\\"{{token}}\\\"}\" },\n"
+    /* built-ins in a path: prepared before any slot has a generator */
+    "    { \"path\": \"/u/{{$uuid}}/{{$random 1 9}}\" } ] } ] }\n";
 
 static void render_extract_and_skip(void **state)
 {
@@ -124,6 +126,8 @@ static void render_extract_and_skip(void **state)
     assert_string_equal(f.header_nodes[1].data, "B: b");
     assert_null(f.header_nodes[1].next);
     assert_string_equal(pg_buf_str(&f.body), "{\"t\": \"t\\\"1\"}"); /* escaped in a string */
+    assert_int_equal(pg_flow_render(&f, &plan, &ps->requests[3], &rng), 0);
+    assert_int_equal(strlen(pg_buf_str(&f.url)), strlen("http://127.0.0.1:9/u/") + 36 + 2);
     /* the next iteration keeps the "vu" token, forgets the rest, skips the login */
     pg_flow_begin(&f, &plan, ps->sc, 1);
     assert_non_null(f.vars[0]);

@@ -29,6 +29,22 @@ char *pg_strdup(const char *s)
     return p;
 }
 
+const char *const pg_http_methods[] = {
+#define PG_HTTP_METHOD_NAME(name, idempotent) name,
+    PG_HTTP_METHODS(PG_HTTP_METHOD_NAME)
+#undef PG_HTTP_METHOD_NAME
+        NULL};
+
+int pg_http_method_idempotent(const char *method)
+{
+#define PG_HTTP_METHOD_IDEMPOTENT(name, idempotent)                                                \
+    if (strcmp(method, name) == 0)                                                                 \
+        return idempotent;
+    PG_HTTP_METHODS(PG_HTTP_METHOD_IDEMPOTENT)
+#undef PG_HTTP_METHOD_IDEMPOTENT
+    return 0;
+}
+
 static const char *const top_keys[] = {"name",       "description", "target",  "load",
                                        "trials",     "scenarios",   "monitor", "thresholds",
                                        "regression", "data",        "cookies", NULL};

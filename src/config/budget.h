@@ -62,6 +62,16 @@ typedef struct pg_extract {
     int scope_vu; /* kept for the virtual user's later iterations */
 } pg_extract;
 
+/* The HTTP methods a request may use, and whether a second try of one is
+ * safe (idempotent, RFC 9110 9.2.2): one row each. */
+#define PG_HTTP_METHODS(X)                                                                         \
+    X("GET", 1) X("HEAD", 1) X("POST", 0) X("PUT", 1) X("PATCH", 0) X("DELETE", 1) X("OPTIONS", 1)
+
+extern const char *const pg_http_methods[]; /* NULL-terminated */
+
+/* 1 when method (upper case) is one of pg_http_methods that is idempotent. */
+int pg_http_method_idempotent(const char *method);
+
 typedef struct pg_request {
     char *name;   /* as written, or "METHOD path" */
     char *method; /* upper case */

@@ -17,8 +17,6 @@ static const char *const request_keys[] = {"name",    "method",   "path",   "hea
                                            "body",    "expect",   "stream", "tokens_field",
                                            "extract", "template", NULL};
 static const char *const expect_keys[] = {"status", "body_contains", NULL};
-static const char *const methods[] = {"GET",   "HEAD",   "POST",    "PUT",
-                                      "PATCH", "DELETE", "OPTIONS", NULL};
 
 static int oom(pg_fields *f)
 {
@@ -306,12 +304,12 @@ static int parse_request(pg_fields *f, const cJSON *q, const char *where, const 
     for (i = 0; method[i] && i < sizeof upper - 1; i++)
         upper[i] = (char)toupper((unsigned char)method[i]);
     upper[i] = '\0';
-    for (i = 0; methods[i]; i++)
-        if (strcmp(methods[i], upper) == 0)
+    for (i = 0; pg_http_methods[i]; i++)
+        if (strcmp(pg_http_methods[i], upper) == 0)
             break;
-    if (!methods[i]) {
+    if (!pg_http_methods[i]) {
         char list[128];
-        pg_join(methods, list, sizeof list);
+        pg_join(pg_http_methods, list, sizeof list);
         return pg_json_doc_error(f->err, f->doc, cJSON_GetObjectItemCaseSensitive(q, "method"), 0,
                                  "unknown HTTP method \"%s\"; valid are %s", method, list);
     }

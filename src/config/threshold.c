@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "config/budget.h"
 #include "config/fields.h"
 #include "config/units.h"
 
@@ -54,9 +55,6 @@ const char *const pg_tag_key_names[PG_TAG_KEY_COUNT + 1] = {
 #undef PG_TAG_NAME
         NULL};
 
-static const char *const tag_methods[] = {"GET",   "HEAD",   "POST",    "PUT",
-                                          "PATCH", "DELETE", "OPTIONS", NULL};
-
 pg_tag_key pg_tag_filter_simple(const pg_tag_filter *f)
 {
     if (f->n != 1)
@@ -102,11 +100,11 @@ static int check_tag_value(const char *key, int k, const char *v, char *why, siz
         }
         return PG_OK;
     case PG_TAG_METHOD:
-        for (i = 0; tag_methods[i] && strcmp(tag_methods[i], v) != 0; i++)
+        for (i = 0; pg_http_methods[i] && strcmp(pg_http_methods[i], v) != 0; i++)
             ;
-        if (!tag_methods[i]) {
+        if (!pg_http_methods[i]) {
             char list[128];
-            pg_join(tag_methods, list, sizeof list);
+            pg_join(pg_http_methods, list, sizeof list);
             snprintf(why, why_size, "\"%s\": method is one of %s (upper case, as k6 tags it)", key,
                      list);
             return PG_EINVALID;

@@ -198,9 +198,7 @@ static int retry_on_new_connection(pg_worker *w, pg_slot *s, CURLcode code)
     long connects = 1, header_bytes = 1;
 
     if (s->retried || w->stopping || pg_answer_kind(code) != PG_FAIL_RESET ||
-        !(strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ||
-          strcmp(r->method, "PUT") == 0 || strcmp(r->method, "DELETE") == 0 ||
-          strcmp(r->method, "OPTIONS") == 0))
+        !pg_http_method_idempotent(r->method))
         return 0;
     curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &connects);
     curl_easy_getinfo(s->easy, CURLINFO_HEADER_SIZE, &header_bytes);

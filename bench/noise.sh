@@ -16,14 +16,18 @@
 # Prints, per cell, FAIL / inconclusive / pass counts and the longest
 # comparison. Targets (duet): A/A 0 FAIL everywhere; +10% FAIL >= 9 of 10
 # everywhere; +5% FAIL >= 8 of 10 when quiet.
+# Compared: p50, p95 and the service's CPU time per request (service_cpu:
+# each `perfgate serve` is a process on this machine).
 # Usage: bench/noise.sh [N=10 comparisons per cell] [conditions="quiet steady bursty"]
-#                       [schedules="duet alternate"]
+#                       [schedules="duet alternate"] [rows=REGEX of the comparisons to run]
+# NOISE_LOG=FILE appends each comparison's verdict per metric (name=verdict:change).
 # Takes about 85 minutes with N=10. Not a CI step.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 n=${1:-10}
 conditions=${2:-quiet steady bursty}
 schedules=${3:-duet alternate}
+rows=${4:-.}
 bench_build
 tmp=$(mktemp -d)
 pids=()
@@ -76,7 +80,7 @@ budget() { # budget FILE MIN_EFFECT
   "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "12s", "warmup": "500ms",
             "max_connections": 64 },
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
-  "regression": { "metrics": ["p50", "p95"], "min_effect": "$2" } }
+  "regression": { "metrics": ["p50", "p95", "service_cpu"], "min_effect": "$2" } }
 JSON
 }
 budget "$tmp/b5.json" 5%
@@ -86,7 +90,18 @@ cell() { # cell SCHEDULE BUDGET A_URL B_URL -> "fail inconclusive pass longest"
   local f=0 i=0 p=0 max=0 start took out
   for k in $(seq "$n"); do
     start=$(date +%s.%N)
-    out=$("$perfgate" ab "$2" --a "$3" --b "$4" --schedule "$1" --seed "$k" -q 2>/dev/null | tail -1 || true)
+    out=$("$perfgate" ab "$2" --a "$3" --b "$4" --schedule "$1" --seed "$k" -q \
+      --json "$tmp/verdict.json" 2>/dev/null | tail -1 || true)
+    if [ -n "${NOISE_LOG:-}" ] && [ -s "$tmp/verdict.json" ]; then # each metric's verdict and change
+      python3 - "$tmp/verdict.json" "$cond $1 ${label// /_} seed=$k ${out%%:*}" >>"$NOISE_LOG" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = [f"{m['metric']}={m['verdict']}:{m.get('change', float('nan')):.4f}"
+        for b in doc["budgets"] for m in b["comparison"]["metrics"]]
+print(sys.argv[2], " ".join(rows))
+PY
+    fi
+    rm -f "$tmp/verdict.json"
     took=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
     max=$(awk -v a="$max" -v b="$took" 'BEGIN { print (b > a) ? b : a }')
     case "$out" in FAILED*) f=$((f + 1)) ;; INCONCLUSIVE*) i=$((i + 1)) ;; *) p=$((p + 1)) ;; esac
@@ -100,6 +115,8 @@ for cond in $conditions; do
   sleep 1
   for sched in $schedules; do
     row() { # row LABEL BUDGET A B
+      [[ $1 =~ $rows ]] || return 0
+      label=$1
       read -r f i p max <<<"$(cell "$sched" "$2" "$3" "$4")"
       printf '%-7s %-9s %-22s %2d/%-2d %5d %5d %7ss\n' "$cond" "$sched" "$1" "$f" "$n" "$i" "$p" "$max"
     }

@@ -290,9 +290,13 @@ static int parse_metrics(pg_fields *f, const cJSON *list, pg_budget *b)
          * only the capacity itself compares like with like. */
         pg_compare_use use = b->load.executor == PG_EXEC_BREAKING_POINT ? PG_COMPARE_STAIRCASE
                                                                         : PG_COMPARE_BY_DEFAULT;
-        for (int id = 0; id < PG_N_VALUES; id++)
-            if (pg_value_defs[id].use == use && (rc = add_metric(f, b, (pg_value_id)id)) != 0)
+        for (int id = 0; id < PG_N_VALUES; id++) {
+            pg_compare_use u = pg_value_defs[id].use;
+            if (u == PG_COMPARE_SAME_TIME && use == PG_COMPARE_BY_DEFAULT)
+                u = use; /* the gate compares it only between sides measured at once */
+            if (u == use && (rc = add_metric(f, b, (pg_value_id)id)) != 0)
                 return rc;
+        }
         return PG_OK;
     }
     if (!cJSON_IsArray(list) || !cJSON_GetArraySize(list))

@@ -29,13 +29,19 @@ typedef enum {
     PG_COMPARE_WHEN_LISTED, /* only when listed */
     PG_COMPARE_BY_DEFAULT,  /* by every budget but a staircase */
     PG_COMPARE_STAIRCASE,   /* breaking-point budgets only, and by default there */
+    PG_COMPARE_SAME_TIME,   /* by default as BY_DEFAULT, but only between two sides measured
+                               at the same time (ab, check --base-target): never against a
+                               stored baseline, whose machine and moment differ */
 } pg_compare_use;
 
 /* X(id, name, worse, unit, default min_effect, use)
  * The default min_effect is a ratio (0.05: 5% worse), or for a share a
  * difference (0.001: 0.1 percentage point). Tail percentiles wander more
  * from trial to trial than the median, so they need larger effects to be
- * told from noise; a staircase's steps quantise capacity. */
+ * told from noise; a staircase's steps quantise capacity. service_cpu is
+ * the CPU time the service's processes spent per answered request
+ * (monitor/service_cpu.h): on a shared machine a CPU-bound slowdown of one
+ * side also slows the other, so latency alone cannot show it there. */
 #define PG_VALUE_CATALOG(X)                                                                        \
     X(P50, "p50", HIGHER, DURATION, 0.05, BY_DEFAULT)                                              \
     X(P90, "p90", HIGHER, DURATION, 0.10, WHEN_LISTED)                                             \
@@ -48,7 +54,8 @@ typedef enum {
     X(TTFB_P50, "ttfb_p50", HIGHER, DURATION, 0.05, WHEN_LISTED)                                   \
     X(TTFB_P95, "ttfb_p95", HIGHER, DURATION, 0.10, WHEN_LISTED)                                   \
     X(TTFB_P99, "ttfb_p99", HIGHER, DURATION, 0.15, WHEN_LISTED)                                   \
-    X(CAPACITY_RPS, "capacity_rps", LOWER, PER_SECOND, 0.10, STAIRCASE)
+    X(CAPACITY_RPS, "capacity_rps", LOWER, PER_SECOND, 0.10, STAIRCASE)                            \
+    X(SERVICE_CPU, "service_cpu", HIGHER, DURATION, 0.05, SAME_TIME)
 
 typedef enum {
 #define PG_VALUE_ID(id, name, worse, unit, effect, use) PG_VALUE_##id,

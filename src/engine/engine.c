@@ -18,6 +18,7 @@
 #include "engine/prepared.h"
 #include "engine/repeat.h"
 #include "engine/worker.h"
+#include "monitor/service_cpu.h"
 
 static double cpu_seconds(void)
 {
@@ -206,6 +207,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
     volatile sig_atomic_t stop = 0;
     pg_trial *so_far = NULL; /* what the watcher sees */
     pg_feed own_feed = {0};
+    pg_service_cpu *service = NULL; /* the target's CPU time, when it runs here */
     int rc;
 
     if (b->load.executor == PG_EXEC_BREAKING_POINT)
@@ -232,6 +234,10 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         goto out;
     }
+    /* before the start instant is chosen: finding it walks /proc. A shard's
+     * service also answers the other shards, so its CPU is not this run's. */
+    if (shard_n == 1)
+        service = pg_service_cpu_find(b->target, "/proc");
     /* Start 50 ms from now so every thread is ready when the schedule begins,
      * or at the caller's instant (a duet starts both sides at the same one). */
     t0 = o->start_ns ? o->start_ns : pg_now_ns() + 50000000ull;
@@ -253,6 +259,11 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         cfg.gindex = shard_i * n + i;
         if ((rc = pg_worker_new(&w[i], &cfg, err)) != 0)
             goto out;
+    }
+    if (service &&
+        pg_service_cpu_start(service, cfg.measure_ns, cfg.trial_ns, cfg.n_trials, &stop) != 0) {
+        pg_service_cpu_cancel(service); /* its trials stay unmeasured */
+        service = NULL;
     }
     cpu0 = cpu_seconds();
     wall0 = (double)pg_now_ns() / 1e9;
@@ -292,6 +303,8 @@ join:
         for (unsigned i = 0; i < n; i++)
             pg_trial_merge(&out->trials[t], &pg_worker_trials(w[i])[t]);
     }
+    pg_service_cpu_finish(service, out->trials, out->n_trials);
+    service = NULL;
     for (unsigned i = 0; i < n; i++) {
         out->interrupted |= pg_worker_interrupted(w[i]);
         if (!out->aborted[0] && pg_worker_stop_reason(w[i])[0])
@@ -363,6 +376,7 @@ join:
     plan.n_names = 0;
     rc = PG_OK;
 out:
+    pg_service_cpu_cancel(service);
     if (so_far) {
         pg_trial_clear(so_far);
         free(so_far);

@@ -1,6 +1,7 @@
 /* trial.c — per-trial metrics (see trial.h). */
 #include "metrics/trial.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ const int pg_fail_kind_answered[PG_FAIL_KINDS] = {
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
 {
     memset(t, 0, sizeof *t);
+    t->service_cpu_s = NAN;
     pg_hist_reset(&t->duration);
     pg_hist_reset(&t->duration_raw);
     pg_hist_reset(&t->waiting);
@@ -131,4 +133,14 @@ uint64_t pg_trial_answered(const pg_trial *t)
         if (!pg_fail_kind_answered[i])
             unanswered += t->fails[i];
     return unanswered < t->requests ? t->requests - unanswered : 0;
+}
+
+double pg_trial_service_cpu_us(const pg_trial *t)
+{
+    uint64_t answered = pg_trial_answered(t);
+
+    /* 0 is a trial made without pg_trial_init: nothing spends no CPU */
+    if (!isfinite(t->service_cpu_s) || t->service_cpu_s <= 0.0 || !answered)
+        return NAN;
+    return t->service_cpu_s * 1e6 / (double)answered;
 }

@@ -87,6 +87,10 @@ typedef struct pg_trial {
      * least this. Not added by pg_trial_merge. */
     double capacity_rps;
     int capacity_at_max;
+    /* CPU seconds the service's processes used during the trial (monitor/
+     * service_cpu.h); NAN when not measured (a remote target, a process that
+     * ended). Set by the engine after the merge; not added by pg_trial_merge. */
+    double service_cpu_s;
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */
@@ -104,5 +108,8 @@ double pg_trial_rps(const pg_trial *t);
 double pg_trial_error_rate(const pg_trial *t);
 /* Requests that got an HTTP answer (whatever its status). */
 uint64_t pg_trial_answered(const pg_trial *t);
+/* The service's CPU time per answered request in microseconds, NAN when
+ * not measured or nothing was answered. */
+double pg_trial_service_cpu_us(const pg_trial *t);
 
 #endif

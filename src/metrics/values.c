@@ -39,6 +39,8 @@ static double trial_value(const pg_trial *t, pg_value_id id)
         return (double)pg_hist_percentile(&t->waiting, 99);
     case PG_VALUE_CAPACITY_RPS:
         return t->capacity_rps;
+    case PG_VALUE_SERVICE_CPU:
+        return pg_trial_service_cpu_us(t);
     case PG_N_VALUES:
         break;
     }
@@ -80,6 +82,8 @@ static json_place json_place_of(pg_value_id id)
         return (json_place){"ttfb_us", "p99", 0};
     case PG_VALUE_CAPACITY_RPS: /* breaking-point trials only; never compared elsewhere */
         return (json_place){NULL, "capacity_rps", 1};
+    case PG_VALUE_SERVICE_CPU: /* only when the service's processes were found here */
+        return (json_place){NULL, "service_cpu_us", 1};
     case PG_N_VALUES:
         break;
     }
@@ -114,7 +118,10 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, at.key);
         if (!cJSON_IsNumber(v) && !at.optional)
             return 0;
-        b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+        if (k == PG_VALUE_SERVICE_CPU)
+            b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : NAN; /* not measured */
+        else
+            b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : 0.0;
     }
     return 1;
 }

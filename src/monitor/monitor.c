@@ -16,6 +16,7 @@
 #include "config/threshold.h"
 #include "monitor/procfs.h"
 #include "monitor/scrape.h"
+#include "monitor/service_cpu.h"
 #include "monitor/target.h"
 
 #define SCRAPE_MAX_BODY (8u << 20)
@@ -366,25 +367,6 @@ static void free_monitor(pg_monitor *m)
     free(m);
 }
 
-/* The port of a target on this machine (a loopback host), else 0. */
-static unsigned local_port(const char *target)
-{
-    CURLU *u = curl_url();
-    char *host = NULL, *port = NULL;
-    unsigned p = 0;
-
-    if (u && target && curl_url_set(u, CURLUPART_URL, target, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-        (strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
-         strcmp(host, "[::1]") == 0))
-        p = (unsigned)strtoul(port, NULL, 10);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return p < 65536 ? p : 0;
-}
-
 static void stop_threads(pg_monitor *m)
 {
     pthread_mutex_lock(&m->mu);
@@ -417,7 +399,7 @@ int pg_monitor_start(pg_monitor **out, const pg_monitor_cfg *cfg, const char *ta
     m->target.self = (long)getpid();
     m->listener.root = root;
     m->listener.self = m->target.self;
-    m->listen_port = local_port(target);
+    m->listen_port = pg_local_port(target);
     pthread_mutex_init(&m->mu, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

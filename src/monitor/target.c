@@ -188,6 +188,20 @@ void pg_target_sample_now(pg_target *t, uint64_t since_tick, pg_target_sample *o
     t->have_prev = 1;
 }
 
+size_t pg_target_pids(pg_target *t, long *pids, size_t max)
+{
+    size_t n = 0;
+
+    if (!t->scratch && !(t->scratch = calloc(1, sizeof *t->scratch)))
+        return 0;
+    read_all(t->root, t->scratch);
+    choose(t, t->scratch, t->scratch->chosen);
+    for (size_t i = 0; i < t->scratch->n && n < max; i++)
+        if (t->scratch->chosen[i])
+            pids[n++] = t->scratch->p[i].pid;
+    return n;
+}
+
 void pg_target_clear(pg_target *t)
 {
     free(t->scratch);

@@ -55,6 +55,10 @@ typedef struct pg_target {
 void pg_target_sample_now(pg_target *t, uint64_t since_tick, pg_target_sample *out,
                           uint64_t *cpu_delta);
 
+/* The pids of the target's processes now (at most max of them); 0 when
+ * none is running or /proc cannot be read. */
+size_t pg_target_pids(pg_target *t, long *pids, size_t max);
+
 void pg_target_clear(pg_target *t); /* frees the scratch space */
 
 #endif

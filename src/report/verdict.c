@@ -84,7 +84,7 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             fprintf(fp, "  %-12s %s\n", "NOTE", v->note);
         if (v->veto[0])
             fprintf(fp, "  %sNOT DECIDED%s  %s\n", yellow, off, v->veto);
-        fprintf(fp, "  %-12s %-10s %10.10s %10.10s %9s  %-19s %8s\n", "verdict", "metric", col_base,
+        fprintf(fp, "  %-12s %-11s %10.10s %10.10s %9s  %-19s %8s\n", "verdict", "metric", col_base,
                 col_cur, "change", "95% interval", "p");
         for (size_t m = 0; m < v->n_cmp; m++) {
             const pg_comparison *c = &v->cmp[m];
@@ -98,10 +98,10 @@ static void print_gate(FILE *fp, const pg_gate *g, const char *col_base, const c
             pg_format_change(c, c->ci_lo, lo, sizeof lo);
             pg_format_change(c, c->ci_hi, hi, sizeof hi);
             snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
-            if (strlen(c->metric) > 10) /* a threshold's metric: its name on a line of its own */
+            if (strlen(c->metric) > 11) /* a threshold's metric: its name on a line of its own */
                 fprintf(fp, "  %-12s %s\n", "", c->metric);
-            fprintf(fp, "  %s%-12s%s %-10s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
-                    off, strlen(c->metric) > 10 ? "" : c->metric, b, cu, ch, iv, c->p_adjusted);
+            fprintf(fp, "  %s%-12s%s %-11s %10s %10s %9s  %-19s %8.4f\n", col, mark(c->verdict),
+                    off, strlen(c->metric) > 11 ? "" : c->metric, b, cu, ch, iv, c->p_adjusted);
             /* an inconclusive row says why, unless the budget's veto said it once */
             if (c->verdict == PG_VERDICT_INCONCLUSIVE && c->why[0] && strcmp(c->why, v->veto) != 0)
                 fprintf(fp, "  %-12s why: %s\n", "", c->why);

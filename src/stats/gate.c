@@ -19,6 +19,10 @@ static const double *series_of(const pg_budget_values *b, int idx, const char *k
     const pg_series *s;
 
     if (idx >= 0) {
+        /* a trial without it (service_cpu of a target not found): not measured */
+        for (size_t t = 0; t < b->n_trials; t++)
+            if (!isfinite(b->v[idx][t]))
+                return NULL;
         *n = b->n_trials;
         return b->v[idx];
     }
@@ -148,6 +152,37 @@ static double series_min_effect(const char *field)
                                      : pg_value_defs[PG_VALUE_P50].min_effect;
 }
 
+/* A service that spends under this share of its median latency on CPU on
+ * both sides mostly waits (on a timer, a database): its few microseconds of
+ * CPU per request move with the kernel's wake-ups more than with its code.
+ * Measured (bench/noise.sh, duet): `perfgate serve --delay 5` spends about
+ * 1% of its latency on CPU, and two identical such services differed by up
+ * to 30% in a comparison; a CPU-bound one (95%) by at most 1%. */
+#define PG_SERVICE_CPU_MIN_SHARE 0.10
+
+/* service_cpu is not decided for a service that mostly waits: skipped,
+ * saying why (1), else 0. */
+static int mostly_waits(pg_comparison *c, const pg_budget_values *b, const pg_budget_values *old)
+{
+    const pg_budget_values *side[2] = {old, b};
+    double share[2];
+
+    for (int s = 0; s < 2; s++) {
+        double cpu = pg_median(side[s]->v[PG_VALUE_SERVICE_CPU], side[s]->n_trials),
+               p50 = pg_median(side[s]->v[PG_VALUE_P50], side[s]->n_trials);
+        share[s] = p50 > 0 ? cpu / p50 : 1.0;
+        if (share[s] >= PG_SERVICE_CPU_MIN_SHARE)
+            return 0;
+    }
+    c->verdict = PG_VERDICT_SKIPPED;
+    snprintf(c->why, sizeof c->why,
+             "the service mostly waits: its CPU time per request is %.1f%% (A) and %.1f%% (B) "
+             "of its median latency, under the %.0f%% at which CPU time tells the code's cost "
+             "from the kernel's wake-ups",
+             100.0 * share[0], 100.0 * share[1], 100.0 * PG_SERVICE_CPU_MIN_SHARE);
+    return 1;
+}
+
 /* One comparison slot: skipped with a reason, or compared. */
 static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
                        int idx, const char *name, double min_effect,
@@ -166,10 +201,22 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
     base = old ? series_of(old, idx, name, &nb) : NULL;
     if (v->skipped[0] || !cur || !base) {
         c->verdict = PG_VERDICT_SKIPPED;
-        snprintf(c->why, sizeof c->why, "%s",
-                 v->skipped[0] ? v->skipped : "the baseline did not measure it");
+        if (v->skipped[0])
+            snprintf(c->why, sizeof c->why, "%s", v->skipped);
+        else if (idx == PG_VALUE_SERVICE_CPU)
+            snprintf(c->why, sizeof c->why,
+                     "the service's processes were not found on this machine for %s (its CPU "
+                     "time is read for a target on 127.0.0.1, ::1 or localhost whose listening "
+                     "process perfgate may read)",
+                     !cur && !base ? "either side"
+                     : !base       ? "the baseline side"
+                                   : "this side");
+        else
+            snprintf(c->why, sizeof c->why, "the baseline did not measure it");
         return PG_OK;
     }
+    if (idx == PG_VALUE_SERVICE_CPU && mostly_waits(c, b, old))
+        return PG_OK;
     if (paired)
         rc = pg_compare_paired(c, name, base, cur, nb < nc ? nb : nc, min_effect,
                                b->regression.alpha);
@@ -262,6 +309,10 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         }
         for (size_t m = 0; m < b->regression.n; m++) {
             int idx = pg_value_index(b->regression.metric[m].name);
+            /* a stored baseline's machine and moment differ: only the two
+             * sides of one comparison run share them */
+            if (idx >= 0 && pg_value_defs[idx].use == PG_COMPARE_SAME_TIME && !paired)
+                continue;
             if (idx >= 0 && (rc = compare_one(v, b, old, idx, b->regression.metric[m].name,
                                               b->regression.metric[m].min_effect, history,
                                               n_history, paired, err)) != 0)

@@ -15,6 +15,10 @@
 #   - a ramp compares too: each of its trials runs the whole profile
 #   - two pools of 300 virtual users under a soft open-file limit of 400:
 #     the limit is raised for both sides, no request fails
+#   - the service's CPU time: B burning 1.5 ms of CPU per request against
+#     A's 1 ms FAILs on service_cpu by about +50% (each side's process is
+#     found through its port; CPU time charged to a process does not move
+#     with busy loops beside it), and every trial of both sides carries it
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -140,6 +144,29 @@ b = json.load(open(sys.argv[1]))["budgets"][0]
 errors = sum(t["errors"] for t in b["trials"])
 if errors:
     sys.exit("FAIL: side B failed %d requests for want of open files: %r" % (errors, b.get("error_examples")))
+PY
+
+# a CPU-bound B: the processes' own CPU time per answer tells it
+start cpu1 "$bin" serve --listen 127.0.0.1:0 --quiet --cpu 1
+cpu1=$url
+start cpu15 "$bin" serve --listen 127.0.0.1:0 --quiet --cpu 1.5
+cpu15=$url
+sed 's/"metrics": \["p50", "rps"\]/"metrics": ["service_cpu"]/' "$dir/ab.json" >"$dir/cpu.json"
+"$bin" ab "$dir/cpu.json" --a "$cpu1" --b "$cpu15" --json "$dir/cpu-v.json" >"$dir/cpu.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { bad "CPU-bound A/B: exit $rc, want 1"; cat "$dir/cpu.out"; }
+grep -q "FAIL  *service_cpu " "$dir/cpu.out" || { bad "CPU-bound A/B: service_cpu not FAIL"; cat "$dir/cpu.out"; }
+python3 - "$dir/cpu-v.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+b = d["budgets"][0]
+m = {x["metric"]: x for x in b["comparison"]["metrics"]}["service_cpu"]
+# 1.5 ms against 1 ms of burning, plus the server's own few microseconds
+if m["verdict"] != "fail" or not 1.3 < m["change"] < 1.6:
+    sys.exit("FAIL: service_cpu %r, want a FAIL near +50%%" % m)
+if not all(1400 < t.get("service_cpu_us", 0) < 1800 for t in b["trials"]):
+    sys.exit("FAIL: B's trials' service_cpu_us %r, want about 1,500 us each" %
+             [t.get("service_cpu_us") for t in b["trials"]])
 PY
 
 [ $fail -eq 0 ] && echo "ab: all passed"

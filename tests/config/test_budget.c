@@ -135,10 +135,13 @@ static void closed_model_fields(void **state)
     /* regression defaults */
     assert_true(b->regression.enabled);
     assert_true(b->regression.alpha == 0.01);
-    assert_int_equal(b->regression.n_metrics, 5);
+    assert_int_equal(b->regression.n_metrics, 6);
     assert_string_equal(b->regression.metrics[1].name, "p95");
     assert_true(b->regression.metrics[1].min_effect == 0.10);
     assert_true(b->regression.metrics[4].min_effect == 0.001);
+    /* compared by default, only between sides measured at the same time */
+    assert_string_equal(b->regression.metrics[5].name, "service_cpu");
+    assert_true(b->regression.metrics[5].min_effect == 0.05);
     pg_budget_free(b);
 }
 

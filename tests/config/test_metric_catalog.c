@@ -7,7 +7,10 @@
  * The current side is worse than the baseline in every metric at once, by
  * far more than any default min_effect (latency and time to first byte
  * x1.5, requests per second x0.75, error rate +4 percentage points,
- * capacity x0.625), so every row must FAIL. */
+ * capacity x0.625, the service's CPU per answer x1.5), so every row must
+ * FAIL. A row compared only between sides measured at the same time
+ * (PG_COMPARE_SAME_TIME) is left out against a stored baseline and FAILs
+ * in the paired comparison of `ab`, which every report is rendered from. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <setjmp.h>
@@ -86,6 +89,8 @@ static void fill(pg_results *r, int worse)
         tr->status[200] = tr->requests - tr->failed;
         tr->status[503] = tr->failed;
         tr->capacity_rps = (worse ? 500.0 : 800.0) + (double)t;
+        /* 400 us of the service's CPU per answer, 600 us on the worse side */
+        tr->service_cpu_s = (worse ? 600e-6 : 400e-6) * (double)pg_trial_answered(tr);
         b->run.steps[t].trial = t;
         b->run.steps[t].rate = tr->capacity_rps;
     }
@@ -190,8 +195,26 @@ static void every_row_goes_the_whole_way(void **state)
                          vc.budgets[0].v[id][t], mem.v[id][0]);
     }
 
-    /* values -> verdict: compared in the row's direction and unit, and worse */
+    /* values -> verdict: compared in the row's direction and unit, and worse;
+     * against a stored baseline without the same-time rows */
     assert_int_equal(pg_gate_evaluate(&g, &vc, &vb, NULL, 0, NULL, 0, &err), 0);
+    {
+        size_t k = 0;
+        for (int id = 0; id < PG_N_VALUES; id++) {
+            const pg_comparison *c = &g.budgets[0].cmp[k];
+            if (pg_value_defs[id].use == PG_COMPARE_SAME_TIME)
+                continue;
+            assert_true(k < g.budgets[0].n_cmp);
+            assert_string_equal(c->metric, pg_value_names[id]);
+            if (c->verdict != PG_VERDICT_FAIL)
+                fail_msg("%s: %s, not fail (%s)", c->metric, pg_verdict_names[c->verdict], c->why);
+            k++;
+        }
+        assert_int_equal(g.budgets[0].n_cmp, k);
+        assert_true(k < PG_N_VALUES);
+    }
+    pg_gate_clear(&g);
+    assert_int_equal(pg_gate_evaluate_paired(&g, &vc, &vb, 0, &err), 0);
     assert_int_equal(g.budgets[0].n_cmp, PG_N_VALUES);
     for (int id = 0; id < PG_N_VALUES; id++) {
         const pg_comparison *c = &g.budgets[0].cmp[id];

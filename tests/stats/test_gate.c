@@ -242,6 +242,65 @@ static void an_undecided_check_stops_the_gate(void **state)
     pg_gate_clear(&g);
 }
 
+/* The service's CPU time: compared only between sides measured at once;
+ * a side whose service was not found skips it, saying which. */
+static void service_cpu_only_at_the_same_time(void **state)
+{
+    pg_budget_values cur, base;
+    pg_results_values rc, rb;
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 20000.0, 0);
+    budget(&base, 6, 20000.0, 0);
+    cur.regression.n = base.regression.n = 3;
+    for (pg_budget_values *b = &cur; b; b = b == &cur ? &base : NULL) {
+        snprintf(b->regression.metric[2].name, sizeof b->regression.metric[2].name, "service_cpu");
+        b->regression.metric[2].min_effect = 0.05;
+        for (size_t t = 0; t < 6; t++)
+            b->v[PG_VALUE_SERVICE_CPU][t] = (b == &cur ? 12000.0 : 10000.0) + (double)t;
+    }
+    rc = results(&cur), rb = results(&base);
+    /* +20% at the same time: FAIL */
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_FAIL);
+    assert_int_equal(g.overall, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* against a stored baseline: not compared at all */
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(g.budgets[0].n_cmp, 2);
+    assert_int_equal(g.overall, PG_VERDICT_PASS);
+    pg_gate_clear(&g);
+    /* a service that mostly waits (CPU 0.5% of its latency): not decided */
+    for (size_t t = 0; t < 6; t++) {
+        base.v[PG_VALUE_SERVICE_CPU][t] /= 100.0;
+        cur.v[PG_VALUE_SERVICE_CPU][t] /= 100.0;
+    }
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_SKIPPED);
+    assert_non_null(strstr(metric(&g, "service_cpu")->why,
+                           "the service mostly waits: its CPU time per request is 0.5% (A) and "
+                           "0.6% (B) of its median latency, under the 10%"));
+    assert_int_equal(g.overall, PG_VERDICT_PASS);
+    pg_gate_clear(&g);
+    /* B's CPU grew to a tenth of its latency: decided again */
+    for (size_t t = 0; t < 6; t++)
+        cur.v[PG_VALUE_SERVICE_CPU][t] = 3000.0 + (double)t;
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    for (size_t t = 0; t < 6; t++)
+        base.v[PG_VALUE_SERVICE_CPU][t] = 10000.0 + (double)t;
+    /* one trial of A without it (its service had ended): skipped, saying whose */
+    base.v[PG_VALUE_SERVICE_CPU][3] = NAN;
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_SKIPPED);
+    assert_non_null(
+        strstr(metric(&g, "service_cpu")->why, "not found on this machine for the baseline side"));
+    assert_int_equal(g.overall, PG_VERDICT_PASS);
+    pg_gate_clear(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +310,7 @@ int main(void)
         cmocka_unit_test(other_work_is_not_comparable),
         cmocka_unit_test(series_take_the_budgets_min_effect),
         cmocka_unit_test(an_undecided_check_stops_the_gate),
+        cmocka_unit_test(service_cpu_only_at_the_same_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

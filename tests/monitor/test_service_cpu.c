@@ -1,0 +1,225 @@
+/* test_service_cpu.c — finding the service behind a loopback URL and reading
+ * its processes' CPU time (monitor/service_cpu.h).
+ *
+ * The service is two real processes made here: a listener and a child of
+ * it, each of which burns a known amount of its own CPU time when told to.
+ * CPU time is what the kernel charges a process, not wall time, so the
+ * figures hold however busy the machine is. */
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/clock.h"
+#include "monitor/service_cpu.h"
+
+#define BURN_NS 60000000ll /* 60 ms of CPU per process */
+
+static void local_ports(void **state)
+{
+    (void)state;
+    assert_int_equal(pg_local_port("http://127.0.0.1:8080"), 8080);
+    assert_int_equal(pg_local_port("http://127.1.2.3:81/x"), 81);
+    assert_int_equal(pg_local_port("http://localhost"), 80);
+    assert_int_equal(pg_local_port("https://localhost"), 443);
+    assert_int_equal(pg_local_port("http://[::1]:9000"), 9000);
+    /* elsewhere the same port on this machine may be another program */
+    assert_int_equal(pg_local_port("http://10.0.0.1:8080"), 0);
+    assert_int_equal(pg_local_port("http://example.com:8080"), 0);
+    assert_int_equal(pg_local_port("not a url"), 0);
+    assert_int_equal(pg_local_port(NULL), 0);
+}
+
+static int64_t own_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Waits for a byte on go, burns BURN_NS of this process's CPU, says so on
+ * done, then sleeps until killed. */
+static void burner(int go, int done)
+{
+    char c;
+    int64_t start;
+
+    if (read(go, &c, 1) != 1)
+        _exit(1);
+    start = own_cpu_ns();
+    while (own_cpu_ns() - start < BURN_NS)
+        ;
+    if (write(done, "d", 1) != 1)
+        _exit(1);
+    for (;;)
+        pause();
+}
+
+typedef struct service {
+    pid_t listener;
+    unsigned port;
+    int go, done; /* the parent's ends */
+} service;
+
+/* The listener (it writes its port, then forks the child) and its child. */
+static void start_service(service *s)
+{
+    int go[2], done[2], port[2];
+
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(done), 0);
+    assert_int_equal(pipe(port), 0);
+    s->listener = fork();
+    assert_true(s->listener >= 0);
+    if (s->listener == 0) {
+        struct sockaddr_in a;
+        socklen_t len = sizeof a;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        unsigned p;
+        setpgid(0, 0); /* a group of its own, so both go at once */
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0 ||
+            getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+            _exit(1);
+        if (fork() == 0) /* a worker, as nginx's are: a descendant of the listener */
+            burner(go[0], done[1]);
+        p = ntohs(a.sin_port);
+        if (write(port[1], &p, sizeof p) != sizeof p)
+            _exit(1);
+        burner(go[0], done[1]);
+    }
+    close(go[0]);
+    close(done[1]);
+    close(port[1]);
+    assert_int_equal(read(port[0], &s->port, sizeof s->port), (ssize_t)sizeof s->port);
+    close(port[0]);
+    s->go = go[1];
+    s->done = done[0];
+}
+
+static void stop_service(service *s)
+{
+    kill(-s->listener, SIGKILL); /* the listener's group: it and its child */
+    waitpid(s->listener, NULL, 0);
+    close(s->go);
+    close(s->done);
+}
+
+static void reads_the_listener_and_its_children(void **state)
+{
+    service svc;
+    pg_service_cpu *s;
+    char url[64], c;
+    int64_t before, after;
+    (void)state;
+
+    start_service(&svc);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
+    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
+    before = pg_service_cpu_now(s);
+    assert_true(before >= 0);
+    assert_int_equal(write(svc.go, "gg", 2), 2); /* both burn */
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    after = pg_service_cpu_now(s);
+    /* both processes' 60 ms, and little else: they were asleep otherwise */
+    if (after - before < 2 * BURN_NS || after - before > 2 * BURN_NS + 30000000)
+        fail_msg("the service used %.1f ms of CPU; its two processes burned %.1f ms",
+                 (double)(after - before) / 1e6, 2.0 * (double)BURN_NS / 1e6);
+    /* a process that ended takes its time with it: nothing is read then */
+    stop_service(&svc);
+    assert_int_equal(pg_service_cpu_now(s), -1);
+    pg_service_cpu_cancel(s);
+}
+
+static void trial_edges(void **state)
+{
+    service svc;
+    pg_service_cpu *s;
+    pg_trial t[3];
+    char url[64];
+    pg_err err;
+    volatile sig_atomic_t stop = 0;
+    uint64_t start;
+    (void)state;
+
+    start_service(&svc);
+    snprintf(url, sizeof url, "http://localhost:%u", svc.port);
+    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pg_trial_init(&t[i], 0, 0, &err), 0);
+    /* two trials of 20 ms from now: read both, the third never started */
+    assert_int_equal(pg_service_cpu_start(s, pg_now_ns(), 20000000ull, 2, &stop), 0);
+    pg_service_cpu_finish(s, t, 3);
+    assert_true(isfinite(t[0].service_cpu_s) && t[0].service_cpu_s >= 0.0);
+    assert_true(isfinite(t[1].service_cpu_s) && t[1].service_cpu_s >= 0.0);
+    assert_true(isnan(t[2].service_cpu_s));
+    /* a run stopped before its trials: none measured, and no wait for them */
+    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
+    start = pg_now_ns();
+    stop = 1;
+    assert_int_equal(pg_service_cpu_start(s, start + 3600000000000ull, 1000000000ull, 1, &stop), 0);
+    t[2].service_cpu_s = NAN;
+    pg_service_cpu_finish(s, &t[2], 1);
+    assert_true(isnan(t[2].service_cpu_s));
+    assert_true(pg_now_ns() - start < 10000000000ull);
+    /* a failed run cancels: no wait either */
+    stop = 0;
+    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
+    assert_int_equal(pg_service_cpu_start(s, start + 3600000000000ull, 1000000000ull, 1, &stop), 0);
+    pg_service_cpu_cancel(s);
+    assert_true(pg_now_ns() - start < 10000000000ull);
+    for (int i = 0; i < 3; i++)
+        pg_trial_clear(&t[i]);
+    stop_service(&svc);
+}
+
+static void not_found(void **state)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    char url[64];
+    (void)state;
+
+    assert_null(pg_service_cpu_find("http://example.com:80", "/proc"));
+    /* perfgate's own listener: its CPU is the load generator's */
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 1), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", ntohs(a.sin_port));
+    assert_null(pg_service_cpu_find(url, "/proc"));
+    close(fd);
+    /* nobody listens there now */
+    assert_null(pg_service_cpu_find(url, "/proc"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(local_ports),
+        cmocka_unit_test(reads_the_listener_and_its_children),
+        cmocka_unit_test(trial_edges),
+        cmocka_unit_test(not_found),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -68,6 +68,26 @@ static void burner(int go, int done)
         pause();
 }
 
+/* A socket listening on 127.0.0.1 at a port the kernel picks; its port in *port. */
+static int listen_loopback(unsigned *port)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
 typedef struct service {
     pid_t listener;
     unsigned port;
@@ -85,20 +105,12 @@ static void start_service(service *s)
     s->listener = fork();
     assert_true(s->listener >= 0);
     if (s->listener == 0) {
-        struct sockaddr_in a;
-        socklen_t len = sizeof a;
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
         unsigned p;
         setpgid(0, 0); /* a group of its own, so both go at once */
-        memset(&a, 0, sizeof a);
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0 ||
-            getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        if (listen_loopback(&p) < 0)
             _exit(1);
         if (fork() == 0) /* a worker, as nginx's are: a descendant of the listener */
             burner(go[0], done[1]);
-        p = ntohs(a.sin_port);
         if (write(port[1], &p, sizeof p) != sizeof p)
             _exit(1);
         burner(go[0], done[1]);
@@ -191,22 +203,15 @@ static void trial_edges(void **state)
 
 static void not_found(void **state)
 {
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned port;
+    int fd;
     char url[64];
     (void)state;
 
     assert_null(pg_service_cpu_find("http://example.com:80", "/proc"));
     /* perfgate's own listener: its CPU is the load generator's */
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_true(fd >= 0);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 1), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u", ntohs(a.sin_port));
+    assert_true((fd = listen_loopback(&port)) >= 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
     assert_null(pg_service_cpu_find(url, "/proc"));
     close(fd);
     /* nobody listens there now */

@@ -157,7 +157,7 @@ static double series_min_effect(const char *field)
  * CPU per request move with the kernel's wake-ups more than with its code.
  * Measured (bench/noise.sh, duet): `perfgate serve --delay 5` spends about
  * 1% of its latency on CPU, and two identical such services differed by up
- * to 30% in a comparison; a CPU-bound one (95%) by at most 1%. */
+ * to 32% in a comparison; a CPU-bound one (95%) by at most 2.5%. */
 #define PG_SERVICE_CPU_MIN_SHARE 0.10
 
 /* service_cpu is not decided for a service that mostly waits: skipped,

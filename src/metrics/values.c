@@ -53,41 +53,42 @@ typedef struct json_place {
     const char *summary; /* NULL: the trial itself */
     const char *key;
     int optional;
+    double missing; /* an optional one's value in a trial without it */
 } json_place;
 
 static json_place json_place_of(pg_value_id id)
 {
     switch (id) {
     case PG_VALUE_P50:
-        return (json_place){"latency_us", "p50", 0};
+        return (json_place){"latency_us", "p50", 0, 0.0};
     case PG_VALUE_P90:
-        return (json_place){"latency_us", "p90", 0};
+        return (json_place){"latency_us", "p90", 0, 0.0};
     case PG_VALUE_P95:
-        return (json_place){"latency_us", "p95", 0};
+        return (json_place){"latency_us", "p95", 0, 0.0};
     case PG_VALUE_P99:
-        return (json_place){"latency_us", "p99", 0};
+        return (json_place){"latency_us", "p99", 0, 0.0};
     case PG_VALUE_P999:
-        return (json_place){"latency_us", "p999", 0};
+        return (json_place){"latency_us", "p999", 0, 0.0};
     case PG_VALUE_MEAN:
-        return (json_place){"latency_us", "mean", 0};
+        return (json_place){"latency_us", "mean", 0, 0.0};
     case PG_VALUE_RPS:
-        return (json_place){NULL, "rps", 0};
+        return (json_place){NULL, "rps", 0, 0.0};
     case PG_VALUE_ERROR_RATE:
-        return (json_place){NULL, "error_rate", 0};
+        return (json_place){NULL, "error_rate", 0, 0.0};
     case PG_VALUE_TTFB_P50:
-        return (json_place){"ttfb_us", "p50", 0};
+        return (json_place){"ttfb_us", "p50", 0, 0.0};
     case PG_VALUE_TTFB_P95:
-        return (json_place){"ttfb_us", "p95", 0};
+        return (json_place){"ttfb_us", "p95", 0, 0.0};
     case PG_VALUE_TTFB_P99:
-        return (json_place){"ttfb_us", "p99", 0};
+        return (json_place){"ttfb_us", "p99", 0, 0.0};
     case PG_VALUE_CAPACITY_RPS: /* breaking-point trials only; never compared elsewhere */
-        return (json_place){NULL, "capacity_rps", 1};
+        return (json_place){NULL, "capacity_rps", 1, 0.0};
     case PG_VALUE_SERVICE_CPU: /* only when the service's processes were found here */
-        return (json_place){NULL, "service_cpu_us", 1};
+        return (json_place){NULL, "service_cpu_us", 1, NAN}; /* not measured, not 0 */
     case PG_N_VALUES:
         break;
     }
-    return (json_place){NULL, "", 1};
+    return (json_place){NULL, "", 1, 0.0};
 }
 
 void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
@@ -118,10 +119,7 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, at.key);
         if (!cJSON_IsNumber(v) && !at.optional)
             return 0;
-        if (k == PG_VALUE_SERVICE_CPU)
-            b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : NAN; /* not measured */
-        else
-            b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+        b->v[k][t] = cJSON_IsNumber(v) ? v->valuedouble : at.missing;
     }
     return 1;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gate end to end: a repository with a baseline on main and a branch;
-# `check` passes against the unchanged server, fails against one 50% slower
-# and names the regressed metric; `compare` without a baseline still gates
+# `check` passes against the unchanged server, fails against one 2.5 times
+# slower and names the regressed metric; `compare` without a baseline still gates
 # thresholds and reports regressions as skipped; exit codes per docs/design.md.
 # Servers on 127.0.0.1, runs of 3 s. (The test builds its repository with
 # the git command; perfgate itself reads it with libgit2.)
@@ -21,7 +21,7 @@ serve() { # serve DELAY_MS -> sets $url
 }
 serve 2
 fast=$url
-serve 3
+serve 5
 slow=$url
 fail=0
 check() { # check NAME EXPECTED_EXIT PATTERN -- CMD...
@@ -44,8 +44,12 @@ cat >b.json <<JSON
   "load": { "executor": "constant-arrival-rate", "rate": 200, "duration": "3s", "warmup": "300ms", "max_connections": 16 },
   "trials": 6, "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ],
   "thresholds": { "http_req_duration": ["p(95)<100ms"], "http_req_duration{scenario:s}": ["p(90)<100ms"] },
-  "regression": { "metrics": ["p50", "p95", "rps"], "min_effect": { "p50": "5%", "p95": "10%", "rps": "5%" } } }
+  "regression": { "metrics": ["p50", "p95", "rps"], "min_effect": "25%" } }
 JSON
+# min_effect 25%: the baseline and the checks run seconds apart while ctest
+# runs other load tests beside them, and a stored baseline cannot tell that
+# from the code (a CI run saw the unchanged server +9.6% at p50 and +16% at
+# p95, every interval above 5%); the slow server is about +120% at p50
 git add b.json && git commit -qm "budget"
 check "compare without baseline" 0 "SKIPPED +regression checks: no baseline" -- bash -c "'$bin' run b.json -q -o r.json >/dev/null && '$bin' compare r.json --base main"
 # the baseline saw every core busy: what this machine does meanwhile cannot

@@ -20,7 +20,9 @@
 # each `perfgate serve` is a process on this machine).
 # Usage: bench/noise.sh [N=10 comparisons per cell] [conditions="quiet steady bursty"]
 #                       [schedules="duet alternate"] [rows=REGEX of the comparisons to run]
-# NOISE_LOG=FILE appends each comparison's verdict per metric (name=verdict:change).
+# NOISE_LOG=FILE appends each comparison's verdict per metric (name=verdict:change),
+# and when latency was held undecided, the service's run-queue wait as shares
+# of A's and B's latency (queued=A/B).
 # Takes about 85 minutes with N=10. Not a CI step.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -96,9 +98,14 @@ cell() { # cell SCHEDULE BUDGET A_URL B_URL -> "fail inconclusive pass longest"
       python3 - "$tmp/verdict.json" "$cond $1 ${label// /_} seed=$k ${out%%:*}" >>"$NOISE_LOG" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
+import re
 rows = [f"{m['metric']}={m['verdict']}:{m.get('change', float('nan')):.4f}"
         for b in doc["budgets"] for m in b["comparison"]["metrics"]]
-print(sys.argv[2], " ".join(rows))
+# latency held undecided: the service's run-queue wait as shares of latency
+held = [re.search(r"waited for a CPU (\S+) \(A\) and (\S+) \(B\)", m.get("why", ""))
+        for b in doc["budgets"] for m in b["comparison"]["metrics"]]
+held = [h for h in held if h]
+print(sys.argv[2], " ".join(rows), f"queued={held[0].group(1)}/{held[0].group(2)}" if held else "")
 PY
     fi
     rm -f "$tmp/verdict.json"

@@ -87,7 +87,8 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
 {
     cJSON *o = cJSON_CreateObject(), *st, *er, *sc, *nm, *ck;
     char code[8];
-    double service_cpu_us = pg_trial_service_cpu_us(t);
+    double service_cpu_us = pg_trial_service_cpu_us(t),
+           service_wait_us = pg_trial_service_wait_us(t);
 
     cJSON_AddNumberToObject(o, "requests", (double)t->requests);
     cJSON_AddNumberToObject(o, "errors", (double)t->failed);
@@ -100,6 +101,8 @@ static cJSON *trial_json(const pg_trial *t, const pg_budget_result *b, int with_
     cJSON_AddNumberToObject(o, "rps", round(pg_trial_rps(t) * 100.0) / 100.0);
     if (isfinite(service_cpu_us)) /* the service was found on this machine */
         cJSON_AddNumberToObject(o, "service_cpu_us", round(service_cpu_us * 100.0) / 100.0);
+    if (isfinite(service_wait_us))
+        cJSON_AddNumberToObject(o, "service_wait_us", round(service_wait_us * 100.0) / 100.0);
     cJSON_AddNumberToObject(o, "bytes_in", (double)t->bytes_in);
     cJSON_AddNumberToObject(o, "bytes_out", (double)t->bytes_out);
     cJSON_AddItemToObject(o, "latency_us", latency_json(&t->duration));

@@ -26,7 +26,7 @@ const int pg_fail_kind_answered[PG_FAIL_KINDS] = {
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
 {
     memset(t, 0, sizeof *t);
-    t->service_cpu_s = NAN;
+    t->service_cpu_s = t->service_wait_s = NAN;
     pg_hist_reset(&t->duration);
     pg_hist_reset(&t->duration_raw);
     pg_hist_reset(&t->waiting);
@@ -143,4 +143,15 @@ double pg_trial_service_cpu_us(const pg_trial *t)
     if (!isfinite(t->service_cpu_s) || t->service_cpu_s <= 0.0 || !answered)
         return NAN;
     return t->service_cpu_s * 1e6 / (double)answered;
+}
+
+double pg_trial_service_wait_us(const pg_trial *t)
+{
+    uint64_t answered = pg_trial_answered(t);
+
+    /* as for CPU time, 0 is a trial made without pg_trial_init (a service
+     * that never queued at all in a trial would be judged the same way) */
+    if (!isfinite(t->service_wait_s) || t->service_wait_s <= 0.0 || !answered)
+        return NAN;
+    return t->service_wait_s * 1e6 / (double)answered;
 }

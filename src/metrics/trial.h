@@ -91,6 +91,9 @@ typedef struct pg_trial {
      * service_cpu.h); NAN when not measured (a remote target, a process that
      * ended). Set by the engine after the merge; not added by pg_trial_merge. */
     double service_cpu_s;
+    /* seconds the service's threads waited runnable for a CPU during the
+     * trial (the run queue); NAN when not measured. Set like service_cpu_s. */
+    double service_wait_s;
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */
@@ -111,5 +114,8 @@ uint64_t pg_trial_answered(const pg_trial *t);
 /* The service's CPU time per answered request in microseconds, NAN when
  * not measured or nothing was answered. */
 double pg_trial_service_cpu_us(const pg_trial *t);
+/* The service's run-queue wait per answered request in microseconds, NAN
+ * when not measured or nothing was answered. */
+double pg_trial_service_wait_us(const pg_trial *t);
 
 #endif

@@ -100,6 +100,7 @@ void pg_values_add_trial(pg_budget_values *b, const pg_trial *t)
     for (int k = 0; k < PG_N_VALUES; k++)
         b->v[k][i] = trial_value(t, (pg_value_id)k);
     b->other_cpu[i] = b->steal[i] = NAN; /* a trial measured here: the monitor reads it later */
+    b->service_wait[i] = pg_trial_service_wait_us(t);
     b->n_trials++;
 }
 
@@ -124,13 +125,18 @@ static int read_trial(pg_budget_values *b, size_t t, const cJSON *trial)
     return 1;
 }
 
+/* A number member of o, NAN when absent. */
+static double number_or_nan(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
 /* The monitor's mean of series name during a trial, NAN when it has none. */
 static double trial_mean(const cJSON *trial, const char *name)
 {
-    const cJSON *s =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(trial, "monitor"), name);
-    const cJSON *mean = cJSON_GetObjectItemCaseSensitive(s, "mean");
-    return cJSON_IsNumber(mean) ? mean->valuedouble : NAN;
+    const cJSON *monitor = cJSON_GetObjectItemCaseSensitive(trial, "monitor");
+    return number_or_nan(cJSON_GetObjectItemCaseSensitive(monitor, name), "mean");
 }
 
 static void read_regression(pg_budget_values *b, const cJSON *reg)
@@ -408,6 +414,7 @@ int pg_values_parse(pg_results_values *out, const void *opened, const char *path
             }
             bv->other_cpu[bv->n_trials] = trial_mean(t, "other_cpu");
             bv->steal[bv->n_trials] = trial_mean(t, "cpu_steal");
+            bv->service_wait[bv->n_trials] = number_or_nan(t, "service_wait_us");
             bv->n_trials++;
         }
         read_regression(bv, cJSON_GetObjectItemCaseSensitive(b, "regression"));

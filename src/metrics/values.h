@@ -13,7 +13,6 @@
 
 #define PG_MAX_TRIALS 100
 
-
 #define PG_MAX_SERIES 32
 
 /* Per-trial values of a metric a threshold names, e.g.
@@ -37,13 +36,16 @@ typedef struct pg_budget_values {
     pg_series series[PG_MAX_SERIES]; /* one per distinct threshold metric+aggregation */
     size_t n_series;
     int interrupted;
-    int staircase; /* breaking-point: each trial is the capacity step of a staircase */
+    int staircase;        /* breaking-point: each trial is the capacity step of a staircase */
     char fingerprint[65]; /* of the work measured; "" when the results have none */
     char *work;           /* the work measured (JSON text, owned); NULL when none */
     /* what disturbed each trial (the monitor's per-trial means); NAN when
      * the trial has no sample */
     double other_cpu[PG_MAX_TRIALS]; /* % of one core used by other processes */
     double steal[PG_MAX_TRIALS];     /* % of all cores */
+    /* us per answered request the service's threads waited for a CPU
+     * (pg_trial_service_wait_us); NAN when not measured */
+    double service_wait[PG_MAX_TRIALS];
     int cpu_bound; /* perfgate used over 90% of its threads' CPU: the generator was the limit */
 } pg_budget_values;
 

@@ -114,6 +114,31 @@ long pg_procfs_count_fds(const char *root, long pid)
     return n;
 }
 
+int64_t pg_procfs_run_delay(const char *root, long pid)
+{
+    char path[512], text[128];
+    DIR *d;
+    struct dirent *e;
+    int64_t sum = 0;
+
+    snprintf(path, sizeof path, "%s/%ld/task", root, pid);
+    if (!(d = opendir(path)))
+        return -1;
+    while ((e = readdir(d)) && sum >= 0) {
+        unsigned long long run, wait;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%ld/task/%s/schedstat", pid, e->d_name);
+        if (pg_procfs_read(root, path, text, sizeof text) != 0 ||
+            sscanf(text, "%llu %llu", &run, &wait) != 2)
+            sum = -1;
+        else
+            sum += (int64_t)wait;
+    }
+    closedir(d);
+    return sum;
+}
+
 uint64_t pg_procfs_parse_listener(const char *text, unsigned port)
 {
     const char *line = strchr(text, '\n'); /* the first line names the columns */

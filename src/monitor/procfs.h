@@ -51,4 +51,11 @@ long pg_procfs_port_listener(const char *root, unsigned port);
  * cannot be read (another user's process without privileges). */
 long pg_procfs_count_fds(const char *root, long pid);
 
+/* Nanoseconds the threads of pid have waited runnable for a CPU (the
+ * run-queue wait: the second field of root/PID/task/TID/schedstat, summed
+ * over its threads), or -1 when a thread's cannot be read (a kernel
+ * without schedstats, a process that ended). A thread that ended took its
+ * wait with it. */
+int64_t pg_procfs_run_delay(const char *root, long pid);
+
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,13 +16,16 @@
 #include "monitor/target.h"
 
 struct pg_service_cpu {
+    char root[256];
     size_t n_clocks;
     clockid_t clocks[PG_TARGET_MAX_PROCS];
+    long pids[PG_TARGET_MAX_PROCS]; /* the process of each clock */
     /* the boundaries: edge[k] is the CPU time read at first_ns + k * step_ns,
-     * -1 when it was not read (stopped before, or a process had ended) */
+     * wait_edge[k] the run-queue wait; -1 when it was not read (stopped
+     * before, or a process had ended) */
     uint64_t first_ns, step_ns;
     size_t n_edges;
-    int64_t *edge;
+    int64_t *edge, *wait_edge;
     volatile sig_atomic_t *stop;
     volatile sig_atomic_t cancelled; /* the run failed: read nothing more */
     pthread_t thread;
@@ -59,6 +63,19 @@ int64_t pg_service_cpu_now(const pg_service_cpu *s)
     return sum;
 }
 
+int64_t pg_service_wait_now(const pg_service_cpu *s)
+{
+    int64_t sum = 0;
+
+    for (size_t i = 0; i < s->n_clocks; i++) {
+        int64_t w = pg_procfs_run_delay(s->root, s->pids[i]);
+        if (w < 0)
+            return -1;
+        sum += w;
+    }
+    return sum;
+}
+
 pg_service_cpu *pg_service_cpu_find(const char *url, const char *root)
 {
     unsigned port = pg_local_port(url);
@@ -73,6 +90,7 @@ pg_service_cpu *pg_service_cpu_find(const char *url, const char *root)
         return NULL;
     if (!(s = calloc(1, sizeof *s)))
         return NULL;
+    snprintf(s->root, sizeof s->root, "%s", root);
     memset(&tree, 0, sizeof tree);
     tree.root = root;
     tree.pid = listener;
@@ -81,7 +99,7 @@ pg_service_cpu *pg_service_cpu_find(const char *url, const char *root)
     pg_target_clear(&tree);
     for (size_t i = 0; i < n; i++)
         if (clock_getcpuclockid((pid_t)pids[i], &s->clocks[s->n_clocks]) == 0)
-            s->n_clocks++;
+            s->pids[s->n_clocks++] = pids[i];
     if (!s->n_clocks || pg_service_cpu_now(s) < 0) {
         free(s);
         return NULL;
@@ -116,6 +134,7 @@ static void *sample(void *arg)
         if (wait_until(s, s->first_ns + k * s->step_ns) != 0)
             break;
         s->edge[k] = pg_service_cpu_now(s);
+        s->wait_edge[k] = pg_service_wait_now(s);
     }
     return NULL;
 }
@@ -123,9 +142,10 @@ static void *sample(void *arg)
 int pg_service_cpu_start(pg_service_cpu *s, uint64_t first_ns, uint64_t step_ns, size_t n,
                          volatile sig_atomic_t *stop)
 {
-    if (!(s->edge = malloc((n + 1) * sizeof *s->edge)))
+    if (!(s->edge = malloc(2 * (n + 1) * sizeof *s->edge)))
         return -1;
-    for (size_t k = 0; k <= n; k++)
+    s->wait_edge = s->edge + n + 1;
+    for (size_t k = 0; k < 2 * (n + 1); k++)
         s->edge[k] = -1;
     s->first_ns = first_ns;
     s->step_ns = step_ns;
@@ -151,9 +171,13 @@ void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n)
         return;
     if (s->have_thread)
         pthread_join(s->thread, NULL);
-    for (size_t t = 0; s->have_thread && t < n && t + 1 < s->n_edges; t++)
+    for (size_t t = 0; s->have_thread && t < n && t + 1 < s->n_edges; t++) {
         if (s->edge[t] >= 0 && s->edge[t + 1] >= s->edge[t])
             trials[t].service_cpu_s = (double)(s->edge[t + 1] - s->edge[t]) / 1e9;
+        /* less than before: a thread ended and took its wait with it */
+        if (s->wait_edge[t] >= 0 && s->wait_edge[t + 1] >= s->wait_edge[t])
+            trials[t].service_wait_s = (double)(s->wait_edge[t + 1] - s->wait_edge[t]) / 1e9;
+    }
     free(s->edge);
     free(s);
 }

@@ -1,7 +1,10 @@
-/* service_cpu.h — the CPU time the service under test spends, read at the
- * engine's trial boundaries, so each trial knows what its answers cost the
- * service (pg_trial.service_cpu_s; the compared value is per answered
- * request, metric_catalog.h's service_cpu).
+/* service_cpu.h — the CPU time the service under test spends, and how long
+ * its threads waited for a CPU, read at the engine's trial boundaries, so
+ * each trial knows what its answers cost the service (pg_trial.service_cpu_s;
+ * the compared value is per answered request, metric_catalog.h's
+ * service_cpu) and how much of their latency was the scheduler's
+ * (pg_trial.service_wait_s, which decides whether a same-time comparison
+ * may judge latency: stats/gate.c).
  *
  * Why: on a machine of few cores, a version of a service that burns 10%
  * more CPU per request also slows the other version running beside it,
@@ -42,8 +45,8 @@ pg_service_cpu *pg_service_cpu_find(const char *url, const char *root);
 int pg_service_cpu_start(pg_service_cpu *s, uint64_t first_ns, uint64_t step_ns, size_t n,
                          volatile sig_atomic_t *stop);
 
-/* Waits for the thread, sets trials[t].service_cpu_s for every trial whose
- * two edges were read, and frees s. NULL s is fine. */
+/* Waits for the thread, sets trials[t].service_cpu_s and service_wait_s
+ * for every trial whose two edges were read, and frees s. NULL s is fine. */
 void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n);
 
 /* Stops reading, waits for the thread and frees s (a run that failed).
@@ -52,5 +55,9 @@ void pg_service_cpu_cancel(pg_service_cpu *s);
 
 /* The processes' CPU time now, in nanoseconds; -1 when one has ended. */
 int64_t pg_service_cpu_now(const pg_service_cpu *s);
+
+/* The nanoseconds the processes' threads have waited runnable for a CPU
+ * (procfs.h's pg_procfs_run_delay, summed); -1 when one cannot be read. */
+int64_t pg_service_wait_now(const pg_service_cpu *s);
 
 #endif

@@ -183,6 +183,62 @@ static int mostly_waits(pg_comparison *c, const pg_budget_values *b, const pg_bu
     return 1;
 }
 
+/* The share of a side's median latency its service spent waiting for a
+ * CPU (run queue), NAN when not measured. */
+static double queued_share(const pg_budget_values *b)
+{
+    double wait[PG_MAX_TRIALS], p50 = pg_median(b->v[PG_VALUE_P50], b->n_trials);
+    size_t n = 0;
+
+    for (size_t t = 0; t < b->n_trials; t++)
+        if (isfinite(b->service_wait[t]))
+            wait[n++] = b->service_wait[t];
+    return n && p50 > 0 ? pg_median(wait, n) / p50 : NAN;
+}
+
+/* Latency of two sides measured at once is not decided when a service
+ * waited for a CPU, on either side, for a share of its median latency of at
+ * least this many times the smallest change asked for: which side the
+ * scheduler placed beside the busier processes moves latency by up to about
+ * half that wait, for the whole comparison, so its trials agree with each
+ * other and the paired test calls it significant. Measured (bench/noise.sh,
+ * duet, busy loops on both cores): two identical CPU-bound services waited
+ * 45-75% of their latency, and B's p50 was 0.73 to 1.19 times A's; services
+ * that wait on a timer waited 2-6%. */
+#define PG_QUEUED_EFFECTS 2.0
+
+/* A share of latency for a reason: "12.3%", or "not measured". */
+static const char *share_text(char *buf, size_t size, double share)
+{
+    if (isfinite(share))
+        snprintf(buf, size, "%.1f%%", 100.0 * share);
+    else
+        snprintf(buf, size, "not measured");
+    return buf;
+}
+
+/* The comparison is made, shown and held INCONCLUSIVE then; a CPU-bound
+ * change is still found by service_cpu. 1 when it is held (the reason in
+ * its why). */
+static int mostly_queued(pg_comparison *c, const pg_budget_values *b, const pg_budget_values *old)
+{
+    double share[2] = {queued_share(old), queued_share(b)},
+           from = PG_QUEUED_EFFECTS * c->min_effect;
+    char a_text[16], b_text[16];
+
+    if (c->verdict == PG_VERDICT_SKIPPED || pg_metric_unit(c->metric) != PG_UNIT_DURATION ||
+        strcmp(c->metric, pg_value_defs[PG_VALUE_SERVICE_CPU].name) == 0 ||
+        !(share[0] >= from || share[1] >= from))
+        return 0;
+    snprintf(c->why, sizeof c->why,
+             "the service waited for a CPU %s (A) and %s (B) of its median latency, at least "
+             "twice the %.0f%% asked for: where the scheduler put each side can move latency "
+             "that much by itself (service_cpu still tells a CPU-bound change)",
+             share_text(a_text, sizeof a_text, share[0]),
+             share_text(b_text, sizeof b_text, share[1]), 100.0 * c->min_effect);
+    return 1;
+}
+
 /* One comparison slot: skipped with a reason, or compared. */
 static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
                        int idx, const char *name, double min_effect,
@@ -224,6 +280,8 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
         rc = pg_compare_metric(c, name, base, nb, cur, nc, min_effect, b->regression.alpha);
     if (rc != 0)
         return pg_err_set(err, rc, "comparing %s of %s failed", name, b->name);
+    if (paired)
+        v->held[v->n_cmp - 1] = (unsigned char)mostly_queued(c, b, old);
     history_band(&v->band[v->n_cmp - 1], b->name, idx, c, history, n_history);
     return PG_OK;
 }
@@ -248,6 +306,12 @@ static int vetoed(const pg_budget_verdict *v, const pg_comparison *c)
     if (!v->veto[0] || c->verdict == PG_VERDICT_SKIPPED)
         return 0;
     return !v->noisy || !c->absolute;
+}
+
+/* Does comparison m of v take part in the decision? */
+static int decides(const pg_budget_verdict *v, size_t m)
+{
+    return !vetoed(v, &v->cmp[m]) && !v->held[m];
 }
 
 /* A check or comparison whose verdict was never set (the zero value) is a
@@ -344,7 +408,7 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     for (size_t i = 0; i < g->n; i++)
         for (size_t m = 0; m < g->budgets[i].n_cmp; m++)
-            if (!vetoed(&g->budgets[i], &g->budgets[i].cmp[m]))
+            if (decides(&g->budgets[i], m))
                 all[k++] = g->budgets[i].cmp[m];
     if (pg_compare_decide(all, k) != PG_OK) {
         free(all);
@@ -355,9 +419,11 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
         g->vetoed += g->budgets[i].veto[0] != '\0';
         for (size_t m = 0; m < g->budgets[i].n_cmp; m++) {
             pg_comparison *c = &g->budgets[i].cmp[m];
-            if (!vetoed(&g->budgets[i], c)) {
+            if (decides(&g->budgets[i], m)) {
                 *c = all[k++];
                 within_history(c, &g->budgets[i].band[m]);
+            } else if (g->budgets[i].held[m] && !vetoed(&g->budgets[i], c)) {
+                c->verdict = PG_VERDICT_INCONCLUSIVE; /* its why says why */
             } else {
                 c->verdict = PG_VERDICT_INCONCLUSIVE;
                 snprintf(c->why, sizeof c->why, "%s", g->budgets[i].veto);

@@ -64,6 +64,9 @@ typedef struct pg_budget_verdict {
     const pg_budget_values *cur; /* thresholds and trials of the current run */
     pg_comparison cmp[PG_MAX_COMPARISONS];
     pg_band band[PG_MAX_COMPARISONS];
+    /* made but held undecided for a reason of the comparison's own (its
+     * why): latency of a service that mostly queued for a CPU, same time */
+    unsigned char held[PG_MAX_COMPARISONS];
     size_t n_cmp;
     char skipped[256]; /* why regressions were not compared, or "" */
     char veto[320];    /* why the comparisons were made but not decided, or "" */

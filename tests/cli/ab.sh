@@ -18,7 +18,8 @@
 #   - the service's CPU time: B burning 1.5 ms of CPU per request against
 #     A's 1 ms FAILs on service_cpu by about +50% (each side's process is
 #     found through its port; CPU time charged to a process does not move
-#     with busy loops beside it), and every trial of both sides carries it
+#     with busy loops beside it), and every trial of both sides carries it,
+#     with the service's run-queue wait beside it
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +168,12 @@ if m["verdict"] != "fail" or not 1.3 < m["change"] < 1.6:
 if not all(1400 < t.get("service_cpu_us", 0) < 1800 for t in b["trials"]):
     sys.exit("FAIL: B's trials' service_cpu_us %r, want about 1,500 us each" %
              [t.get("service_cpu_us") for t in b["trials"]])
+# beside it, how long the service's threads waited for a CPU: a number in
+# every trial (how large depends on what else this machine runs)
+if not all(isinstance(t.get("service_wait_us"), (int, float)) and t["service_wait_us"] > 0
+           for t in b["trials"]):
+    sys.exit("FAIL: B's trials' service_wait_us %r, want a wait in each" %
+             [t.get("service_wait_us") for t in b["trials"]])
 PY
 
 [ $fail -eq 0 ] && echo "ab: all passed"

@@ -2,6 +2,7 @@
  * (perfgate-results/1), is written atomically, and its histograms decode
  * back to the measured distribution. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "common/file.h"
 #include "metrics/results.h"
 #include "metrics/results_read.h"
+#include "metrics/values.h"
 
 static char *strdup_or_die(const char *s)
 {
@@ -100,6 +102,9 @@ static void has_documented_fields(void **state)
 
     close(fd);
     fill(&r);
+    /* the service's run-queue wait, measured in the second trial only:
+     * 0.5 s over 2,000 answered requests */
+    r.budgets[0].run.trials[1].service_wait_s = 0.5;
     assert_int_equal(pg_results_write(&r, path, &err), 0);
     assert_int_equal(pg_file_read(&text, NULL, path, 0, &err), 0);
     assert_non_null(doc = cJSON_Parse(text));
@@ -122,6 +127,9 @@ static void has_documented_fields(void **state)
     assert_true(must(t, "dropped")->valuedouble == 0);
     assert_true(must(t, "duration_s")->valuedouble == 1.0);
     assert_true(must(t, "rps")->valuedouble == 2000.0);
+    assert_true(must(t, "service_wait_us")->valuedouble == 250.0);
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(must(b, "trials"), 0),
+                                                 "service_wait_us")); /* not measured: absent */
     lat = must(t, "latency_us");
     for (const char *const *k = (const char *const[]){"min", "p50", "p90", "p95", "p99", "p999",
                                                       "max", "mean", "stdev", NULL};
@@ -144,6 +152,13 @@ static void has_documented_fields(void **state)
                         "pass");
     cJSON_Delete(doc);
     free(text);
+    {
+        pg_results_values v; /* read back for a comparison: absent is NAN, not 0 */
+        assert_int_equal(pg_values_load(&v, path, &err), 0);
+        assert_true(isnan(v.budgets[0].service_wait[0]));
+        assert_true(v.budgets[0].service_wait[1] == 250.0);
+        pg_values_clear(&v);
+    }
     unlink(path);
     pg_results_clear(&r);
 }

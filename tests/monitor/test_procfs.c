@@ -316,6 +316,38 @@ static void absent(void **state)
     pg_target_clear(&t);
 }
 
+/* The run-queue wait of a process: the second field of each of its
+ * threads' schedstat (ns runnable but not running), summed. */
+static void run_queue_wait(void **state)
+{
+    fake *f = *state;
+    char dir[256];
+
+    /* php-fpm (103) has two threads */
+    snprintf(dir, sizeof dir, "%s/103/task", f->root);
+    mkdir(dir, 0755);
+    snprintf(dir, sizeof dir, "%s/103/task/103", f->root);
+    mkdir(dir, 0755);
+    snprintf(dir, sizeof dir, "%s/103/task/104", f->root);
+    mkdir(dir, 0755);
+    put(f, "103/task/103/schedstat", "5000000 1500000 40\n");
+    put(f, "103/task/104/schedstat", "7000000 2500000000 12\n");
+    assert_int_equal(pg_procfs_run_delay(f->root, 103), 2501500000ll);
+    /* a thread without the file (a kernel without schedstats): not measured */
+    snprintf(dir, sizeof dir, "%s/103/task/105", f->root);
+    mkdir(dir, 0755);
+    assert_int_equal(pg_procfs_run_delay(f->root, 103), -1);
+    put(f, "103/task/105/schedstat", "garbage\n");
+    assert_int_equal(pg_procfs_run_delay(f->root, 103), -1);
+    put(f, "103/task/105/schedstat", "1 2 3\n");
+    assert_int_equal(pg_procfs_run_delay(f->root, 103), 2501500002ll);
+    /* no such process, or no task directory */
+    assert_int_equal(pg_procfs_run_delay(f->root, 99999), -1);
+    assert_int_equal(pg_procfs_run_delay(f->root, 100), -1);
+    /* this very process, from the real /proc: a number, never negative */
+    assert_true(pg_procfs_run_delay("/proc", (long)getpid()) >= 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +360,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tree_by_pid_and_file, setup, teardown),
         cmocka_unit_test_setup_teardown(namesakes, setup, teardown),
         cmocka_unit_test_setup_teardown(absent, setup, teardown),
+        cmocka_unit_test_setup_teardown(run_queue_wait, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,16 @@
 /* test_service_cpu.c — finding the service behind a loopback URL and reading
- * its processes' CPU time (monitor/service_cpu.h).
+ * its processes' CPU time and run-queue wait (monitor/service_cpu.h).
  *
  * The service is two real processes made here: a listener and a child of
  * it, each of which burns a known amount of its own CPU time when told to.
  * CPU time is what the kernel charges a process, not wall time, so the
- * figures hold however busy the machine is. */
+ * figures hold however busy the machine is; so does a lower bound on the
+ * run-queue wait of two burners made to share one CPU. */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -94,8 +97,26 @@ typedef struct service {
     int go, done; /* the parent's ends */
 } service;
 
-/* The listener (it writes its port, then forks the child) and its child. */
-static void start_service(service *s)
+/* Keeps this process (and what it forks) on the first CPU it may use. */
+static void one_cpu(void)
+{
+    cpu_set_t all, one;
+
+    if (sched_getaffinity(0, sizeof all, &all) != 0)
+        _exit(1);
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &all)) {
+            CPU_SET(c, &one);
+            break;
+        }
+    if (sched_setaffinity(0, sizeof one, &one) != 0)
+        _exit(1);
+}
+
+/* The listener (it writes its port, then forks the child) and its child;
+ * shared_cpu: both on one CPU, so each waits while the other burns. */
+static void start_service(service *s, int shared_cpu)
 {
     int go[2], done[2], port[2];
 
@@ -107,6 +128,8 @@ static void start_service(service *s)
     if (s->listener == 0) {
         unsigned p;
         setpgid(0, 0); /* a group of its own, so both go at once */
+        if (shared_cpu)
+            one_cpu();
         if (listen_loopback(&p) < 0)
             _exit(1);
         if (fork() == 0) /* a worker, as nginx's are: a descendant of the listener */
@@ -140,7 +163,7 @@ static void reads_the_listener_and_its_children(void **state)
     int64_t before, after;
     (void)state;
 
-    start_service(&svc);
+    start_service(&svc, 0);
     snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
     assert_non_null(s = pg_service_cpu_find(url, "/proc"));
     before = pg_service_cpu_now(s);
@@ -159,6 +182,34 @@ static void reads_the_listener_and_its_children(void **state)
     pg_service_cpu_cancel(s);
 }
 
+/* Two processes that each burn 60 ms on one CPU: while one runs the other
+ * waits, so together they wait at least about the 60 ms of the one that
+ * finishes first (more on a busy machine, never less). */
+static void reads_the_run_queue_wait(void **state)
+{
+    service svc;
+    pg_service_cpu *s;
+    char url[64], c;
+    int64_t before, after;
+    (void)state;
+
+    start_service(&svc, 1);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
+    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
+    before = pg_service_wait_now(s);
+    assert_true(before >= 0);
+    assert_int_equal(write(svc.go, "gg", 2), 2);
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    after = pg_service_wait_now(s);
+    if (after - before < 2 * BURN_NS / 3)
+        fail_msg("two processes burning %.0f ms each on one CPU waited %.1f ms in all",
+                 (double)BURN_NS / 1e6, (double)(after - before) / 1e6);
+    stop_service(&svc);
+    assert_int_equal(pg_service_wait_now(s), -1); /* ended: nothing to read */
+    pg_service_cpu_cancel(s);
+}
+
 static void trial_edges(void **state)
 {
     service svc;
@@ -170,7 +221,7 @@ static void trial_edges(void **state)
     uint64_t start;
     (void)state;
 
-    start_service(&svc);
+    start_service(&svc, 0);
     snprintf(url, sizeof url, "http://localhost:%u", svc.port);
     assert_non_null(s = pg_service_cpu_find(url, "/proc"));
     for (int i = 0; i < 3; i++)
@@ -181,6 +232,9 @@ static void trial_edges(void **state)
     assert_true(isfinite(t[0].service_cpu_s) && t[0].service_cpu_s >= 0.0);
     assert_true(isfinite(t[1].service_cpu_s) && t[1].service_cpu_s >= 0.0);
     assert_true(isnan(t[2].service_cpu_s));
+    assert_true(isfinite(t[0].service_wait_s) && t[0].service_wait_s >= 0.0);
+    assert_true(isfinite(t[1].service_wait_s) && t[1].service_wait_s >= 0.0);
+    assert_true(isnan(t[2].service_wait_s));
     /* a run stopped before its trials: none measured, and no wait for them */
     assert_non_null(s = pg_service_cpu_find(url, "/proc"));
     start = pg_now_ns();
@@ -223,6 +277,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(local_ports),
         cmocka_unit_test(reads_the_listener_and_its_children),
+        cmocka_unit_test(reads_the_run_queue_wait),
         cmocka_unit_test(trial_edges),
         cmocka_unit_test(not_found),
     };

@@ -301,6 +301,96 @@ static void service_cpu_only_at_the_same_time(void **state)
     pg_gate_clear(&g);
 }
 
+/* Latency at the same time is not decided when the service spent a large
+ * share of it waiting for a CPU: how the scheduler placed each side moves it
+ * that much by itself (measured: two identical CPU-bound services under busy
+ * loops, waiting about half their latency: B's p50 0.73 to 1.19 times A's). */
+static void latency_mostly_queued_is_not_decided(void **state)
+{
+    pg_budget_values cur, base;
+    pg_results_values rc, rb;
+    pg_gate g;
+    pg_err err;
+    (void)state;
+    budget(&cur, 6, 24000.0, 0); /* B +20% at p50 */
+    budget(&base, 6, 20000.0, 0);
+    cur.regression.n = base.regression.n = 3;
+    for (pg_budget_values *b = &cur; b; b = b == &cur ? &base : NULL) {
+        snprintf(b->regression.metric[2].name, sizeof b->regression.metric[2].name, "service_cpu");
+        b->regression.metric[2].min_effect = 0.05;
+        for (size_t t = 0; t < 6; t++) {
+            b->v[PG_VALUE_SERVICE_CPU][t] = 10000.0 + (double)t;
+            b->service_wait[t] = 1900.0; /* 9.5% of A's 20 ms, 7.9% of B's 24 ms */
+        }
+    }
+    /* a threshold's latency series is latency too */
+    for (pg_budget_values *b = &cur; b; b = b == &cur ? &base : NULL) {
+        b->regression.min_effect = 0.05;
+        b->n_series = 1;
+        snprintf(b->series[0].key, sizeof b->series[0].key, "http_req_duration{scenario:s} p90");
+        snprintf(b->series[0].field, sizeof b->series[0].field, "p90");
+        b->series[0].n = 6;
+        for (size_t t = 0; t < 6; t++)
+            b->series[0].v[t] = b->v[P50][t] * 1.5;
+    }
+    rc = results(&cur), rb = results(&base);
+    /* under twice p50's 5% on both sides: decided */
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* A waited 10.5% of its latency: p50 not decided, naming both shares;
+     * error rate and the service's CPU time still are */
+    for (size_t t = 0; t < 6; t++)
+        base.service_wait[t] = 2100.0;
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_non_null(strstr(metric(&g, "p50")->why,
+                           "the service waited for a CPU 10.5% (A) and 7.9% (B) of its median "
+                           "latency, at least twice the 5% asked for"));
+    assert_int_equal(metric(&g, "http_req_duration{scenario:s} p90")->verdict,
+                     PG_VERDICT_INCONCLUSIVE);
+    assert_int_equal(metric(&g, "error_rate")->verdict, PG_VERDICT_PASS);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_PASS);
+    assert_int_equal(g.overall, PG_VERDICT_INCONCLUSIVE);
+    pg_gate_clear(&g);
+    /* a PASS is no more to be trusted than a FAIL then */
+    for (size_t t = 0; t < 6; t++)
+        cur.v[P50][t] = base.v[P50][t];
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    pg_gate_clear(&g);
+    /* a CPU-bound change is still found by the CPU time it costs */
+    for (size_t t = 0; t < 6; t++)
+        cur.v[PG_VALUE_SERVICE_CPU][t] = 11500.0 + (double)t;
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "service_cpu")->verdict, PG_VERDICT_FAIL);
+    assert_int_equal(g.overall, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* the wait not measured on A (a service of another machine): B's alone
+     * decides, and B's 7.9% is under 10% */
+    for (size_t t = 0; t < 6; t++) {
+        cur.v[P50][t] = 24000.0 * (1.0 + 0.001 * (double)t);
+        base.service_wait[t] = NAN;
+    }
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+    /* B grown to 12.5%: held, A's share said to be unknown */
+    for (size_t t = 0; t < 6; t++)
+        cur.service_wait[t] = 3000.0;
+    assert_int_equal(pg_gate_evaluate_paired(&g, &rc, &rb, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_INCONCLUSIVE);
+    assert_non_null(strstr(metric(&g, "p50")->why, "not measured (A) and 12.5% (B)"));
+    pg_gate_clear(&g);
+    /* against a stored baseline the rule does not apply (the noisy veto
+     * and the history band speak there) */
+    for (size_t t = 0; t < 6; t++)
+        base.service_wait[t] = cur.service_wait[t] = 12000.0;
+    assert_int_equal(pg_gate_evaluate(&g, &rc, &rb, NULL, 0, NULL, 0, &err), 0);
+    assert_int_equal(metric(&g, "p50")->verdict, PG_VERDICT_FAIL);
+    pg_gate_clear(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +401,7 @@ int main(void)
         cmocka_unit_test(series_take_the_budgets_min_effect),
         cmocka_unit_test(an_undecided_check_stops_the_gate),
         cmocka_unit_test(service_cpu_only_at_the_same_time),
+        cmocka_unit_test(latency_mostly_queued_is_not_decided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,27 +155,36 @@ static void stop_service(service *s)
     close(s->done);
 }
 
+/* Starts svc, finds it as a service, has both its processes burn at once
+ * and returns how far now() moved meanwhile; *s is the service found. */
+static int64_t both_burn(service *svc, int shared_cpu, pg_service_cpu **s,
+                         int64_t (*now)(const pg_service_cpu *))
+{
+    char url[64], c;
+    int64_t before;
+
+    start_service(svc, shared_cpu);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc->port);
+    assert_non_null(*s = pg_service_cpu_find(url, "/proc"));
+    before = now(*s);
+    assert_true(before >= 0);
+    assert_int_equal(write(svc->go, "gg", 2), 2);
+    assert_int_equal(read(svc->done, &c, 1), 1);
+    assert_int_equal(read(svc->done, &c, 1), 1);
+    return now(*s) - before;
+}
+
 static void reads_the_listener_and_its_children(void **state)
 {
     service svc;
     pg_service_cpu *s;
-    char url[64], c;
-    int64_t before, after;
+    int64_t used = both_burn(&svc, 0, &s, pg_service_cpu_now);
     (void)state;
 
-    start_service(&svc, 0);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
-    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
-    before = pg_service_cpu_now(s);
-    assert_true(before >= 0);
-    assert_int_equal(write(svc.go, "gg", 2), 2); /* both burn */
-    assert_int_equal(read(svc.done, &c, 1), 1);
-    assert_int_equal(read(svc.done, &c, 1), 1);
-    after = pg_service_cpu_now(s);
     /* both processes' 60 ms, and little else: they were asleep otherwise */
-    if (after - before < 2 * BURN_NS || after - before > 2 * BURN_NS + 30000000)
+    if (used < 2 * BURN_NS || used > 2 * BURN_NS + 30000000)
         fail_msg("the service used %.1f ms of CPU; its two processes burned %.1f ms",
-                 (double)(after - before) / 1e6, 2.0 * (double)BURN_NS / 1e6);
+                 (double)used / 1e6, 2.0 * (double)BURN_NS / 1e6);
     /* a process that ended takes its time with it: nothing is read then */
     stop_service(&svc);
     assert_int_equal(pg_service_cpu_now(s), -1);
@@ -189,22 +198,12 @@ static void reads_the_run_queue_wait(void **state)
 {
     service svc;
     pg_service_cpu *s;
-    char url[64], c;
-    int64_t before, after;
+    int64_t waited = both_burn(&svc, 1, &s, pg_service_wait_now);
     (void)state;
 
-    start_service(&svc, 1);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
-    assert_non_null(s = pg_service_cpu_find(url, "/proc"));
-    before = pg_service_wait_now(s);
-    assert_true(before >= 0);
-    assert_int_equal(write(svc.go, "gg", 2), 2);
-    assert_int_equal(read(svc.done, &c, 1), 1);
-    assert_int_equal(read(svc.done, &c, 1), 1);
-    after = pg_service_wait_now(s);
-    if (after - before < 2 * BURN_NS / 3)
+    if (waited < 2 * BURN_NS / 3)
         fail_msg("two processes burning %.0f ms each on one CPU waited %.1f ms in all",
-                 (double)BURN_NS / 1e6, (double)(after - before) / 1e6);
+                 (double)BURN_NS / 1e6, (double)waited / 1e6);
     stop_service(&svc);
     assert_int_equal(pg_service_wait_now(s), -1); /* ended: nothing to read */
     pg_service_cpu_cancel(s);

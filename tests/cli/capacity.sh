@@ -3,8 +3,11 @@
 # perfgate serve with 16 connections: a service time of 20 ms can serve at
 # most 800 requests/s through them, 40 ms at most 400, so the capacity found
 # must move with --delay (and not above those limits). The fast run is the
-# baseline; `check` against the slow server finds capacity_rps regressed,
-# and every report names the capacity.
+# baseline; `compare` of the slow server finds capacity_rps regressed (or,
+# on a machine loaded enough to break a fast staircase early, significantly
+# lower but undecided), and every report names the capacity. A step breaks
+# at p(95) 200 ms, 10 and 5 times the service times (at 80 ms, one run
+# beside busy loops broke a fast staircase at 100/s).
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +21,7 @@ cat >"$dir/capacity.json" <<JSON
             "step_duration": "500ms", "warmup": "200ms", "max_connections": 16 },
   "trials": 5,
   "regression": { "alpha": 0.05 },
-  "thresholds": { "http_req_duration": ["p(95)<80ms"], "capacity_rps": ["med>=200"] },
+  "thresholds": { "http_req_duration": ["p(95)<200ms"], "capacity_rps": ["med>=200"] },
   "scenarios": [ { "name": "s", "requests": [ { "path": "/" } ] } ] }
 JSON
 "$bin" run "$dir/capacity.json" --dry-run >"$dir/plan.out" 2>&1 ||
@@ -82,14 +85,24 @@ python3 "$here/busy_baseline.py" "$dir/fast.json"
   --json "$dir/verdict.json" --markdown "$dir/pr.md" --junit "$dir/junit.xml" \
   --html "$dir/report.html" >"$dir/compare.out" 2>&1
 rc=$?
-[ $rc -eq 1 ] || { bad "compare slow vs fast baseline: exit $rc, want 1"; cat "$dir/compare.out"; }
-python3 - "$dir/verdict.json" <<'PY' || fail=1
+python3 - "$dir/verdict.json" "$rc" <<'PY' || { fail=1; cat "$dir/compare.out"; }
 import json, sys
 b = json.load(open(sys.argv[1]))["budgets"][0]
 m = {c["metric"]: c for c in b["comparison"]["metrics"]}
 c = m.get("capacity_rps")
-if not c or c["verdict"] != "fail" or c.get("direction") != "higher_is_better":
-    sys.exit("FAIL: capacity_rps not found regressed (lower is worse): %r" % c)
+if not c or c.get("direction") != "higher_is_better" or c["change"] >= 0.9:
+    sys.exit("FAIL: capacity_rps not compared as lower is worse, or not lower: %r" % c)
+# FAIL (exit 1). With busy loops and other tests on both cores a fast
+# trial's staircase can break early (measured: 3 of 6 runs, three at once
+# beside two busy loops), and with 5 trials the median's interval then
+# reaches back over the 10% min_effect: significant but INCONCLUSIVE (exit
+# 0) is the truthful verdict there; a PASS never is.
+want = {"fail": 1, "inconclusive": 0}
+if c["verdict"] not in want or (c["verdict"] == "inconclusive" and c["p_adjusted"] >= c["alpha"]):
+    sys.exit("FAIL: capacity_rps %s (p %.3g): want fail, or a significant inconclusive" %
+             (c["verdict"], c["p_adjusted"]))
+if int(sys.argv[2]) != want[c["verdict"]]:
+    sys.exit("FAIL: compare exited %s on a capacity_rps %s" % (sys.argv[2], c["verdict"]))
 PY
 grep -q "Capacity: [0-9]* requests/s" "$dir/pr.md" || bad "markdown has no capacity line"
 grep -q "Staircase of trial 1" "$dir/pr.md" || bad "markdown has no staircase table"

@@ -135,23 +135,25 @@ uint64_t pg_trial_answered(const pg_trial *t)
     return unanswered < t->requests ? t->requests - unanswered : 0;
 }
 
-double pg_trial_service_cpu_us(const pg_trial *t)
+/* Seconds the service spent during trial t, per answered request in
+ * microseconds; NAN when not measured or nothing was answered. 0 is a trial
+ * made without pg_trial_init: no service spends no CPU, and one that never
+ * queued at all in a whole trial is judged the same way. */
+static double per_answer_us(const pg_trial *t, double seconds)
 {
     uint64_t answered = pg_trial_answered(t);
 
-    /* 0 is a trial made without pg_trial_init: nothing spends no CPU */
-    if (!isfinite(t->service_cpu_s) || t->service_cpu_s <= 0.0 || !answered)
+    if (!isfinite(seconds) || seconds <= 0.0 || !answered)
         return NAN;
-    return t->service_cpu_s * 1e6 / (double)answered;
+    return seconds * 1e6 / (double)answered;
+}
+
+double pg_trial_service_cpu_us(const pg_trial *t)
+{
+    return per_answer_us(t, t->service_cpu_s);
 }
 
 double pg_trial_service_wait_us(const pg_trial *t)
 {
-    uint64_t answered = pg_trial_answered(t);
-
-    /* as for CPU time, 0 is a trial made without pg_trial_init (a service
-     * that never queued at all in a trial would be judged the same way) */
-    if (!isfinite(t->service_wait_s) || t->service_wait_s <= 0.0 || !answered)
-        return NAN;
-    return t->service_wait_s * 1e6 / (double)answered;
+    return per_answer_us(t, t->service_wait_s);
 }

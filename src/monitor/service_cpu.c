@@ -165,6 +165,15 @@ void pg_service_cpu_cancel(pg_service_cpu *s)
     pg_service_cpu_finish(s, NULL, 0);
 }
 
+/* Sets *seconds to what edge[] grew by over trial t, when both edges were
+ * read and it did not go down (the wait goes down when a thread ended and
+ * took its share with it); else leaves it unmeasured. */
+static void between_edges(const int64_t *edge, size_t t, double *seconds)
+{
+    if (edge[t] >= 0 && edge[t + 1] >= edge[t])
+        *seconds = (double)(edge[t + 1] - edge[t]) / 1e9;
+}
+
 void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n)
 {
     if (!s)
@@ -172,11 +181,8 @@ void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n)
     if (s->have_thread)
         pthread_join(s->thread, NULL);
     for (size_t t = 0; s->have_thread && t < n && t + 1 < s->n_edges; t++) {
-        if (s->edge[t] >= 0 && s->edge[t + 1] >= s->edge[t])
-            trials[t].service_cpu_s = (double)(s->edge[t + 1] - s->edge[t]) / 1e9;
-        /* less than before: a thread ended and took its wait with it */
-        if (s->wait_edge[t] >= 0 && s->wait_edge[t + 1] >= s->wait_edge[t])
-            trials[t].service_wait_s = (double)(s->wait_edge[t + 1] - s->wait_edge[t]) / 1e9;
+        between_edges(s->edge, t, &trials[t].service_cpu_s);
+        between_edges(s->wait_edge, t, &trials[t].service_wait_s);
     }
     free(s->edge);
     free(s);

@@ -1,6 +1,7 @@
 /* ab.c — B against A on one machine (see ab.h). */
 #include "cli/ab.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,8 +228,7 @@ static int load_budget(ab_budget *ab, const char *file, const pg_run_args *run,
         char why[512];
         const char *url = k ? ab->b_side.url : ab->a.url;
         if (url && pg_load_h2c_broken(&b->load, url, why, sizeof why)) {
-            fprintf(stderr, "perfgate: %s: side %c (%s): %s\n", b->path, k ? 'B' : 'A', url,
-                    why);
+            fprintf(stderr, "perfgate: %s: side %c (%s): %s\n", b->path, k ? 'B' : 'A', url, why);
             return PG_EXIT_USAGE;
         }
     }
@@ -344,6 +344,30 @@ static void describe(char *label, size_t size, const ab_budget *abs, size_t n,
     free(b);
 }
 
+/* Other processes' CPU during a trial, in % of one core (the paired gate
+ * weighs a queued service's latency by it). A side's engine counts every
+ * process but perfgate and its own service, so at the same time as the
+ * other side that side's service is taken out too (when it was measured:
+ * one that is not is not on this machine, or not readable). */
+static double others_percent(const pg_trial *own, const pg_trial *beside)
+{
+    double s = own->others_cpu_s;
+
+    if (beside && isfinite(beside->service_cpu_s))
+        s -= beside->service_cpu_s;
+    return own->duration_s > 0.0 && isfinite(s) ? 100.0 * fmax(0.0, s) / own->duration_s : NAN;
+}
+
+static void other_processes(ab_budget *ab, int at_once)
+{
+    const pg_trial *a = ab->a.run.trials, *b = ab->b_side.run.trials;
+
+    for (size_t t = 0; t < ab->a.run.n_trials && t < ab->b_side.run.n_trials; t++) {
+        ab->a.values.other_cpu[t] = others_percent(&a[t], at_once ? &b[t] : NULL);
+        ab->b_side.values.other_cpu[t] = others_percent(&b[t], at_once ? &a[t] : NULL);
+    }
+}
+
 /* Thresholds on B, the paired gate, the console and the reports. */
 static int decide(ab_budget *abs, size_t n, const pg_gate_args *g, const pg_ab_args *args)
 {
@@ -371,6 +395,7 @@ static int decide(ab_budget *abs, size_t n, const pg_gate_args *g, const pg_ab_a
         abs[i].b_side.values.n_checks = br.n_checks;
         abs[i].b_side.values.interrupted = abs[i].b_side.run.interrupted || pg_stop_signal;
         abs[i].a.values.interrupted = abs[i].a.run.interrupted || pg_stop_signal;
+        other_processes(&abs[i], args->schedule == PG_AB_DUET);
         bva[i] = abs[i].a.values;
         bvb[i] = abs[i].b_side.values;
     }
@@ -378,6 +403,7 @@ static int decide(ab_budget *abs, size_t n, const pg_gate_args *g, const pg_ab_a
     memset(&vb, 0, sizeof vb);
     va.budgets = bva, va.n_budgets = n;
     vb.budgets = bvb, vb.n_budgets = n;
+    va.cores = vb.cores = sysconf(_SC_NPROCESSORS_ONLN);
     describe(label, sizeof label, abs, n, args);
     if (pg_gate_evaluate_paired(&gate, &vb, &va, g->strict, &err) != 0) {
         pg_err_print(&err, stderr);

@@ -26,7 +26,7 @@ const int pg_fail_kind_answered[PG_FAIL_KINDS] = {
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
 {
     memset(t, 0, sizeof *t);
-    t->service_cpu_s = t->service_wait_s = NAN;
+    t->service_cpu_s = t->service_wait_s = t->others_cpu_s = NAN;
     pg_hist_reset(&t->duration);
     pg_hist_reset(&t->duration_raw);
     pg_hist_reset(&t->waiting);

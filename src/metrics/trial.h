@@ -94,6 +94,10 @@ typedef struct pg_trial {
     /* seconds the service's threads waited runnable for a CPU during the
      * trial (the run queue); NAN when not measured. Set like service_cpu_s. */
     double service_wait_s;
+    /* CPU seconds every other process on the machine (not perfgate, not
+     * this service) used during the trial; NAN when not measured. Set like
+     * service_cpu_s. */
+    double others_cpu_s;
     size_t n_scenarios, n_names;
     pg_hist *by_scenario; /* http_req_duration{scenario:...} */
     pg_hist *by_name;     /* http_req_duration{name:...} */

@@ -22,10 +22,11 @@ struct pg_service_cpu {
     long pids[PG_TARGET_MAX_PROCS]; /* the process of each clock */
     /* the boundaries: edge[k] is the CPU time read at first_ns + k * step_ns,
      * wait_edge[k] the run-queue wait; -1 when it was not read (stopped
-     * before, or a process had ended) */
+     * before, or a process had ended); others_edge[k] the other processes'
+     * CPU time, PG_OTHERS_UNREAD when not read (it may be below 0) */
     uint64_t first_ns, step_ns;
     size_t n_edges;
-    int64_t *edge, *wait_edge;
+    int64_t *edge, *wait_edge, *others_edge;
     volatile sig_atomic_t *stop;
     volatile sig_atomic_t cancelled; /* the run failed: read nothing more */
     pthread_t thread;
@@ -74,6 +75,22 @@ int64_t pg_service_wait_now(const pg_service_cpu *s)
         sum += w;
     }
     return sum;
+}
+
+int64_t pg_others_cpu_now(const pg_service_cpu *s)
+{
+    char text[4096];
+    pg_cpu_ticks cpu;
+    struct timespec self;
+    long tck = sysconf(_SC_CLK_TCK);
+    int64_t service = pg_service_cpu_now(s);
+
+    if (service < 0 || tck <= 0 || clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &self) != 0 ||
+        pg_procfs_read(s->root, "stat", text, sizeof text) != 0 ||
+        pg_procfs_parse_cpu(text, &cpu) != 0)
+        return PG_OTHERS_UNREAD;
+    return (int64_t)(cpu.processes * (1000000000ull / (uint64_t)tck)) -
+           ((int64_t)self.tv_sec * 1000000000 + self.tv_nsec) - service;
 }
 
 pg_service_cpu *pg_service_cpu_find(const char *url, const char *root)
@@ -135,6 +152,7 @@ static void *sample(void *arg)
             break;
         s->edge[k] = pg_service_cpu_now(s);
         s->wait_edge[k] = pg_service_wait_now(s);
+        s->others_edge[k] = pg_others_cpu_now(s);
     }
     return NULL;
 }
@@ -142,11 +160,14 @@ static void *sample(void *arg)
 int pg_service_cpu_start(pg_service_cpu *s, uint64_t first_ns, uint64_t step_ns, size_t n,
                          volatile sig_atomic_t *stop)
 {
-    if (!(s->edge = malloc(2 * (n + 1) * sizeof *s->edge)))
+    if (!(s->edge = malloc(3 * (n + 1) * sizeof *s->edge)))
         return -1;
     s->wait_edge = s->edge + n + 1;
+    s->others_edge = s->wait_edge + n + 1;
     for (size_t k = 0; k < 2 * (n + 1); k++)
         s->edge[k] = -1;
+    for (size_t k = 0; k <= n; k++)
+        s->others_edge[k] = PG_OTHERS_UNREAD;
     s->first_ns = first_ns;
     s->step_ns = step_ns;
     s->n_edges = n + 1;
@@ -183,6 +204,11 @@ void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n)
     for (size_t t = 0; s->have_thread && t < n && t + 1 < s->n_edges; t++) {
         between_edges(s->edge, t, &trials[t].service_cpu_s);
         between_edges(s->wait_edge, t, &trials[t].service_wait_s);
+        /* the machine's ticks are coarser than the clocks subtracted from
+         * them: a quiet trial may come out a little below nothing */
+        if (s->others_edge[t] != PG_OTHERS_UNREAD && s->others_edge[t + 1] != PG_OTHERS_UNREAD)
+            trials[t].others_cpu_s =
+                fmax(0.0, (double)(s->others_edge[t + 1] - s->others_edge[t]) / 1e9);
     }
     free(s->edge);
     free(s);

@@ -45,8 +45,9 @@ pg_service_cpu *pg_service_cpu_find(const char *url, const char *root);
 int pg_service_cpu_start(pg_service_cpu *s, uint64_t first_ns, uint64_t step_ns, size_t n,
                          volatile sig_atomic_t *stop);
 
-/* Waits for the thread, sets trials[t].service_cpu_s and service_wait_s
- * for every trial whose two edges were read, and frees s. NULL s is fine. */
+/* Waits for the thread, sets trials[t].service_cpu_s, service_wait_s and
+ * others_cpu_s for every trial whose two edges were read, and frees s.
+ * NULL s is fine. */
 void pg_service_cpu_finish(pg_service_cpu *s, pg_trial *trials, size_t n);
 
 /* Stops reading, waits for the thread and frees s (a run that failed).
@@ -55,6 +56,16 @@ void pg_service_cpu_cancel(pg_service_cpu *s);
 
 /* The processes' CPU time now, in nanoseconds; -1 when one has ended. */
 int64_t pg_service_cpu_now(const pg_service_cpu *s);
+
+/* The CPU time, in nanoseconds, of every process on the machine but
+ * perfgate and the service (root/stat's user + nice + system, less
+ * perfgate's and the service's clocks): what else competed for the cores.
+ * Meaningful only as the difference of two readings of one s (set as
+ * pg_trial.others_cpu_s per trial); PG_OTHERS_UNREAD when it cannot be
+ * read. The machine's time comes in clock ticks (10 ms of one core), so a
+ * difference is as coarse. */
+#define PG_OTHERS_UNREAD INT64_MIN
+int64_t pg_others_cpu_now(const pg_service_cpu *s);
 
 /* The nanoseconds the processes' threads have waited runnable for a CPU
  * (procfs.h's pg_procfs_run_delay, summed); -1 when one cannot be read. */

@@ -196,15 +196,33 @@ static double queued_share(const pg_budget_values *b)
     return n && p50 > 0 ? pg_median(wait, n) / p50 : NAN;
 }
 
+/* The median share of one core that processes other than perfgate and the
+ * two services used during a side's trials, NAN when none was measured. */
+static double others_median(const pg_budget_values *b)
+{
+    double v[PG_MAX_TRIALS];
+    size_t n = 0;
+
+    for (size_t t = 0; t < b->n_trials; t++)
+        if (isfinite(b->other_cpu[t]))
+            v[n++] = b->other_cpu[t];
+    return n ? pg_median(v, n) : NAN;
+}
+
 /* Latency of two sides measured at once is not decided when a service
  * waited for a CPU, on either side, for a share of its median latency of at
- * least this many times the smallest change asked for: which side the
- * scheduler placed beside the busier processes moves latency by up to about
- * half that wait, for the whole comparison, so its trials agree with each
- * other and the paired test calls it significant. Measured (bench/noise.sh,
- * duet, busy loops on both cores): two identical CPU-bound services waited
- * 45-75% of their latency, and B's p50 was 0.73 to 1.19 times A's; services
- * that wait on a timer waited 2-6%. */
+ * least this many times the smallest change asked for, while other
+ * processes held the cores (interference's PG_NOISY_SHARE of them, in the
+ * median trial, on either side): which side the scheduler placed beside the
+ * busy processes moves latency by up to about half that wait, for the whole
+ * comparison, so its trials agree with each other and the paired test
+ * calls it significant. Measured (bench/noise.sh, duet, busy loops on both
+ * cores): two identical CPU-bound services waited 45-75% of their latency,
+ * and B's p50 was 0.73 to 1.19 times A's; services that wait on a timer
+ * waited 2-6%. Without the other processes the wait is the two sides' and
+ * perfgate's own, the same for both: two python3 -m http.server on a quiet
+ * machine waited 23-34% of their latency, and A/A comparisons of CPU-bound
+ * services there made no false alarm without this rule. */
 #define PG_QUEUED_EFFECTS 2.0
 
 /* A share of latency for a reason: "12.3%", or "not measured". */
@@ -219,30 +237,40 @@ static const char *share_text(char *buf, size_t size, double share)
 
 /* The comparison is made, shown and held INCONCLUSIVE then; a CPU-bound
  * change is still found by service_cpu. 1 when it is held (the reason in
- * its why). */
-static int mostly_queued(pg_comparison *c, const pg_budget_values *b, const pg_budget_values *old)
+ * its why). When other processes' CPU was not measured, the machine is
+ * taken as busy: a false alarm is the worse error of the two there. */
+static int mostly_queued(pg_comparison *c, const pg_budget_values *b, const pg_budget_values *old,
+                         long cores)
 {
     double share[2] = {queued_share(old), queued_share(b)},
-           from = PG_QUEUED_EFFECTS * c->min_effect;
-    char a_text[16], b_text[16];
+           from = PG_QUEUED_EFFECTS * c->min_effect,
+           others = fmax(others_median(old), others_median(b)), /* NAN only when both are */
+        limit = PG_NOISY_SHARE * (double)(cores > 0 ? cores : 1) * 100.0;
+    char a_text[16], b_text[16], others_text[64];
 
     if (c->verdict == PG_VERDICT_SKIPPED || pg_metric_unit(c->metric) != PG_UNIT_DURATION ||
         strcmp(c->metric, pg_value_defs[PG_VALUE_SERVICE_CPU].name) == 0 ||
-        !(share[0] >= from || share[1] >= from))
+        !(share[0] >= from || share[1] >= from) || others < limit)
         return 0;
+    if (isfinite(others))
+        snprintf(others_text, sizeof others_text, "other processes used %.1f of %ld cores",
+                 others / 100.0, cores);
+    else
+        snprintf(others_text, sizeof others_text, "other processes' CPU was not measured");
     snprintf(c->why, sizeof c->why,
              "the service waited for a CPU %s (A) and %s (B) of its median latency, at least "
-             "twice the %.0f%% asked for: where the scheduler put each side can move latency "
-             "that much by itself (service_cpu still tells a CPU-bound change)",
+             "twice the %.0f%% asked for, and %s: where the scheduler put each side can move "
+             "latency that much by itself (service_cpu still tells a CPU-bound change)",
              share_text(a_text, sizeof a_text, share[0]),
-             share_text(b_text, sizeof b_text, share[1]), 100.0 * c->min_effect);
+             share_text(b_text, sizeof b_text, share[1]), 100.0 * c->min_effect, others_text);
     return 1;
 }
 
 /* One comparison slot: skipped with a reason, or compared. */
 static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg_budget_values *old,
                        int idx, const char *name, double min_effect,
-                       const pg_results_values *history, size_t n_history, int paired, pg_err *err)
+                       const pg_results_values *history, size_t n_history, int paired, long cores,
+                       pg_err *err)
 {
     pg_comparison *c = &v->cmp[v->n_cmp];
     const double *cur, *base;
@@ -281,7 +309,7 @@ static int compare_one(pg_budget_verdict *v, const pg_budget_values *b, const pg
     if (rc != 0)
         return pg_err_set(err, rc, "comparing %s of %s failed", name, b->name);
     if (paired)
-        v->held[v->n_cmp - 1] = (unsigned char)mostly_queued(c, b, old);
+        v->held[v->n_cmp - 1] = (unsigned char)mostly_queued(c, b, old, cores);
     history_band(&v->band[v->n_cmp - 1], b->name, idx, c, history, n_history);
     return PG_OK;
 }
@@ -379,7 +407,7 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
                 continue;
             if (idx >= 0 && (rc = compare_one(v, b, old, idx, b->regression.metric[m].name,
                                               b->regression.metric[m].min_effect, history,
-                                              n_history, paired, err)) != 0)
+                                              n_history, paired, cur->cores, err)) != 0)
                 return rc;
         }
         /* A staircase's trials are measured at whatever rate each reached:
@@ -397,7 +425,7 @@ static int evaluate(pg_gate *g, const pg_results_values *cur, const pg_results_v
             double effect = b->regression.min_effect > 0 ? b->regression.min_effect
                                                          : series_min_effect(se->field);
             if (!repeats && (rc = compare_one(v, b, old, -1, se->key, effect, history, n_history,
-                                              paired, err)) != 0)
+                                              paired, cur->cores, err)) != 0)
                 return rc;
         }
         total += v->n_cmp;

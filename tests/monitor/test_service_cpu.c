@@ -8,6 +8,7 @@
  * run-queue wait of two burners made to share one CPU. */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -209,6 +211,89 @@ static void reads_the_run_queue_wait(void **state)
     pg_service_cpu_cancel(s);
 }
 
+/* A /proc of the test's making: every entry the real one's (a link to it),
+ * but stat, the machine's CPU time, a file the test writes. */
+static void fake_proc(char *dir)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    char from[300], to[600];
+
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' && strcmp(e->d_name, "stat") != 0) {
+            snprintf(from, sizeof from, "/proc/%s", e->d_name);
+            snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
+            assert_int_equal(symlink(from, to), 0);
+        }
+    closedir(d);
+}
+
+/* The machine's processes have used ticks of user + nice + system time. */
+static void write_stat(const char *dir, unsigned long long ticks)
+{
+    char path[300];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/stat", dir);
+    assert_non_null(f = fopen(path, "w"));
+    fprintf(f, "cpu  %llu 0 0 123456 7 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n", ticks);
+    fclose(f);
+}
+
+/* What else competed for the cores: the machine's processes' time less
+ * perfgate's and the service's. The machine's is written here (1 s more
+ * between two readings), the other two are the real clocks, which the test
+ * reads around each reading; the service burns 120 ms between them. */
+static void others_are_the_machine_less_perfgate_and_the_service(void **state)
+{
+    char dir[] = "/tmp/pg-proc-XXXXXX", url[64], c, cmd[64];
+    service svc;
+    pg_service_cpu *s;
+    long tck = sysconf(_SC_CLK_TCK);
+    int64_t self[4], svc_cpu[2], first, second, least, most, burn_until;
+    (void)state;
+
+    start_service(&svc, 0);
+    fake_proc(dir);
+    write_stat(dir, 50000);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", svc.port);
+    assert_non_null(s = pg_service_cpu_find(url, dir));
+    svc_cpu[0] = pg_service_cpu_now(s);
+    self[0] = own_cpu_ns();
+    first = pg_others_cpu_now(s);
+    self[1] = own_cpu_ns();
+    assert_true(first != PG_OTHERS_UNREAD);
+    assert_int_equal(write(svc.go, "gg", 2), 2);
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    assert_int_equal(read(svc.done, &c, 1), 1);
+    for (burn_until = own_cpu_ns() + 20000000; own_cpu_ns() < burn_until;)
+        ; /* perfgate's own work is not another process's */
+    write_stat(dir, 50000 + (unsigned long long)tck);
+    self[2] = own_cpu_ns();
+    second = pg_others_cpu_now(s);
+    self[3] = own_cpu_ns();
+    svc_cpu[1] = pg_service_cpu_now(s);
+    /* the listener's 60 ms at least (the fake tree's process entries are
+     * links, so whether its child is found is the walk's business) */
+    assert_true(svc_cpu[1] - svc_cpu[0] >= BURN_NS);
+    /* 1 s less perfgate's time between the two readings, less the service's */
+    least = 1000000000 - (self[3] - self[0]) - (svc_cpu[1] - svc_cpu[0]);
+    most = 1000000000 - (self[2] - self[1]) - (svc_cpu[1] - svc_cpu[0]) + 1000000;
+    if (second - first < least || second - first > most)
+        fail_msg("others grew by %.3f ms, not within [%.3f, %.3f] ms",
+                 (double)(second - first) / 1e6, (double)least / 1e6, (double)most / 1e6);
+    /* no stat to read: nothing is made up */
+    snprintf(cmd, sizeof cmd, "%s/stat", dir);
+    assert_int_equal(unlink(cmd), 0);
+    assert_true(pg_others_cpu_now(s) == PG_OTHERS_UNREAD);
+    pg_service_cpu_cancel(s);
+    stop_service(&svc);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void trial_edges(void **state)
 {
     service svc;
@@ -234,6 +319,9 @@ static void trial_edges(void **state)
     assert_true(isfinite(t[0].service_wait_s) && t[0].service_wait_s >= 0.0);
     assert_true(isfinite(t[1].service_wait_s) && t[1].service_wait_s >= 0.0);
     assert_true(isnan(t[2].service_wait_s));
+    assert_true(isfinite(t[0].others_cpu_s) && t[0].others_cpu_s >= 0.0);
+    assert_true(isfinite(t[1].others_cpu_s) && t[1].others_cpu_s >= 0.0);
+    assert_true(isnan(t[2].others_cpu_s));
     /* a run stopped before its trials: none measured, and no wait for them */
     assert_non_null(s = pg_service_cpu_find(url, "/proc"));
     start = pg_now_ns();
@@ -277,6 +365,7 @@ int main(void)
         cmocka_unit_test(local_ports),
         cmocka_unit_test(reads_the_listener_and_its_children),
         cmocka_unit_test(reads_the_run_queue_wait),
+        cmocka_unit_test(others_are_the_machine_less_perfgate_and_the_service),
         cmocka_unit_test(trial_edges),
         cmocka_unit_test(not_found),
     };

@@ -98,9 +98,12 @@ static void sample_second(pg_worker **w, unsigned n, uint64_t sec, double warm_s
         checks += atomic_exchange_explicit(&s->checks, 0, memory_order_relaxed);
         checks_failed += atomic_exchange_explicit(&s->checks_failed, 0, memory_order_relaxed);
         unanswered += atomic_exchange_explicit(&s->unanswered, 0, memory_order_relaxed);
+        /* read first, and written only where something was counted: the
+         * pages of buckets no answer fell in stay untouched (a count added
+         * after its read is read with this slot two seconds later) */
         for (size_t b = 0; b < PG_HIST_BUCKETS; b++) {
-            uint32_t c = atomic_exchange_explicit(&s->counts[b], 0, memory_order_relaxed);
-            if (c)
+            uint32_t c = atomic_load_explicit(&s->counts[b], memory_order_relaxed);
+            if (c && (c = atomic_exchange_explicit(&s->counts[b], 0, memory_order_relaxed)))
                 pg_hist_record_n(&h, pg_hist_bucket_low(b), c);
         }
     }
@@ -275,7 +278,7 @@ int pg_engine_run(pg_budget_run *out, const pg_budget *b, const pg_run_opts *o, 
         }
     }
     if (o->watch &&
-        (!(so_far = calloc(1, sizeof *so_far)) || pg_trial_init(so_far, 0, 0, err) != 0)) {
+        (!(so_far = calloc(1, sizeof *so_far)) || pg_trial_init_zeroed(so_far, 0, 0, err) != 0)) {
         /* an unwatched run would not abort when it should: not a pass */
         rc = pg_err_set(err, PG_ENOMEM, "out of memory");
         stop = 1;
@@ -297,7 +300,8 @@ join:
     }
     out->n_trials = cfg.n_trials;
     for (size_t t = 0; t < cfg.n_trials; t++) {
-        if ((rc = pg_trial_init(&out->trials[t], plan.n_scenarios, plan.n_names, err)) != 0 ||
+        if ((rc = pg_trial_init_zeroed(&out->trials[t], plan.n_scenarios, plan.n_names, err)) !=
+                0 ||
             (rc = pg_trial_add_filters(&out->trials[t], plan.n_filters, err)) != 0)
             goto out;
         for (unsigned i = 0; i < n; i++)

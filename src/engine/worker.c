@@ -547,7 +547,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
         pg_heap_init(&w->thinkers, w->n_slots) != 0)
         goto oom;
     for (size_t i = 0; i < cfg->n_trials; i++) {
-        if (pg_trial_init(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) != 0 ||
+        if (pg_trial_init_zeroed(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) !=
+                0 ||
             pg_trial_add_filters(&w->trials[i], cfg->plan->n_filters, err) != 0)
             goto fail;
         w->trials[i].duration_s = (double)cfg->trial_ns / 1e9;

@@ -12,14 +12,12 @@
 void pg_hist_reset(pg_hist *h)
 {
     memset(h, 0, sizeof *h);
-    h->min = UINT64_MAX;
 }
 
 int pg_hist_new(pg_hist **out, pg_err *err)
 {
-    if (!(*out = malloc(sizeof **out)))
+    if (!(*out = calloc(1, sizeof **out)))
         return pg_err_set(err, PG_ENOMEM, "out of memory for a histogram");
-    pg_hist_reset(*out);
     return PG_OK;
 }
 
@@ -81,9 +79,9 @@ void pg_hist_record_n(pg_hist *h, uint64_t v, uint64_t n)
         h->clamped += n;
     }
     h->counts[pg_hist_bucket_of(v)] += n;
-    h->total += n;
-    if (v < h->min)
+    if (!h->total || v < h->min)
         h->min = v;
+    h->total += n;
     if (v > h->max)
         h->max = v;
     h->sum += (double)v * (double)n;
@@ -99,14 +97,18 @@ void pg_hist_merge(pg_hist *into, const pg_hist *from)
 {
     if (!from->total)
         return;
-    for (size_t i = 0; i < PG_HIST_BUCKETS; i++)
-        into->counts[i] += from->counts[i];
+    /* only from's buckets between its min and max can hold counts, and only
+     * those that do are written: into's other pages stay untouched */
+    for (size_t i = pg_hist_bucket_of(from->min), last = pg_hist_bucket_of(from->max); i <= last;
+         i++)
+        if (from->counts[i])
+            into->counts[i] += from->counts[i];
+    if (!into->total || from->min < into->min)
+        into->min = from->min;
     into->total += from->total;
     into->clamped += from->clamped;
     into->sum += from->sum;
     into->sum_sq += from->sum_sq;
-    if (from->min < into->min)
-        into->min = from->min;
     if (from->max > into->max)
         into->max = from->max;
 }
@@ -125,7 +127,7 @@ uint64_t pg_hist_percentile(const pg_hist *h, double q)
     rank = (uint64_t)ceil(q / 100.0 * (double)h->total);
     if (rank < 1)
         rank = 1;
-    for (size_t i = 0; i < PG_HIST_BUCKETS; i++) {
+    for (size_t i = pg_hist_bucket_of(h->min); i < PG_HIST_BUCKETS; i++) {
         seen += h->counts[i];
         if (seen >= rank) {
             v = bucket_mid(i);
@@ -180,9 +182,9 @@ char *pg_hist_encode(const pg_hist *h)
 
     if (!raw)
         return NULL;
-    n += put_varint(raw + n, h->total ? h->min : 0);
+    n += put_varint(raw + n, h->min);
     n += put_varint(raw + n, h->max);
-    for (size_t i = 0; i < PG_HIST_BUCKETS; i++) {
+    for (size_t i = pg_hist_bucket_of(h->min); h->total && i <= pg_hist_bucket_of(h->max); i++) {
         if (!h->counts[i])
             continue;
         n += put_varint(raw + n, i - prev);
@@ -238,7 +240,7 @@ static int get_varint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
 
 int pg_hist_decode(pg_hist *h, const char *text, pg_err *err)
 {
-    size_t len, n = 0, at = 0, bucket = 0;
+    size_t len, n = 0, at = 0, bucket = 0, first_bucket = 0;
     unsigned char *raw;
     uint64_t min, max;
     int first = 1, rc = PG_EINVALID;
@@ -286,17 +288,23 @@ int pg_hist_decode(pg_hist *h, const char *text, pg_err *err)
             goto out;
         }
         bucket += gap;
+        if (first)
+            first_bucket = bucket;
         first = 0;
         h->counts[bucket] = count;
         h->total += count;
         h->sum += (double)bucket_mid(bucket) * (double)count;
         h->sum_sq += (double)bucket_mid(bucket) * (double)bucket_mid(bucket) * (double)count;
     }
-    if (h->total && (pg_hist_bucket_of(min) > pg_hist_bucket_of(max))) {
-        pg_err_set(err, PG_EINVALID, "histogram: min above max");
+    /* min and max are values counted: their buckets are the first and the
+     * last that count anything (merging and percentiles read only those
+     * between) */
+    if (h->total && (first_bucket != pg_hist_bucket_of(min) || bucket != pg_hist_bucket_of(max))) {
+        pg_err_set(err, PG_EINVALID,
+                   "histogram: min and max are not in its first and last buckets");
         goto out;
     }
-    h->min = h->total ? min : UINT64_MAX;
+    h->min = h->total ? min : 0;
     h->max = h->total ? max : 0;
     rc = PG_OK;
 out:

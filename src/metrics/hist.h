@@ -18,19 +18,23 @@
 
 #define PG_HIST_MAX_US 3600000000ull
 #define PG_HIST_RESOLUTION (1.0 / 256.0) /* the most a reported value is off, relatively */
-#define PG_HIST_BUCKETS 3287 /* pg_hist_bucket_of(PG_HIST_MAX_US) + 1 */
+#define PG_HIST_BUCKETS 3287             /* pg_hist_bucket_of(PG_HIST_MAX_US) + 1 */
 
 typedef struct pg_hist {
-    uint64_t counts[PG_HIST_BUCKETS];
+    /* first, so a histogram that counted nothing yet has touched one page */
     uint64_t total;
-    uint64_t min, max;  /* exact, of recorded (clamped) values; min = UINT64_MAX when empty */
+    uint64_t min, max;  /* exact, of recorded (clamped) values; 0 when empty */
     double sum, sum_sq; /* exact mean and stdev */
     uint64_t clamped;
+    uint64_t counts[PG_HIST_BUCKETS];
 } pg_hist;
 
-/* Plain data, so it can live inside per-worker arrays; reset before use. */
-void pg_hist_reset(pg_hist *h);
-int pg_hist_new(pg_hist **out, pg_err *err); /* heap one, reset */
+/* Plain data, so it can live inside per-worker arrays. All zero bytes are an
+ * empty histogram, so calloc'd ones need nothing more, and the pages of
+ * buckets that never count anything are never touched (a run's resident
+ * memory grows with the latencies it saw, not with 26 KiB per histogram). */
+void pg_hist_reset(pg_hist *h);              /* empties h, whatever it held before */
+int pg_hist_new(pg_hist **out, pg_err *err); /* heap one, empty */
 void pg_hist_free(pg_hist *h);               /* NULL is fine */
 
 void pg_hist_record(pg_hist *h, uint64_t us);

@@ -26,19 +26,12 @@ const int pg_fail_kind_answered[PG_FAIL_KINDS] = {
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
 {
     memset(t, 0, sizeof *t);
+    return pg_trial_init_zeroed(t, n_scenarios, n_names, err);
+}
+
+int pg_trial_init_zeroed(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
+{
     t->service_cpu_s = t->service_wait_s = t->others_cpu_s = NAN;
-    pg_hist_reset(&t->duration);
-    pg_hist_reset(&t->duration_raw);
-    pg_hist_reset(&t->waiting);
-    pg_hist_reset(&t->connecting);
-    pg_hist_reset(&t->tls);
-    pg_hist_reset(&t->iteration);
-    pg_hist_reset(&t->send_late);
-    pg_hist_reset(&t->sse_ttfe);
-    pg_hist_reset(&t->sse_gap);
-    pg_hist_reset(&t->sse_stream);
-    pg_hist_reset(&t->sse_eps);
-    pg_hist_reset(&t->sse_tps);
     t->by_scenario = calloc(n_scenarios ? n_scenarios : 1, sizeof *t->by_scenario);
     t->by_name = calloc(n_names ? n_names : 1, sizeof *t->by_name);
     if (!t->by_scenario || !t->by_name) {
@@ -47,10 +40,6 @@ int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err)
     }
     t->n_scenarios = n_scenarios;
     t->n_names = n_names;
-    for (size_t i = 0; i < n_scenarios; i++)
-        pg_hist_reset(&t->by_scenario[i]);
-    for (size_t i = 0; i < n_names; i++)
-        pg_hist_reset(&t->by_name[i]);
     return PG_OK;
 }
 
@@ -61,8 +50,6 @@ int pg_trial_add_filters(pg_trial *t, size_t n, pg_err *err)
     if (!(t->by_filter = calloc(n, sizeof *t->by_filter)))
         return pg_err_set(err, PG_ENOMEM, "out of memory for trial metrics");
     t->n_filters = n;
-    for (size_t i = 0; i < n; i++)
-        pg_hist_reset(&t->by_filter[i]);
     return PG_OK;
 }
 

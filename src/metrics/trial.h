@@ -107,6 +107,12 @@ typedef struct pg_trial {
 } pg_trial;
 
 int pg_trial_init(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err);
+/* The same for a trial whose bytes are all zero already (calloc'd), which
+ * it does not write again: a trial is a dozen 26 KiB histograms, and only
+ * the pages of buckets that count something then become resident (hist.h).
+ * Reading a page never written makes it resident too, so nothing here
+ * checks that they are zero. */
+int pg_trial_init_zeroed(pg_trial *t, size_t n_scenarios, size_t n_names, pg_err *err);
 /* Room for n filtered histograms (by_filter), after pg_trial_init. */
 int pg_trial_add_filters(pg_trial *t, size_t n, pg_err *err);
 void pg_trial_clear(pg_trial *t);                          /* frees the sub-metric arrays */

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* mincore, MAP_ANONYMOUS */
 /* test_hist.c — histogram accuracy against exact percentiles, merging,
  * clamping, and the compact encoding. */
 #include <math.h>
@@ -7,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -133,6 +136,88 @@ static void merge_equals_one_histogram_fed_both(void **state)
         assert_int_equal(pg_hist_percentile(&a, q), pg_hist_percentile(all, q));
 }
 
+/* All zero bytes are an empty histogram: the first value sets min, and
+ * merging into an empty one takes the other's min. */
+static void zero_bytes_are_empty(void **state)
+{
+    pg_hist a, b;
+    (void)state;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    assert_int_equal(pg_hist_percentile(&a, 50), 0);
+    pg_hist_record(&a, 700);
+    pg_hist_record(&a, 900);
+    assert_int_equal(a.min, 700);
+    assert_int_equal(pg_hist_percentile(&a, 0), 700);
+    pg_hist_merge(&b, &a);
+    assert_int_equal(b.min, 700);
+    assert_int_equal(b.max, 900);
+    assert_int_equal(b.total, 2);
+    pg_hist_record(&b, 0); /* 0 is a value, not "empty" */
+    assert_int_equal(b.min, 0);
+    assert_int_equal(pg_hist_percentile(&b, 1), 0);
+}
+
+/* Pages of a histogram (in their own mapping) that mincore(2) finds
+ * resident; the bytes before it in its first page are another object's. */
+static size_t resident_pages(const void *h)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t from = (uintptr_t)h & ~(uintptr_t)(page - 1);
+    size_t n = ((uintptr_t)h + sizeof(pg_hist) - from + (size_t)page - 1) / (size_t)page, k = 0;
+    unsigned char vec[16];
+
+    assert_true(n <= sizeof vec);
+    assert_int_equal(mincore((void *)from, n * (size_t)page, vec), 0);
+    for (size_t i = 0; i < n; i++)
+        k += vec[i] & 1;
+    return k;
+}
+
+/* A histogram that counted 1-2 ms touches its first page and those of the
+ * buckets between 1 and 2 ms, not the 26 KiB of all: recording, merging,
+ * percentiles and encoding leave the other pages unmapped (a run's memory
+ * grows with the latencies it saw). */
+static void untouched_buckets_stay_unmapped(void **state)
+{
+    size_t size = 2 * sizeof(pg_hist);
+    pg_hist *two = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *enc;
+    (void)state;
+
+    assert_true(two != MAP_FAILED);
+    for (uint64_t us = 1000; us <= 2000; us++)
+        pg_hist_record(&two[0], us);
+    pg_hist_merge(&two[1], &two[0]);
+    assert_int_equal(pg_hist_percentile(&two[1], 99.0) / 10, 1980 / 10);
+    assert_non_null(enc = pg_hist_encode(&two[1]));
+    free(enc);
+    /* each of the 7 pages of a 26 KiB histogram: the header's, and at most
+     * two for 1-2 ms's 129 buckets (1 KiB) */
+    assert_in_range(resident_pages(&two[0]), 1, 3);
+    assert_in_range(resident_pages(&two[1]), 1, 4); /* it shares a page with two[0]'s end */
+    munmap(two, size);
+}
+
+static void decode_wants_min_and_max_in_the_end_buckets(void **state)
+{
+    pg_hist *h = *state, back;
+    pg_err err;
+    char *enc;
+
+    pg_hist_record(h, 100);
+    pg_hist_record(h, 5000);
+    h->min = 150; /* counts below min: not a histogram this encoder writes */
+    assert_non_null(enc = pg_hist_encode(h));
+    assert_int_equal(pg_hist_decode(&back, enc, &err), PG_EINVALID);
+    assert_non_null(strstr(err.msg, "first and last buckets"));
+    free(enc);
+    h->min = 100, h->max = 4000; /* counts above max */
+    assert_non_null(enc = pg_hist_encode(h));
+    assert_int_equal(pg_hist_decode(&back, enc, &err), PG_EINVALID);
+    free(enc);
+}
+
 static void clamps_above_one_hour(void **state)
 {
     pg_hist *h = *state;
@@ -198,6 +283,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(random_lognormal_within_one_percent, setup, teardown),
         cmocka_unit_test(every_bucket_is_narrow),
         cmocka_unit_test_setup_teardown(merge_equals_one_histogram_fed_both, setup, teardown),
+        cmocka_unit_test(zero_bytes_are_empty),
+        cmocka_unit_test(untouched_buckets_stay_unmapped),
+        cmocka_unit_test_setup_teardown(decode_wants_min_and_max_in_the_end_buckets, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(clamps_above_one_hour, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_histogram, setup, teardown),
         cmocka_unit_test_setup_teardown(encode_decode_round_trip, setup, teardown),

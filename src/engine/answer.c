@@ -106,12 +106,55 @@ static int status_expected(const pg_request *r, long status)
     return 0;
 }
 
-uint64_t pg_answer_info_us(CURL *e, CURLINFO what)
+static uint64_t info_us(CURL *e, CURLINFO what)
 {
     curl_off_t v = 0;
 
     curl_easy_getinfo(e, what, &v);
     return v > 0 ? (uint64_t)v : 0;
+}
+
+void pg_answer_outcome_curl(pg_slot *s, CURLcode code, pg_outcome *o)
+{
+    long connects = 0, hsize = 0, rsize = 0;
+
+    memset(o, 0, sizeof *o);
+    o->fail = code == CURLE_OK ? PG_FAIL_KINDS : pg_answer_kind(code);
+    if (code == CURLE_OK)
+        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &o->status);
+    o->total_us = info_us(s->easy, CURLINFO_TOTAL_TIME_T);
+    o->ttfb_us = info_us(s->easy, CURLINFO_STARTTRANSFER_TIME_T);
+    curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &connects);
+    o->new_connection = connects > 0;
+    if (o->new_connection) {
+        o->connect_us = info_us(s->easy, CURLINFO_CONNECT_TIME_T);
+        o->tls_us = info_us(s->easy, CURLINFO_APPCONNECT_TIME_T);
+    }
+    curl_easy_getinfo(s->easy, CURLINFO_HEADER_SIZE, &hsize);
+    curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &rsize);
+    o->header_bytes = hsize > 0 ? (uint64_t)hsize : 0;
+    o->request_bytes = rsize > 0 ? (uint64_t)rsize : 0;
+    o->body_bytes = info_us(s->easy, CURLINFO_SIZE_DOWNLOAD_T);
+    o->error = s->errbuf[0] ? s->errbuf : curl_easy_strerror(code);
+}
+
+void pg_answer_outcome_h1(pg_slot *s, pg_outcome *o)
+{
+    const pg_h1 *h = &s->h1;
+    uint64_t end = pg_now_ns();
+
+    memset(o, 0, sizeof *o);
+    o->fail = h->fail;
+    o->status = h->fail == PG_FAIL_KINDS ? (long)h->parser.status_code : 0;
+    o->total_us = (end - h->start_ns) / 1000u;
+    o->ttfb_us = h->first_byte_ns ? (h->first_byte_ns - h->start_ns) / 1000u : 0;
+    o->new_connection = !h->reused;
+    if (o->new_connection && h->connected_ns)
+        o->connect_us = (h->connected_ns - h->start_ns) / 1000u;
+    o->header_bytes = h->header_bytes;
+    o->body_bytes = h->body_bytes;
+    o->request_bytes = h->head_len;
+    o->error = s->errbuf;
 }
 
 /* A stream that ended well: its length, and its events and tokens per second. */
@@ -134,37 +177,36 @@ static void record_stream(pg_trial *t, const pg_slot *s, const pg_request *r, ui
 /* Keeps the first failure of each kind in words, for the console and the
  * results: "Failed to connect to 127.0.0.1 port 9: Connection refused" says
  * more than a count. */
-static void keep_example(pg_worker *w, const pg_slot *s, const pg_request *r, pg_fail_kind fail,
-                         CURLcode code, long status)
+static void keep_example(pg_worker *w, const pg_request *r, pg_fail_kind fail, const pg_outcome *o)
 {
     char *ex = w->example[fail];
 
     if (fail == PG_FAIL_STATUS)
-        snprintf(ex, PG_FAIL_EXAMPLE, "%s %s answered %ld", r->method, r->path, status);
+        snprintf(ex, PG_FAIL_EXAMPLE, "%s %s answered %ld", r->method, r->path, o->status);
     else if (fail == PG_FAIL_EXPECT)
         snprintf(ex, PG_FAIL_EXAMPLE, "%s %s: the body did not contain the expected text",
                  r->method, r->path);
     else
-        snprintf(ex, PG_FAIL_EXAMPLE, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(code));
+        snprintf(ex, PG_FAIL_EXAMPLE, "%s", o->error);
 }
 
-int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code)
+int pg_answer_record(pg_worker *w, pg_slot *s, const pg_outcome *o)
 {
     const pg_prepared_request *pr = &w->cfg.plan->scenarios[s->scenario].requests[s->step];
     const pg_request *r = pr->req;
     pg_trial *t = s->trial >= 0 ? &w->trials[s->trial] : NULL;
-    long status = 0, connects = 0, hsize = 0, rsize = 0;
+    long status = o->status;
     uint64_t raw_us = 0, corrected_us = 0, first_try_us = 0, now = pg_now_ns();
-    pg_fail_kind fail = PG_FAIL_KINDS;
+    pg_fail_kind fail = o->fail;
+    int answered = o->fail == PG_FAIL_KINDS;
     pg_live_second *sec = &w->live.second[((now - w->cfg.second0_ns) / 1000000000ull) & 1];
     int checks = 0, checks_failed = 0, go_on = 0;
     char why[PG_FAIL_EXAMPLE] = "";
 
-    if (code == CURLE_OK) {
-        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (answered) {
         /* a second try: from the first send */
         first_try_us = s->retried ? (s->retry_ns - s->sent_ns) / 1000u : 0;
-        raw_us = pg_answer_info_us(s->easy, CURLINFO_TOTAL_TIME_T) + first_try_us;
+        raw_us = o->total_us + first_try_us;
         corrected_us = raw_us + (s->sent_ns - s->intended_ns) / 1000u;
         if (r->n_expect_status)
             checks++;
@@ -181,8 +223,6 @@ int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code)
                     fail = PG_FAIL_EXPECT;
             }
         }
-    } else {
-        fail = pg_answer_kind(code);
     }
     if (r->n_extracts && fail == PG_FAIL_KINDS) {
         if (s->body)
@@ -195,7 +235,7 @@ int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code)
     if (fail == PG_FAIL_EXTRACT && !w->example[fail][0])
         snprintf(w->example[fail], PG_FAIL_EXAMPLE, "%s", why);
     else if (fail != PG_FAIL_KINDS && !w->example[fail][0])
-        keep_example(w, s, r, fail, code, status);
+        keep_example(w, r, fail, o);
     pg_live_add(&w->live.requests, 1);
     pg_live_add(&sec->requests, 1);
     if (checks) {
@@ -208,7 +248,7 @@ int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code)
         if (!pg_fail_kind_answered[fail])
             pg_live_add(&sec->unanswered, 1);
     }
-    if (code == CURLE_OK)
+    if (answered)
         atomic_fetch_add_explicit(&sec->counts[pg_hist_bucket_of(corrected_us)], 1,
                                   memory_order_relaxed);
     if (!t)
@@ -221,32 +261,26 @@ int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code)
         t->fails[fail]++;
     }
     t->status[status > 0 && status < PG_STATUS_CODES ? status : 0]++;
-    curl_easy_getinfo(s->easy, CURLINFO_HEADER_SIZE, &hsize);
-    curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &rsize);
-    t->bytes_in += (uint64_t)hsize + pg_answer_info_us(s->easy, CURLINFO_SIZE_DOWNLOAD_T);
-    t->bytes_out += (uint64_t)rsize + (r->body ? s->sent_body : 0);
+    t->bytes_in += o->header_bytes + o->body_bytes;
+    t->bytes_out += o->request_bytes + (r->body ? s->sent_body : 0);
     t->sse_events += s->sse_events;
-    if (code != CURLE_OK)
+    if (!answered)
         return go_on; /* no response: no latency to record (counted as a failure above) */
     if (s->sse_on)
         record_stream(t, s, r, raw_us);
     pg_hist_record(&t->duration, corrected_us);
     pg_hist_record(&t->duration_raw, raw_us);
-    pg_hist_record(&t->waiting,
-                   pg_answer_info_us(s->easy, CURLINFO_STARTTRANSFER_TIME_T) + first_try_us);
+    pg_hist_record(&t->waiting, o->ttfb_us + first_try_us);
     pg_hist_record(&t->by_scenario[s->scenario], corrected_us);
     pg_hist_record(&t->by_name[pr->name_index], corrected_us);
     for (size_t f = 0; f < w->cfg.plan->n_filters; f++)
         if (pg_prepared_filter_takes(&w->cfg.plan->filters[f], s->scenario, pr, status,
                                      status_expected(r, status)))
             pg_hist_record(&t->by_filter[f], corrected_us);
-    curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &connects);
-    if (connects > 0) {
-        uint64_t connect = pg_answer_info_us(s->easy, CURLINFO_CONNECT_TIME_T);
-        uint64_t app = pg_answer_info_us(s->easy, CURLINFO_APPCONNECT_TIME_T);
-        pg_hist_record(&t->connecting, connect);
-        if (app > connect)
-            pg_hist_record(&t->tls, app - connect);
+    if (o->new_connection) {
+        pg_hist_record(&t->connecting, o->connect_us);
+        if (o->tls_us > o->connect_us)
+            pg_hist_record(&t->tls, o->tls_us - o->connect_us);
     }
     return go_on;
 }

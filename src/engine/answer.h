@@ -14,6 +14,7 @@
 
 #include "common/heap.h"
 #include "engine/flow.h"
+#include "engine/h1.h"
 #include "engine/sse.h"
 #include "engine/worker.h"
 
@@ -44,11 +45,13 @@ typedef struct pg_slot {
     int retried;                     /* this request is a second try, on a new connection */
     uint64_t retry_ns;               /* when the second try was sent */
     size_t sent_body;                /* bytes of the body sent */
+    pg_h1 h1;                        /* the plain path's connection (unused on libcurl's) */
 } pg_slot;
 
 struct pg_worker {
     pg_worker_cfg cfg;
-    CURLM *multi;
+    CURLM *multi;   /* libcurl's path */
+    pg_h1_loop *h1; /* the plain path (h1.h), NULL on libcurl's */
     int tfd;
     uint64_t armed_ns;
     pg_slot *slots;
@@ -71,18 +74,32 @@ struct pg_worker {
     char example[PG_FAIL_KINDS][PG_FAIL_EXAMPLE]; /* first failure of each kind, in words */
 };
 
+/* What came of one attempt, from either path, in libcurl's terms. */
+typedef struct pg_outcome {
+    pg_fail_kind fail; /* PG_FAIL_KINDS: an answer came (its status may still fail it) */
+    long status;
+    uint64_t total_us, ttfb_us; /* from the attempt's start */
+    int new_connection;
+    uint64_t connect_us, tls_us; /* from the start, on a new connection: TCP up, TLS up (0: none) */
+    uint64_t header_bytes, body_bytes, request_bytes;
+    const char *error; /* the failure in words */
+} pg_outcome;
+
 /* libcurl's write callback (CURLOPT_WRITEDATA: the slot). */
 size_t pg_answer_on_body(char *data, size_t size, size_t n, void *slot);
 
 /* The failure kind of a transfer that ended with code (not CURLE_OK). */
 pg_fail_kind pg_answer_kind(CURLcode code);
 
-/* A time or size libcurl measured, 0 when it has none. */
-uint64_t pg_answer_info_us(CURL *e, CURLINFO what);
+/* The outcome of the slot's libcurl transfer that ended with code. */
+void pg_answer_outcome_curl(pg_slot *s, CURLcode code, pg_outcome *o);
+
+/* The outcome of the slot's attempt on the plain path. */
+void pg_answer_outcome_h1(pg_slot *s, pg_outcome *o);
 
 /* Records the slot's finished request. 0 when the iteration goes on; -1
  * when a value it extracts was not in the answer (the requests after it
  * would go out without it). */
-int pg_answer_record(pg_worker *w, pg_slot *s, CURLcode code);
+int pg_answer_record(pg_worker *w, pg_slot *s, const pg_outcome *o);
 
 #endif

@@ -71,8 +71,41 @@ int pg_prepared_filter_takes(const pg_prepared_filter *f, size_t sc, const pg_pr
            (!f->status || f->status == status) && (f->expected < 0 || f->expected == expected);
 }
 
+/* Whether the plain path can carry the run: it speaks HTTP/1.1 over
+ * plain TCP to the target's own address, and has no cookie engine and no
+ * response headers kept; everything else is libcurl's. 0 yes, -1 no, 1
+ * out of memory. */
+static int choose_plain(pg_prepared *p, const pg_budget *b)
+{
+    const char *want = getenv(PG_HTTP_CLIENT_ENV);
+    char why[256];
+
+    if ((want && strcmp(want, "libcurl") == 0) || b->load.http2 || p->any_cookies ||
+        pg_h1_origin_parse(&p->origin, b->target) != 0)
+        return -1;
+    for (size_t i = 0; i < p->n_scenarios; i++) {
+        for (size_t j = 0; j < p->scenarios[i].n_requests; j++) {
+            pg_prepared_request *pr = &p->scenarios[i].requests[j];
+            const pg_request *r = pr->req;
+            for (size_t k = 0; k < r->n_extracts; k++)
+                if (r->extracts[k].kind == PG_EXTRACT_HEADER)
+                    return -1;
+            if (r->dynamic)
+                continue;
+            if (pg_h1_request_head(&pr->h1_head, &p->origin, r->method, pr->url, pr->headers,
+                                   r->body != NULL, r->body_len, why, sizeof why) != 0)
+                return -1; /* libcurl's path says what is wrong with the URL, per request */
+            if (pg_buf_failed(&pr->h1_head))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
 {
+    int plain;
+
     double total = 0.0, cum = 0.0;
 
     memset(p, 0, sizeof *p);
@@ -129,6 +162,9 @@ int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err)
     }
     if (build_filters(p, b) != 0)
         goto oom;
+    if ((plain = choose_plain(p, b)) > 0)
+        goto oom;
+    p->plain = plain == 0;
     return PG_OK;
 oom:
     pg_prepared_free(p);
@@ -141,6 +177,7 @@ void pg_prepared_free(pg_prepared *p)
         for (size_t j = 0; j < p->scenarios[i].n_requests; j++) {
             free(p->scenarios[i].requests[j].url);
             curl_slist_free_all(p->scenarios[i].requests[j].headers);
+            pg_buf_free(&p->scenarios[i].requests[j].h1_head);
         }
         free(p->scenarios[i].requests);
     }

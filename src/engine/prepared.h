@@ -1,6 +1,8 @@
 /* prepared.h — a budget turned into what workers send (internal to engine/).
  * Built once before the run and only read by workers: full URLs, header
- * lists for libcurl, scenario weights as a cumulative table. */
+ * lists for libcurl, scenario weights as a cumulative table, and whether
+ * the plain HTTP/1.1 path (h1.h) carries the run, with the bytes of each
+ * static request for it. */
 #ifndef PG_ENGINE_PREPARED_H
 #define PG_ENGINE_PREPARED_H
 
@@ -8,6 +10,7 @@
 #include <stddef.h>
 
 #include "config/budget.h"
+#include "engine/h1_request.h"
 
 typedef struct pg_prepared_request {
     const pg_request *req;
@@ -15,7 +18,8 @@ typedef struct pg_prepared_request {
     struct curl_slist *headers;
     size_t name_index;
     int is_head;
-    int keep_body; /* body needed for body_contains or extraction */
+    int keep_body;  /* body needed for body_contains or extraction */
+    pg_buf h1_head; /* the plain path: the request's head (static requests) */
 } pg_prepared_request;
 
 typedef struct pg_prepared_scenario {
@@ -44,9 +48,16 @@ typedef struct pg_prepared {
     int any_keep_body;
     int any_tokens;              /* some request counts SSE tokens: slots keep event text */
     int any_cookies;             /* some scenario keeps cookies: slots have a handle with a jar */
+    int plain;                   /* the plain HTTP/1.1 path carries the run (h1.h) */
+    pg_h1_origin origin;         /* where it connects */
     pg_prepared_filter *filters; /* index of pg_trial.by_filter */
     size_t n_filters;
 } pg_prepared;
+
+/* PERFGATE_HTTP_CLIENT=libcurl keeps every run on libcurl's path (to
+ * compare the two); unset or "auto", the plain path is taken when the plan
+ * qualifies. */
+#define PG_HTTP_CLIENT_ENV "PERFGATE_HTTP_CLIENT"
 
 int pg_prepared_build(pg_prepared *p, const pg_budget *b, pg_err *err);
 void pg_prepared_free(pg_prepared *p);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +40,42 @@ static double uniform01(pg_worker *w)
 
 /* --- requests --------------------------------------------------------------- */
 
+/* The plain path: the bytes to send for pr, its static head or one
+ * rendered now. -1 when rendering ran out of memory; a URL the path cannot
+ * send ends the attempt as libcurl's would (an example in words). */
+static int configure_plain(pg_worker *w, pg_slot *s, const pg_prepared_request *pr)
+{
+    const pg_request *r = pr->req;
+    pg_h1 *h = &s->h1;
+
+    s->configured = pr;
+    h->body = r->body;
+    h->body_len = r->body ? r->body_len : 0;
+    if (!r->dynamic) {
+        h->head = pr->h1_head.data;
+        h->head_len = pr->h1_head.len;
+        return 0;
+    }
+    if (pg_flow_render(&s->flow, w->cfg.plan, pr, &w->rng) != 0)
+        return -1;
+    if (r->body_tpl.dynamic) {
+        s->sent_body = h->body_len = s->flow.body.len;
+        h->body = s->flow.body.data;
+    }
+    pg_buf_truncate(&h->render, 0);
+    if (pg_h1_request_head(&h->render, &w->cfg.plan->origin, r->method, pg_buf_str(&s->flow.url),
+                           r->n_headers ? s->flow.header_nodes : NULL, r->body != NULL, h->body_len,
+                           s->errbuf, sizeof s->errbuf) != 0) {
+        h->head = NULL; /* send_attempt ends it as a failure */
+        return 0;
+    }
+    if (pg_buf_failed(&h->render))
+        return -1;
+    h->head = h->render.data;
+    h->head_len = h->render.len;
+    return 0;
+}
+
 /* Sets the easy handle up for pr; a dynamic request is rendered anew each
  * time (after the method, which would reset its body). -1 when rendering
  * ran out of memory. */
@@ -48,6 +85,8 @@ static int configure(pg_worker *w, pg_slot *s, const pg_prepared_request *pr)
     CURL *e = s->easy;
 
     s->sent_body = r->body_len;
+    if (w->h1)
+        return configure_plain(w, s, pr);
     if (s->configured != pr) {
         curl_easy_setopt(e, CURLOPT_URL, pr->url);
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, pr->headers);
@@ -109,17 +148,25 @@ static void skip_done_steps(pg_worker *w, pg_slot *s)
         s->step++;
 }
 
-/* Hands the slot's transfer to libcurl, with nothing kept of an earlier one. */
+/* Hands the slot's transfer to its path, with nothing kept of an earlier one. */
 static void send_attempt(pg_worker *w, pg_slot *s)
 {
     s->body_len = 0;
-    s->errbuf[0] = '\0';
     s->sse_checked = s->sse_on = 0;
     s->sse_events = s->sse_tokens = 0;
     pg_sse_reset(&s->sse);
     s->state = PG_SLOT_BUSY;
     w->busy++;
-    curl_multi_add_handle(w->multi, s->easy);
+    if (!w->h1) {
+        s->errbuf[0] = '\0';
+        curl_multi_add_handle(w->multi, s->easy);
+    } else if (s->h1.head) {
+        s->errbuf[0] = '\0';
+        pg_h1_send(w->h1, s, s->retried);
+    } else { /* its URL could not be sent: the words are in errbuf already */
+        s->h1.fail = PG_FAIL_OTHER;
+        w->h1->done[w->h1->n_done++] = s;
+    }
 }
 
 static int start_request(pg_worker *w, pg_slot *s, uint64_t intended)
@@ -192,43 +239,39 @@ static void park_or_continue(pg_worker *w, pg_slot *s, uint64_t now);
  * connection, as browsers and Go's client do (libcurl's own retries may pick
  * another pooled connection that is closing too). Its latency counts from
  * the first send. */
-static int retry_on_new_connection(pg_worker *w, pg_slot *s, CURLcode code)
+static int retry_on_new_connection(pg_worker *w, pg_slot *s, const pg_outcome *o)
 {
     const pg_request *r = w->cfg.plan->scenarios[s->scenario].requests[s->step].req;
-    long connects = 1, header_bytes = 1;
 
-    if (s->retried || w->stopping || pg_answer_kind(code) != PG_FAIL_RESET ||
-        !pg_http_method_idempotent(r->method))
-        return 0;
-    curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &connects);
-    curl_easy_getinfo(s->easy, CURLINFO_HEADER_SIZE, &header_bytes);
-    if (connects > 0 || header_bytes > 0 ||
-        pg_answer_info_us(s->easy, CURLINFO_SIZE_DOWNLOAD_T) > 0)
+    if (s->retried || w->stopping || o->fail != PG_FAIL_RESET ||
+        !pg_http_method_idempotent(r->method) || o->new_connection || o->header_bytes > 0 ||
+        o->body_bytes > 0)
         return 0;
     s->retried = 1;
     s->retry_ns = pg_now_ns();
     if (s->trial >= 0)
         w->trials[s->trial].retried++;
-    curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 1L);
+    if (!w->h1)
+        curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 1L);
     send_attempt(w, s);
     return 1;
 }
 
-static void on_done(pg_worker *w, pg_slot *s, CURLcode code)
+static void on_done(pg_worker *w, pg_slot *s, const pg_outcome *o)
 {
     const pg_prepared_scenario *sc = &w->cfg.plan->scenarios[s->scenario];
     uint64_t now;
 
     int go_on;
 
-    curl_multi_remove_handle(w->multi, s->easy);
     w->busy--;
-    if (retry_on_new_connection(w, s, code))
+    if (retry_on_new_connection(w, s, o))
         return;
-    go_on = pg_answer_record(w, s, code) == 0;
+    go_on = pg_answer_record(w, s, o) == 0;
     if (s->retried) {
         s->retried = 0;
-        curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 0L);
+        if (!w->h1)
+            curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 0L);
     }
     now = pg_now_ns();
     if (go_on) {
@@ -253,13 +296,28 @@ static void drain(pg_worker *w)
 {
     CURLMsg *m;
     int left;
+    pg_outcome o;
 
     while ((m = curl_multi_info_read(w->multi, &left))) {
         pg_slot *s = NULL;
         if (m->msg != CURLMSG_DONE)
             continue;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-        on_done(w, s, m->data.result);
+        pg_answer_outcome_curl(s, m->data.result, &o);
+        curl_multi_remove_handle(w->multi, s->easy);
+        on_done(w, s, &o);
+    }
+}
+
+/* The plain path's ended attempts; recording one may start and end more. */
+static void drain_plain(pg_worker *w)
+{
+    pg_outcome o;
+
+    while (w->h1->n_done) {
+        pg_slot *s = w->h1->done[--w->h1->n_done];
+        pg_answer_outcome_h1(s, &o);
+        on_done(w, s, &o);
     }
 }
 
@@ -376,11 +434,14 @@ static uint64_t schedule_open(pg_worker *w, uint64_t now)
 
 /* --- the loop ------------------------------------------------------------------- */
 
-static void arm(pg_worker *w, uint64_t at)
+/* Arms the timer for at. One armed earlier and not yet fired stays: it
+ * wakes the loop a little early, which costs less than a timerfd_settime
+ * on every pass. */
+static void arm(pg_worker *w, uint64_t at, uint64_t now)
 {
     struct itimerspec its;
 
-    if (at == w->armed_ns)
+    if (w->armed_ns > now && w->armed_ns <= at)
         return;
     memset(&its, 0, sizeof its);
     its.it_value.tv_sec = (time_t)(at / 1000000000ull);
@@ -393,10 +454,15 @@ static void abort_in_flight(pg_worker *w)
 {
     for (size_t i = 0; i < w->n_slots; i++) {
         if (w->slots[i].state == PG_SLOT_BUSY) {
-            curl_multi_remove_handle(w->multi, w->slots[i].easy);
+            if (w->h1)
+                pg_h1_abort(w->h1, &w->slots[i]);
+            else
+                curl_multi_remove_handle(w->multi, w->slots[i].easy);
             w->slots[i].state = PG_SLOT_IDLE;
         }
     }
+    if (w->h1)
+        w->h1->n_done = 0;
     w->busy = 0;
 }
 
@@ -456,10 +522,45 @@ static void run_poll_loop(pg_worker *w)
             return;
         if (w->started != started || next <= now)
             continue; /* new transfers: let curl send them now */
-        arm(w, next);
+        arm(w, next, now);
         curl_multi_poll(w->multi, &timer, 1, (int)((next - now) / 1000000u) + 1, NULL);
         if (read(w->tfd, &expirations, sizeof expirations) > 0)
             w->armed_ns = 0;
+    }
+}
+
+/* The plain path's loop: epoll over the connections and the timerfd (its
+ * event carries no slot), timeouts from the in-flight list. */
+static void run_epoll_loop(pg_worker *w)
+{
+    struct epoll_event ev[256];
+
+    for (;;) {
+        uint64_t now = pg_now_ns(), next, deadline, expirations;
+        int n;
+
+        deadline = pg_h1_expire(w->h1, now);
+        drain_plain(w);
+        if (!(next = schedule(w, now)))
+            return;
+        if (w->h1->n_done)
+            continue; /* attempts that failed as they started */
+        if (deadline < next)
+            next = deadline;
+        now = pg_now_ns();
+        if (next <= now)
+            continue;
+        arm(w, next, now);
+        n = epoll_wait(w->h1->epfd, ev, (int)(sizeof ev / sizeof ev[0]),
+                       (int)((next - now) / 1000000u) + 1);
+        for (int i = 0; i < n; i++) {
+            if (ev[i].data.ptr) {
+                pg_h1_on_event(w->h1, ev[i].data.ptr, ev[i].events);
+            } else if (read(w->tfd, &expirations, sizeof expirations) > 0) {
+                w->armed_ns = 0;
+            }
+        }
+        drain_plain(w);
     }
 }
 
@@ -467,7 +568,10 @@ void *pg_worker_main(void *arg)
 {
     pg_worker *w = arg;
 
-    run_poll_loop(w);
+    if (w->h1)
+        run_epoll_loop(w);
+    else
+        run_poll_loop(w);
     atomic_store(&w->live.done, 1);
     return NULL;
 }
@@ -507,7 +611,7 @@ static CURL *new_easy(pg_worker *w, pg_slot *s)
 static int setup_slot(pg_worker *w, pg_slot *s, size_t max_body)
 {
     s->w = w;
-    if (!(s->plain = s->easy = new_easy(w, s)))
+    if (!w->h1 && !(s->plain = s->easy = new_easy(w, s)))
         return -1;
     /* the cookie engine on, with no file to read: a jar in memory */
     if (w->cfg.plan->any_cookies && (!(s->jar = new_easy(w, s)) ||
@@ -546,6 +650,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
         !(w->trials = calloc(cfg->n_trials, sizeof *w->trials)) ||
         pg_heap_init(&w->thinkers, w->n_slots) != 0)
         goto oom;
+    for (size_t i = 0; i < w->n_slots; i++)
+        pg_h1_init(&w->slots[i].h1); /* no connection: fd -1, before anything can fail */
     for (size_t i = 0; i < cfg->n_trials; i++) {
         if (pg_trial_init_zeroed(&w->trials[i], cfg->plan->n_scenarios, cfg->plan->n_names, err) !=
                 0 ||
@@ -557,10 +663,21 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
         pg_err_set(err, PG_ERUN, "cannot create a timerfd: %s", strerror(errno));
         goto fail;
     }
-    if (!(w->multi = curl_multi_init()))
+    if (cfg->plan->plain) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+        if (!(w->h1 = malloc(sizeof *w->h1)))
+            goto oom;
+        if (pg_h1_loop_init(w->h1, &cfg->plan->origin, l->timeout_us * 1000u, w->n_slots) != 0 ||
+            epoll_ctl(w->h1->epfd, EPOLL_CTL_ADD, w->tfd, &ev) != 0) {
+            pg_err_set(err, PG_ERUN, "cannot set up epoll: %s", strerror(errno));
+            goto fail;
+        }
+    } else if (!(w->multi = curl_multi_init())) {
         goto oom;
-    curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)conns);
-    curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)conns);
+    } else {
+        curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)conns);
+        curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)conns);
+    }
     for (size_t i = 0; i < w->n_slots; i++) {
         w->slots[i].vu = i;
         if (setup_slot(w, &w->slots[i], l->max_body) != 0)
@@ -599,12 +716,17 @@ void pg_worker_free(pg_worker *w)
             curl_easy_cleanup(s->plain);
         if (s->jar)
             curl_easy_cleanup(s->jar);
+        if (w->h1)
+            pg_h1_free(w->h1, &s->h1);
         free(s->body);
         pg_sse_free(&s->sse);
         pg_flow_free(&s->flow);
     }
     if (w->multi)
         curl_multi_cleanup(w->multi);
+    if (w->h1)
+        pg_h1_loop_clear(w->h1);
+    free(w->h1);
     if (w->trials)
         for (size_t i = 0; i < w->cfg.n_trials; i++)
             pg_trial_clear(&w->trials[i]);

@@ -22,15 +22,17 @@ bench_serve() {
 
 # Starts nginx serving a small body on 127.0.0.1:$1 (and $2, more lines of
 # its server block, e.g. locations that `return 200`); sets nginx_dir.
+# BENCH_NGINX_CONNS: connections it accepts at once (default 4096).
 bench_nginx() {
   nginx_dir=$(mktemp -d)
   mkdir -p "$nginx_dir/www"
   printf 'perfgate bench: ok\n' >"$nginx_dir/www/index.html"
   cat >"$nginx_dir/nginx.conf" <<CONF
 worker_processes 1;
+worker_rlimit_nofile $((${BENCH_NGINX_CONNS:-4096} + 64));
 pid $nginx_dir/nginx.pid;
 error_log $nginx_dir/error.log;
-events { worker_connections 4096; }
+events { worker_connections ${BENCH_NGINX_CONNS:-4096}; }
 http {
   access_log off;
   keepalive_requests 1000000;

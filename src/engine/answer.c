@@ -141,7 +141,7 @@ void pg_answer_outcome_curl(pg_slot *s, CURLcode code, pg_outcome *o)
 void pg_answer_outcome_h1(pg_slot *s, pg_outcome *o)
 {
     const pg_h1 *h = &s->h1;
-    uint64_t end = pg_now_ns();
+    uint64_t end = h->done_ns > h->start_ns ? h->done_ns : h->start_ns;
 
     memset(o, 0, sizeof *o);
     o->fail = h->fail;

@@ -160,6 +160,7 @@ static void finish(pg_h1_loop *l, pg_slot *s, pg_fail_kind fail)
 
     h->fail = fail;
     h->busy = 0;
+    h->done_ns = pg_now_ns();
     unlink_attempt(l, s);
     if (fail != PG_FAIL_KINDS || !http_should_keep_alive(&h->parser))
         close_conn(h);

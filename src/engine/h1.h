@@ -44,7 +44,7 @@ typedef struct pg_h1 {
     http_parser parser;
     const char *head, *body; /* what to send */
     size_t head_len, body_len, sent;
-    uint64_t start_ns, connected_ns, first_byte_ns, deadline_ns;
+    uint64_t start_ns, connected_ns, first_byte_ns, done_ns, deadline_ns;
     uint64_t header_bytes, body_bytes;
     uint64_t fed, mark, head_start; /* bytes of the answer parsed; end of the last status or value;
                                        where the head began */

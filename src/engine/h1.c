@@ -309,8 +309,8 @@ static void read_answer(pg_h1_loop *l, pg_slot *s)
             finish(l, s, PG_FAIL_KINDS);
             return;
         }
-        if (n ==
-            0) { /* the connection ended before the answer did: the parser's complaint is that */
+        /* the connection ended before the answer did: whatever the parser says, that is a reset */
+        if (n == 0) {
             if (h->first_byte_ns)
                 fail_with(l, s, PG_FAIL_RESET,
                           "Transfer closed with outstanding read data remaining", NULL);
@@ -415,7 +415,7 @@ void pg_h1_on_event(pg_h1_loop *l, pg_slot *s, uint32_t events)
         read_answer(l, s);
 }
 
-uint64_t pg_h1_expire(pg_h1_loop *l, uint64_t now)
+void pg_h1_expire(pg_h1_loop *l, uint64_t now)
 {
     while (l->oldest && l->oldest->h1.deadline_ns <= now) {
         pg_slot *s = l->oldest;
@@ -425,7 +425,6 @@ uint64_t pg_h1_expire(pg_h1_loop *l, uint64_t now)
                  (unsigned long long)(s->h1.header_bytes + s->h1.body_bytes));
         finish(l, s, PG_FAIL_TIMEOUT);
     }
-    return l->oldest ? l->oldest->h1.deadline_ns : UINT64_MAX;
 }
 
 void pg_h1_abort(pg_h1_loop *l, pg_slot *s)

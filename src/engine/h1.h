@@ -83,9 +83,9 @@ void pg_h1_send(pg_h1_loop *l, struct pg_slot *s, int fresh);
 /* What epoll reported for slot s's connection. */
 void pg_h1_on_event(pg_h1_loop *l, struct pg_slot *s, uint32_t events);
 
-/* Ends the attempts whose deadline has passed (a timeout); returns the
- * next deadline, or UINT64_MAX. */
-uint64_t pg_h1_expire(pg_h1_loop *l, uint64_t now);
+/* Ends the attempts whose deadline has passed (a timeout). The next
+ * deadline is l->oldest's. */
+void pg_h1_expire(pg_h1_loop *l, uint64_t now);
 
 /* Drops slot s's attempt and its connection (the run is stopping). */
 void pg_h1_abort(pg_h1_loop *l, struct pg_slot *s);

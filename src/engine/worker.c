@@ -536,17 +536,18 @@ static void run_epoll_loop(pg_worker *w)
     struct epoll_event ev[256];
 
     for (;;) {
-        uint64_t now = pg_now_ns(), next, deadline, expirations;
+        uint64_t now = pg_now_ns(), next, expirations;
         int n;
 
-        deadline = pg_h1_expire(w->h1, now);
+        pg_h1_expire(w->h1, now);
         drain_plain(w);
         if (!(next = schedule(w, now)))
             return;
         if (w->h1->n_done)
             continue; /* attempts that failed as they started */
-        if (deadline < next)
-            next = deadline;
+        /* the oldest attempt's deadline comes first (all have the same timeout) */
+        if (w->h1->oldest && w->h1->oldest->h1.deadline_ns < next)
+            next = w->h1->oldest->h1.deadline_ns;
         now = pg_now_ns();
         if (next <= now)
             continue;

@@ -33,12 +33,13 @@ static void on_event(void *arg, const pg_sse_event *ev)
         s->sse_tokens += pg_sse_tokens(ev->data, ev->len, r->tokens_field);
 }
 
-static int is_event_stream(CURL *e)
+void pg_answer_typed(pg_slot *s, const char *type, size_t type_len)
 {
-    const char *type = NULL;
+    static const char stream[] = "text/event-stream";
 
-    curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type);
-    return type && strncasecmp(type, "text/event-stream", 17) == 0;
+    s->sse_checked = 1;
+    s->sse_on = s->configured->req->sse || (type && type_len >= sizeof stream - 1 &&
+                                            strncasecmp(type, stream, sizeof stream - 1) == 0);
 }
 
 size_t pg_answer_on_body(char *data, size_t size, size_t n, void *arg)
@@ -46,9 +47,10 @@ size_t pg_answer_on_body(char *data, size_t size, size_t n, void *arg)
     pg_slot *s = arg;
     size_t len = size * n;
 
-    if (!s->sse_checked) {
-        s->sse_checked = 1;
-        s->sse_on = s->configured->req->sse || is_event_stream(s->easy);
+    if (!s->sse_checked) { /* libcurl's path: its first body piece, the type known */
+        const char *type = NULL;
+        curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &type);
+        pg_answer_typed(s, type, type ? strlen(type) : 0);
     }
     if (s->sse_on) {
         s->sse_chunk_ns = pg_now_ns();

@@ -85,6 +85,12 @@ typedef struct pg_outcome {
     const char *error; /* the failure in words */
 } pg_outcome;
 
+/* The answer's Content-Type (type_len bytes; NULL: none) is known: decides
+ * whether its body is read as Server-Sent Events ("stream": "sse", or the
+ * type text/event-stream). Each path calls it once per answer, before
+ * its body. */
+void pg_answer_typed(pg_slot *s, const char *type, size_t type_len);
+
 /* libcurl's write callback (CURLOPT_WRITEDATA: the slot). */
 size_t pg_answer_on_body(char *data, size_t size, size_t n, void *slot);
 

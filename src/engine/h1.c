@@ -23,8 +23,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define CTYPE_STREAM "text/event-stream"
-
 /* --- the answer, as http-parser reads it ----------------------------------- */
 
 static pg_slot *slot_of(http_parser *p)
@@ -88,11 +86,7 @@ static int on_headers_complete(http_parser *p)
     h->field_len = 0;
     if (p->status_code / 100 == 1)
         return 0; /* an interim answer: the real one follows */
-    /* the answer's type is known before any of its body: decide now whether it is a stream */
-    s->sse_checked = 1;
-    s->sse_on = s->configured->req->sse ||
-                (h->ctype_len >= sizeof CTYPE_STREAM - 1 &&
-                 strncasecmp(h->ctype, CTYPE_STREAM, sizeof CTYPE_STREAM - 1) == 0);
+    pg_answer_typed(s, h->ctype, h->ctype_len);
     return s->configured->is_head ? 1 : 0; /* 1: no body follows */
 }
 
@@ -359,9 +353,8 @@ void pg_h1_init(pg_h1 *h)
     h->fail = PG_FAIL_KINDS;
 }
 
-void pg_h1_free(pg_h1_loop *l, pg_h1 *h)
+void pg_h1_free(pg_h1 *h)
 {
-    (void)l;
     close_conn(h);
     pg_buf_free(&h->render);
 }
@@ -381,7 +374,6 @@ void pg_h1_send(pg_h1_loop *l, pg_slot *s, int fresh)
     h->busy = 1;
     http_parser_init(&h->parser, HTTP_RESPONSE);
     h->parser.data = s;
-    h->deadline_ns = h->start_ns + l->timeout_ns;
     h->older = l->newest;
     h->newer = NULL;
     if (l->newest)
@@ -415,9 +407,14 @@ void pg_h1_on_event(pg_h1_loop *l, pg_slot *s, uint32_t events)
         read_answer(l, s);
 }
 
+uint64_t pg_h1_next_deadline(const pg_h1_loop *l)
+{
+    return l->oldest ? l->oldest->h1.start_ns + l->timeout_ns : UINT64_MAX;
+}
+
 void pg_h1_expire(pg_h1_loop *l, uint64_t now)
 {
-    while (l->oldest && l->oldest->h1.deadline_ns <= now) {
+    while (pg_h1_next_deadline(l) <= now) {
         pg_slot *s = l->oldest;
         snprintf(s->errbuf, sizeof s->errbuf,
                  "Operation timed out after %llu milliseconds with %llu bytes received",

@@ -44,7 +44,7 @@ typedef struct pg_h1 {
     http_parser parser;
     const char *head, *body; /* what to send */
     size_t head_len, body_len, sent;
-    uint64_t start_ns, connected_ns, first_byte_ns, done_ns, deadline_ns;
+    uint64_t start_ns, connected_ns, first_byte_ns, done_ns;
     uint64_t header_bytes, body_bytes;
     uint64_t fed, mark, head_start; /* bytes of the answer parsed; end of the last status or value;
                                        where the head began */
@@ -52,7 +52,7 @@ typedef struct pg_h1 {
     size_t field_len, ctype_len;
     pg_fail_kind fail; /* PG_FAIL_KINDS while it goes well */
     int complete;
-    struct pg_slot *older, *newer; /* attempts in flight, oldest first: their deadlines */
+    struct pg_slot *older, *newer; /* attempts in flight, oldest first: deadline order */
     pg_buf render;                 /* a dynamic request's head */
 } pg_h1;
 
@@ -73,7 +73,7 @@ int pg_h1_loop_init(pg_h1_loop *l, const pg_h1_origin *o, uint64_t timeout_ns, s
 void pg_h1_loop_clear(pg_h1_loop *l);
 
 void pg_h1_init(pg_h1 *h);
-void pg_h1_free(pg_h1_loop *l, pg_h1 *h); /* closes the connection */
+void pg_h1_free(pg_h1 *h); /* closes the connection */
 
 /* Starts an attempt of slot s: sends s->h1.head, then s->h1.body (both
  * kept by the caller until it ends). fresh: on a new connection. An
@@ -83,8 +83,11 @@ void pg_h1_send(pg_h1_loop *l, struct pg_slot *s, int fresh);
 /* What epoll reported for slot s's connection. */
 void pg_h1_on_event(pg_h1_loop *l, struct pg_slot *s, uint32_t events);
 
-/* Ends the attempts whose deadline has passed (a timeout). The next
- * deadline is l->oldest's. */
+/* When the oldest attempt in flight times out (every attempt has the same
+ * timeout, so it is the first to), or UINT64_MAX. */
+uint64_t pg_h1_next_deadline(const pg_h1_loop *l);
+
+/* Ends the attempts whose deadline has passed (a timeout). */
 void pg_h1_expire(pg_h1_loop *l, uint64_t now);
 
 /* Drops slot s's attempt and its connection (the run is stopping). */

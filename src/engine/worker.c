@@ -545,9 +545,8 @@ static void run_epoll_loop(pg_worker *w)
             return;
         if (w->h1->n_done)
             continue; /* attempts that failed as they started */
-        /* the oldest attempt's deadline comes first (all have the same timeout) */
-        if (w->h1->oldest && w->h1->oldest->h1.deadline_ns < next)
-            next = w->h1->oldest->h1.deadline_ns;
+        if (pg_h1_next_deadline(w->h1) < next)
+            next = pg_h1_next_deadline(w->h1);
         now = pg_now_ns();
         if (next <= now)
             continue;
@@ -717,8 +716,7 @@ void pg_worker_free(pg_worker *w)
             curl_easy_cleanup(s->plain);
         if (s->jar)
             curl_easy_cleanup(s->jar);
-        if (w->h1)
-            pg_h1_free(w->h1, &s->h1);
+        pg_h1_free(&s->h1); /* every slot's is set up, connected or not */
         free(s->body);
         pg_sse_free(&s->sse);
         pg_flow_free(&s->flow);

@@ -202,15 +202,16 @@ static void fixed_length_body(void **state)
 
 static void silence_is_a_timeout(void **state)
 {
-    counts plain = run_on("auto", "{\"path\":\"/silent\"}", "200ms");
-    counts curl = run_on("libcurl", "{\"path\":\"/silent\"}", "200ms");
+    static const char *const clients[] = {"auto", "libcurl"};
     (void)state;
 
-    /* 2 VUs, 600 ms, 200 ms each: 4-6 timeouts, whatever the path */
-    assert_true(plain.requests >= 2 && plain.requests <= 8);
-    assert_int_equal(plain.timeouts, plain.requests);
-    assert_true(curl.requests >= 2 && curl.requests <= 8);
-    assert_int_equal(curl.timeouts, curl.requests);
+    for (size_t i = 0; i < 2; i++) {
+        counts c = run_on(clients[i], "{\"path\":\"/silent\"}", "200ms");
+        /* 2 VUs, 600 ms, 200 ms each: 4-6 timeouts, whatever the path */
+        assert_int_equal(c.plain, i == 0);
+        assert_true(c.requests >= 2 && c.requests <= 8);
+        assert_int_equal(c.timeouts, c.requests);
+    }
 }
 
 int main(void)

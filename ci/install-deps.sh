@@ -32,7 +32,7 @@ update() {
   updated=1
 }
 
-dev=(libcurl4-openssl-dev libcjson-dev libxml2-dev libgit2-dev libmicrohttpd-dev libgsl-dev libssl-dev zlib1g-dev libhttp-parser-dev)
+dev=(libcurl4-openssl-dev libcjson-dev libxml2-dev libgit2-dev libmicrohttpd-dev libgsl-dev nettle-dev zlib1g-dev libhttp-parser-dev)
 build=(gcc make cmake pkg-config ca-certificates "${dev[@]}")
 test=(git libcmocka-dev libxml2-utils curl time python3-yaml cmark-gfm strace valgrind)
 

@@ -2,7 +2,6 @@
 #include "cli/stop.h"
 #include "common/file.h"
 
-#include <curl/curl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,5 +30,4 @@ void pg_stop_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
 }

@@ -8,7 +8,8 @@
 
 extern volatile sig_atomic_t pg_stop_signal;
 
-/* Installs the handlers, ignores SIGPIPE and initialises libcurl. */
+/* Installs the handlers and ignores SIGPIPE. (libcurl is set up by the parts
+ * that use it: common/curl_init.h.) */
 void pg_stop_install(void);
 
 #endif

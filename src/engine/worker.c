@@ -16,6 +16,7 @@
  * have timed out is dropped and counted in dropped_iterations. */
 #include "engine/worker.h"
 #include "common/clock.h"
+#include "common/curl_init.h"
 #include "common/rng.h"
 #include "engine/answer.h"
 
@@ -672,6 +673,8 @@ int pg_worker_new(pg_worker **out, const pg_worker_cfg *cfg, pg_err *err)
             pg_err_set(err, PG_ERUN, "cannot set up epoll: %s", strerror(errno));
             goto fail;
         }
+    } else if (pg_curl_init(err) != PG_OK) {
+        goto fail;
     } else if (!(w->multi = curl_multi_init())) {
         goto oom;
     } else {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "common/curl_init.h"
 #include "report/markdown.h"
 
 #define PER_PAGE 100
@@ -304,6 +305,10 @@ int pg_github_comment(const pg_comment_opts *o, pg_comment_result *res, pg_err *
                           "the comment body is %zu bytes; GitHub takes at most %d characters "
                           "(perfgate's markdown report stays within it)",
                           body.len, PG_MARKDOWN_MAX);
+    }
+    if (pg_curl_init(err) != PG_OK) {
+        pg_buf_free(&body);
+        return PG_ERUN;
     }
     if (!(a.curl = curl_easy_init())) {
         pg_buf_free(&body);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/curl_init.h"
 #include "common/redact.h"
 #include "config/selector.h"
 #include "config/threshold.h"
@@ -321,6 +322,8 @@ static int setup_scrapes(pg_monitor *m, const char *target, pg_err *err)
         long timeout_ms = (long)(s->cfg = &m->cfg->scrapes[i])->every_us / 1000;
         const char *base = s->cfg->url[0] == '/' ? target : "";
         char why[256];
+        if (pg_curl_init(err) != PG_OK)
+            return PG_ERUN;
         if (!(s->missing = calloc(s->cfg->n_gauges, sizeof *s->missing)) ||
             !(s->sel = calloc(s->cfg->n_gauges, sizeof *s->sel)) ||
             !(s->url = malloc(strlen(base) + strlen(s->cfg->url) + 1)) ||

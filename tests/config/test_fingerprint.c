@@ -127,9 +127,38 @@ static void overrides_pass_the_files_checks(void **state)
     assert_non_null(strstr(err.msg, "leave under 100ms each"));
 }
 
+/* The digest itself, against the examples of FIPS 180-2 (appendix B) and the
+ * empty message (as `printf '' | sha256sum` prints it); the million 'a's
+ * cross more than one block boundary at every size the update is given. */
+static void sha256_matches_the_published_examples(void **state)
+{
+    static const struct {
+        const char *in, *hex;
+    } cases[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    char hex[PG_FINGERPRINT_HEX];
+    char *million = malloc(1000000);
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pg_sha256_hex(cases[i].in, strlen(cases[i].in), hex);
+        assert_string_equal(hex, cases[i].hex);
+    }
+    assert_non_null(million);
+    memset(million, 'a', 1000000);
+    pg_sha256_hex(million, 1000000, hex);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(million);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sha256_matches_the_published_examples),
         cmocka_unit_test(same_work_same_fingerprint),
         cmocka_unit_test(other_work_says_what_changed),
         cmocka_unit_test(overrides_pass_the_files_checks),

@@ -10,20 +10,20 @@ cd "$(dirname "$0")/.."
 
 ci/install-deps.sh
 
-echo "== build (warnings as errors)"
+echo "== build (warnings as errors) (${SECONDS} s in)"
 ci/build.sh build/werror -DPERFGATE_WERROR=ON
-echo "== tests"
+echo "== tests (${SECONDS} s in)"
 ctest --test-dir build/werror --output-on-failure -j"$(($(nproc) * 2))" --timeout 300
-echo "== valgrind memcheck (unit tests and two short runs)"
+echo "== valgrind memcheck (unit tests and two short runs) (${SECONDS} s in)"
 ci/valgrind.sh build/werror
 
-echo "== build (AddressSanitizer + UBSan)"
+echo "== build (AddressSanitizer + UBSan) (${SECONDS} s in)"
 ci/build.sh build/asan -DPERFGATE_WERROR=ON -DPERFGATE_SANITIZE=ON
-echo "== tests under sanitizers"
+echo "== tests under sanitizers (${SECONDS} s in)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$(($(nproc) * 2))" --timeout 600
 
-echo "== fuzzing, bounded (ci/fuzz.sh 20000)"
+echo "== fuzzing, bounded (ci/fuzz.sh 20000) (${SECONDS} s in)"
 ci/fuzz.sh 20000
 
-echo "== all tests passed"
+echo "== all tests passed (${SECONDS} s in)"

@@ -4,6 +4,8 @@
 #   ci/fuzz.sh 20000    each harness runs 20,000 inputs with a fixed seed:
 #                       the same inputs every time (what ci/test.sh does)
 #   ci/fuzz.sh 600s     each harness runs for 600 seconds, random seed
+#   ci/fuzz.sh build    builds the harnesses and stops (ci/test.sh builds them
+#                       while memcheck runs and fuzzes later)
 # PG_FUZZ_WORK=DIR keeps the corpora (and logs) in DIR, so a later run goes
 # on from what an earlier one found.
 # A crash leaves its input in fuzz/crashes/<harness>/ and fails the script;
@@ -16,6 +18,7 @@ build=build/fuzz
 CC=clang cmake -S . -B "$build" -DPERFGATE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 harnesses=(budget threshold hist results reports sse scrape gunzip dataset)
 cmake --build "$build" -j "$(nproc)" --target "${harnesses[@]/#/fuzz_}" >/dev/null
+[ "$limit" != build ] || exit 0
 work=${PG_FUZZ_WORK:-$(mktemp -d)}
 [ -n "${PG_FUZZ_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 
@@ -48,13 +51,24 @@ if [[ $limit == *s ]]; then
 else
   bound=(-runs="$limit" -seed=1)
 fi
+# one harness per core at a time (they are CPU-bound and not timed)
+fuzz_one() { # fuzz_one HARNESS: exit status in $work/HARNESS.rc
+  local rc=0
+  mkdir -p "fuzz/crashes/$1"
+  ASAN_OPTIONS=detect_leaks=1 "$build/fuzz_$1" "${bound[@]}" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=2048 -dict=fuzz/json.dict -artifact_prefix="fuzz/crashes/$1/" \
+    -print_final_stats=1 "$work/$1" >"$work/$1.log" 2>&1 || rc=$?
+  echo $rc >"$work/$1.rc"
+}
+for h in "${harnesses[@]}"; do
+  fuzz_one "$h" &
+  while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+done
+wait
 fail=0
 for h in "${harnesses[@]}"; do
-  mkdir -p "fuzz/crashes/$h"
   log="$work/$h.log"
-  if ASAN_OPTIONS=detect_leaks=1 "$build/fuzz_$h" "${bound[@]}" -max_len=65536 -timeout=10 \
-    -rss_limit_mb=2048 -dict=fuzz/json.dict -artifact_prefix="fuzz/crashes/$h/" \
-    -print_final_stats=1 "$work/$h" >"$log" 2>&1; then
+  if [ "$(cat "$work/$h.rc" 2>/dev/null)" = 0 ]; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)

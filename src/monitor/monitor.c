@@ -315,6 +315,8 @@ static int setup_scrapes(pg_monitor *m, const char *target, pg_err *err)
 {
     size_t n = m->cfg->n_scrapes;
 
+    if (pg_curl_init(err) != PG_OK)
+        return PG_ERUN;
     if (!(m->scrapes = calloc(n, sizeof *m->scrapes)))
         return pg_err_set(err, PG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -322,8 +324,6 @@ static int setup_scrapes(pg_monitor *m, const char *target, pg_err *err)
         long timeout_ms = (long)(s->cfg = &m->cfg->scrapes[i])->every_us / 1000;
         const char *base = s->cfg->url[0] == '/' ? target : "";
         char why[256];
-        if (pg_curl_init(err) != PG_OK)
-            return PG_ERUN;
         if (!(s->missing = calloc(s->cfg->n_gauges, sizeof *s->missing)) ||
             !(s->sel = calloc(s->cfg->n_gauges, sizeof *s->sel)) ||
             !(s->url = malloc(strlen(base) + strlen(s->cfg->url) + 1)) ||
